@@ -1,0 +1,554 @@
+//! Stage 1: checks that the schema is one the generator can turn into correct
+//! code, and reports every problem with its JSON pointer. Later stages may then
+//! assume what is checked here; typify in particular panics on some inputs
+//! (dangling references among them), so nothing reaches it unchecked.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use crate::error::{Collector, Errors};
+use crate::json::{join, ref_of, resolve, schema_ref_name};
+
+/// The HTTP methods the QiYueSuo API uses; any other is refused.
+const METHODS: &[&str] = &["get", "post"];
+const OTHER_METHODS: &[&str] = &["put", "delete", "patch", "head", "options", "trace"];
+
+/// Schema keywords the generator understands. Anything else would be
+/// silently ignored or mistranslated, so it is refused instead.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "$ref",
+    "type",
+    "description",
+    "title",
+    "properties",
+    "required",
+    "items",
+    "enum",
+    "default",
+    "example",
+    "format",
+    "nullable",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "additionalProperties",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+];
+
+/// Formats with a faithful Rust type; other formats are refused.
+const FORMATS: &[(&str, &str)] =
+    &[("integer", "int32"), ("integer", "int64"), ("number", "float"), ("number", "double")];
+
+/// Checks the whole document.
+pub(crate) fn check(doc: &Value) -> Result<(), Errors> {
+    let mut errors = Collector::default();
+    let Some(root) = doc.as_object() else {
+        return Err(Errors::one("", "the document is not a JSON object"));
+    };
+    match root.get("openapi").and_then(Value::as_str) {
+        Some(version) if version.starts_with("3.0.") => {}
+        Some(version) => {
+            errors.push("/openapi", format!("OpenAPI version `{version}` is not supported; the generator reads 3.0.x"))
+        }
+        None => errors.push("/openapi", "missing `openapi` version string"),
+    }
+    check_refs(doc, doc, "", &mut errors);
+    check_servers(root, &mut errors);
+    check_envelope(doc, &mut errors);
+    check_components(doc, &mut errors);
+    let mut codes = CodeTable::default();
+    if let Some(global) = root.get("x-qys-response-codes") {
+        check_codes(global, "/x-qys-response-codes", &mut codes, &mut errors);
+    }
+    check_paths(doc, &mut codes, &mut errors);
+    errors.finish(())
+}
+
+/// Every `$ref` anywhere must be local and resolve.
+fn check_refs(doc: &Value, value: &Value, pointer: &str, errors: &mut Collector) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let child_pointer = join(pointer, key);
+                if key == "$ref" {
+                    match child.as_str() {
+                        Some(reference) if !reference.starts_with("#/") => errors.push(
+                            child_pointer,
+                            format!("external reference `{reference}` is not supported; only `#/…` references are"),
+                        ),
+                        Some(reference) if resolve(doc, reference).is_none() => errors.push(
+                            child_pointer,
+                            format!("dangling reference `{reference}`: nothing is at that pointer"),
+                        ),
+                        Some(_) => {}
+                        None => errors.push(child_pointer, "`$ref` must be a string"),
+                    }
+                } else if !key.starts_with("x-") || key == "x-qys-comma-set" {
+                    check_refs(doc, child, &child_pointer, errors);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_refs(doc, child, &join(pointer, &index.to_string()), errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_servers(root: &Map<String, Value>, errors: &mut Collector) {
+    let Some(servers) = root.get("servers").and_then(Value::as_array).filter(|s| !s.is_empty()) else {
+        errors.push("/servers", "`servers` must list at least one server, each with an `x-qys-name`");
+        return;
+    };
+    let mut names = BTreeSet::new();
+    for (index, server) in servers.iter().enumerate() {
+        let pointer = join("/servers", &index.to_string());
+        if server.get("url").and_then(Value::as_str).is_none() {
+            errors.push(join(&pointer, "url"), "a server needs a `url` string");
+        }
+        match server.get("x-qys-name").and_then(Value::as_str) {
+            Some(name) if !is_identifier(name) => errors.push(
+                join(&pointer, "x-qys-name"),
+                format!("`{name}` is not an identifier (letters, digits and `_`, starting with a letter)"),
+            ),
+            Some(name) if !names.insert(name.to_owned()) => {
+                errors.push(join(&pointer, "x-qys-name"), format!("server name `{name}` is used twice"))
+            }
+            Some(_) => {}
+            None => errors.push(
+                join(&pointer, "x-qys-name"),
+                "a server needs an `x-qys-name` (its name in the generated `Server` enum)",
+            ),
+        }
+    }
+}
+
+/// Exactly one component schema carries `x-qys-envelope: true`, and it has the
+/// fields the runtime decodes.
+fn check_envelope(doc: &Value, errors: &mut Collector) {
+    let envelopes: Vec<&String> = component_schemas(doc)
+        .filter(|(_, schema)| schema.get("x-qys-envelope") == Some(&Value::Bool(true)))
+        .map(|(name, _)| name)
+        .collect();
+    match envelopes.as_slice() {
+        [name] => {
+            let pointer = join("/components/schemas", name);
+            let properties = doc.pointer(&join(&pointer, "properties"));
+            for (field, kind) in [("code", "integer"), ("message", "string"), ("responseCode", "string")] {
+                let found = properties.and_then(|p| p.get(field)).and_then(|f| f.get("type"));
+                if found.and_then(Value::as_str) != Some(kind) {
+                    errors.push(
+                        join(&join(&pointer, "properties"), field),
+                        format!("the envelope needs a `{field}` property of type `{kind}`"),
+                    );
+                }
+            }
+            if properties.and_then(|p| p.get("result")).is_none() {
+                errors.push(join(&pointer, "properties"), "the envelope needs a `result` property");
+            }
+        }
+        [] => errors.push(
+            "/components/schemas",
+            "no schema is marked `x-qys-envelope: true`; the generator needs to know the answer envelope",
+        ),
+        _ => errors.push("/components/schemas", "more than one schema is marked `x-qys-envelope: true`"),
+    }
+}
+
+fn check_components(doc: &Value, errors: &mut Collector) {
+    for (name, schema) in component_schemas(doc) {
+        let pointer = join("/components/schemas", name);
+        if !is_identifier(name) {
+            errors.push(&pointer, format!("schema name `{name}` is not an identifier"));
+            continue;
+        }
+        let rust_name = heck::AsUpperCamelCase(name).to_string();
+        if rust_name != *name {
+            errors.push(
+                &pointer,
+                format!("schema name `{name}` must be UpperCamelCase (`{rust_name}`): it is the Rust type name"),
+            );
+        }
+        if schema.get("x-qys-envelope").is_some() {
+            continue;
+        }
+        check_schema(schema, &pointer, true, errors);
+        if let Some(item) = schema.get("x-qys-comma-set") {
+            check_comma_set(doc, schema, item, &pointer, errors);
+        }
+    }
+}
+
+/// Checks one schema (recursively) against the subset the generator supports.
+///
+/// Objects and enums must be components (`top_level`): their names become Rust
+/// type names, and an inline one would get a name the schema never says.
+fn check_schema(schema: &Value, pointer: &str, top_level: bool, errors: &mut Collector) {
+    let Some(map) = schema.as_object() else {
+        errors.push(pointer, "a schema must be a JSON object");
+        return;
+    };
+    for key in map.keys() {
+        if !SCHEMA_KEYWORDS.contains(&key.as_str()) && !key.starts_with("x-") {
+            errors.push(join(pointer, key), format!("schema keyword `{key}` is not supported by the generator"));
+        }
+    }
+    if let Some(reference) = ref_of(schema) {
+        if map.len() > 1 && map.keys().any(|k| k != "$ref" && k != "description") {
+            errors.push(pointer, "a `$ref` schema may carry only a `description` beside it");
+        }
+        if schema_ref_name(reference).is_none() {
+            errors.push(join(pointer, "$ref"), format!("`{reference}` must point into `#/components/schemas/`"));
+        }
+        return;
+    }
+    let kind = map.get("type").and_then(Value::as_str);
+    if !top_level && (kind == Some("object") || map.contains_key("enum")) {
+        errors.push(pointer, "an inline object or enum has no name; move it to `#/components/schemas` and `$ref` it");
+        return;
+    }
+    match kind {
+        Some("object") => {
+            let properties = map.get("properties").and_then(Value::as_object);
+            if let Some(properties) = properties {
+                for (name, property) in properties {
+                    if !is_identifier(name) {
+                        errors.push(
+                            join(&join(pointer, "properties"), name),
+                            format!("property name `{name}` is not an identifier"),
+                        );
+                    }
+                    check_schema(property, &join(&join(pointer, "properties"), name), false, errors);
+                }
+            }
+            if let Some(required) = map.get("required") {
+                for (index, name) in required.as_array().into_iter().flatten().enumerate() {
+                    let known = name.as_str().is_some_and(|n| properties.is_some_and(|p| p.contains_key(n)));
+                    if !known {
+                        errors.push(
+                            join(&join(pointer, "required"), &index.to_string()),
+                            format!("required property {name} is not among the `properties`"),
+                        );
+                    }
+                }
+            }
+            if map.get("additionalProperties").is_some_and(|a| a != &Value::Bool(true)) {
+                errors.push(
+                    join(pointer, "additionalProperties"),
+                    "only `additionalProperties: true` is supported (answers must tolerate new fields)",
+                );
+            }
+        }
+        Some("array") => match map.get("items") {
+            Some(items) => check_schema(items, &join(pointer, "items"), false, errors),
+            None => errors.push(pointer, "an array schema needs `items`"),
+        },
+        Some("string") => {
+            if let Some(values) = map.get("enum") {
+                let all_strings = values.as_array().is_some_and(|v| !v.is_empty() && v.iter().all(Value::is_string));
+                if !all_strings {
+                    errors.push(join(pointer, "enum"), "a string enum needs a non-empty list of strings");
+                }
+            }
+        }
+        Some("integer" | "number" | "boolean") => {
+            if map.contains_key("enum") {
+                errors.push(join(pointer, "enum"), "only string enums are supported");
+            }
+        }
+        Some(other) => errors.push(join(pointer, "type"), format!("type `{other}` is not supported")),
+        None if map.contains_key("description") && map.len() == 1 => {}
+        None => errors.push(pointer, "a schema needs a `type` or a `$ref`"),
+    }
+    if let Some(format) = map.get("format").and_then(Value::as_str) {
+        let supported = FORMATS.iter().any(|(t, f)| Some(*t) == kind && *f == format);
+        if !supported {
+            errors.push(
+                join(pointer, "format"),
+                format!("format `{format}` on type `{}` is not supported", kind.unwrap_or("?")),
+            );
+        }
+    }
+}
+
+/// `x-qys-comma-set` sits on a string schema and names a string enum whose
+/// values the string joins with commas.
+fn check_comma_set(doc: &Value, schema: &Value, item: &Value, pointer: &str, errors: &mut Collector) {
+    let ext = join(pointer, "x-qys-comma-set");
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        errors.push(&ext, "`x-qys-comma-set` belongs on a `type: string` schema (the wire form)");
+    }
+    let values =
+        ref_of(item).and_then(|r| resolve(doc, r)).and_then(|target| target.get("enum")).and_then(Value::as_array);
+    let Some(values) = values else {
+        errors.push(&ext, "`x-qys-comma-set` must be a `$ref` to a string enum schema");
+        return;
+    };
+    let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        let expected = comma_set_pattern(&values);
+        if pattern != expected {
+            errors.push(
+                join(pointer, "pattern"),
+                format!("the pattern disagrees with the set's values; expected `{expected}`"),
+            );
+        }
+    }
+}
+
+/// The pattern a comma-joined set of `values` matches.
+pub(crate) fn comma_set_pattern(values: &[&str]) -> String {
+    let alternatives = values.join("|");
+    format!("^({alternatives})(,({alternatives}))*$")
+}
+
+/// Codes seen so far: one code means one thing across the whole schema.
+#[derive(Default)]
+struct CodeTable {
+    names: BTreeMap<i64, (String, String)>,
+}
+
+fn check_codes(codes: &Value, pointer: &str, table: &mut CodeTable, errors: &mut Collector) {
+    let Some(entries) = codes.as_array() else {
+        errors.push(pointer, "`x-qys-response-codes` must be an array");
+        return;
+    };
+    for (index, entry) in entries.iter().enumerate() {
+        let entry_pointer = join(pointer, &index.to_string());
+        let code = entry.get("code").and_then(Value::as_i64);
+        let name = entry.get("name").and_then(Value::as_str);
+        let (Some(code), Some(name)) = (code, name) else {
+            errors.push(&entry_pointer, "a response code needs an integer `code` and a `name`");
+            continue;
+        };
+        if !is_upper_snake(name) {
+            errors.push(join(&entry_pointer, "name"), format!("`{name}` is not UPPER_SNAKE_CASE"));
+        } else if name == "UNKNOWN" {
+            errors.push(join(&entry_pointer, "name"), "`UNKNOWN` is reserved for codes the schema does not list");
+        }
+        if entry.get("message").and_then(Value::as_str).is_none() {
+            errors.push(&entry_pointer, "a response code needs its `message`");
+        }
+        match table.names.get(&code) {
+            Some((known, _)) if known != name => errors.push(
+                join(&entry_pointer, "name"),
+                format!("code {code} is already named `{known}`; one code has one name"),
+            ),
+            Some(_) => {}
+            None => {
+                if let Some((other, _)) = table.names.values().find(|(n, _)| n == name) {
+                    errors
+                        .push(join(&entry_pointer, "name"), format!("name `{other}` already belongs to another code"));
+                }
+                table.names.insert(code, (name.to_owned(), entry_pointer.clone()));
+            }
+        }
+    }
+}
+
+fn check_paths(doc: &Value, codes: &mut CodeTable, errors: &mut Collector) {
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        errors.push("/paths", "missing `paths` object");
+        return;
+    };
+    let mut ids = BTreeMap::new();
+    for (path, item) in paths {
+        let item_pointer = join("/paths", path);
+        if !path.starts_with('/') || path.contains('{') {
+            errors.push(&item_pointer, "paths start with `/` and have no `{parameters}` (the API has none)");
+        }
+        let Some(item) = item.as_object() else {
+            errors.push(&item_pointer, "a path item must be an object");
+            continue;
+        };
+        for (key, operation) in item {
+            let pointer = join(&item_pointer, key);
+            if OTHER_METHODS.contains(&key.as_str()) {
+                errors.push(
+                    &pointer,
+                    format!("method {} is not supported; the API uses GET and POST", key.to_uppercase()),
+                );
+            } else if METHODS.contains(&key.as_str()) {
+                check_operation(doc, key, operation, &pointer, &mut ids, codes, errors);
+            } else if !matches!(key.as_str(), "summary" | "description") && !key.starts_with("x-") {
+                errors.push(&pointer, format!("path item field `{key}` is not supported"));
+            }
+        }
+    }
+}
+
+fn check_operation(
+    doc: &Value,
+    method: &str,
+    operation: &Value,
+    pointer: &str,
+    ids: &mut BTreeMap<String, String>,
+    codes: &mut CodeTable,
+    errors: &mut Collector,
+) {
+    match operation.get("operationId").and_then(Value::as_str) {
+        Some(id) if !is_identifier(id) => {
+            errors.push(join(pointer, "operationId"), format!("operationId `{id}` is not an identifier"))
+        }
+        Some(id) => {
+            let snake = heck::AsSnakeCase(id).to_string();
+            if let Some(other) = ids.insert(snake.clone(), pointer.to_owned()) {
+                errors.push(
+                    join(pointer, "operationId"),
+                    format!("operationId `{id}` gives the method `{snake}`, as the operation at `{other}` does"),
+                );
+            }
+        }
+        None => errors.push(pointer, "missing `operationId`: every operation needs one to name its method"),
+    }
+    let has_body = operation.get("requestBody").is_some();
+    if let Some(body) = operation.get("requestBody") {
+        let body_pointer = join(pointer, "requestBody");
+        if method == "get" {
+            errors.push(&body_pointer, "a GET operation cannot have a request body");
+        }
+        let body = follow(doc, body);
+        check_body(body, &body_pointer, errors);
+    }
+    let mut has_query = false;
+    if let Some(parameters) = operation.get("parameters") {
+        let parameters_pointer = join(pointer, "parameters");
+        for (index, parameter) in parameters.as_array().into_iter().flatten().enumerate() {
+            let parameter_pointer = join(&parameters_pointer, &index.to_string());
+            let parameter = follow(doc, parameter);
+            match parameter.get("in").and_then(Value::as_str) {
+                Some("query") => has_query = true,
+                Some(other) => errors.push(
+                    join(&parameter_pointer, "in"),
+                    format!("`{other}` parameters are not supported; the API takes query parameters only"),
+                ),
+                None => errors.push(&parameter_pointer, "a parameter needs `in`"),
+            }
+            match parameter.get("name").and_then(Value::as_str) {
+                Some(name) if is_identifier(name) => {}
+                _ => errors.push(&parameter_pointer, "a parameter needs an identifier `name`"),
+            }
+            match parameter.get("schema") {
+                Some(schema) => check_schema(schema, &join(&parameter_pointer, "schema"), false, errors),
+                None => errors.push(&parameter_pointer, "a parameter needs a `schema`"),
+            }
+        }
+    }
+    if has_body && has_query {
+        errors.push(pointer, "an operation takes a request body or query parameters, not both");
+    }
+    check_responses(doc, operation, pointer, errors);
+    if let Some(own) = operation.get("x-qys-response-codes") {
+        check_codes(own, &join(pointer, "x-qys-response-codes"), codes, errors);
+    }
+}
+
+fn check_body(body: &Value, pointer: &str, errors: &mut Collector) {
+    let Some(content) = body.get("content").and_then(Value::as_object) else {
+        errors.push(pointer, "a request body needs `content`");
+        return;
+    };
+    for (media_type, media) in content {
+        let media_pointer = join(&join(pointer, "content"), media_type);
+        if media_type != "application/json" {
+            errors.push(
+                &media_pointer,
+                format!("unsupported content type `{media_type}`; request bodies are `application/json`"),
+            );
+            continue;
+        }
+        let named = media.get("schema").and_then(ref_of).and_then(schema_ref_name).is_some();
+        if !named {
+            errors.push(
+                join(&media_pointer, "schema"),
+                "the body schema must be a `$ref` to a component schema, which names the request type",
+            );
+        }
+    }
+}
+
+/// The `200` answer is the envelope, optionally narrowed to a `result`; other
+/// documented answers are the bare envelope.
+fn check_responses(doc: &Value, operation: &Value, pointer: &str, errors: &mut Collector) {
+    let responses_pointer = join(pointer, "responses");
+    let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
+        errors.push(&responses_pointer, "an operation needs `responses`");
+        return;
+    };
+    if !responses.contains_key("200") {
+        errors.push(&responses_pointer, "an operation needs a `200` response");
+    }
+    for (status, response) in responses {
+        let response_pointer = join(&responses_pointer, status);
+        let response = follow(doc, response);
+        let Some(content) = response.get("content").and_then(Value::as_object) else {
+            errors.push(&response_pointer, "a response needs JSON `content` (the envelope)");
+            continue;
+        };
+        for (media_type, media) in content {
+            let media_pointer = join(&join(&response_pointer, "content"), media_type);
+            if media_type != "application/json" {
+                errors.push(&media_pointer, format!("unsupported content type `{media_type}` in a response"));
+                continue;
+            }
+            let schema = media.get("schema").unwrap_or(&Value::Null);
+            if envelope_result(doc, schema).is_none() {
+                errors.push(
+                    join(&media_pointer, "schema"),
+                    "a response schema must be the envelope (`$ref` to the `x-qys-envelope` schema), or \
+                     `allOf` of the envelope and an object whose only property is `result`",
+                );
+            }
+        }
+    }
+}
+
+/// What a response schema says about `result`: `Some(None)` for the bare
+/// envelope, `Some(Some(schema))` for a narrowed one, `None` if it is neither.
+pub(crate) fn envelope_result<'a>(doc: &'a Value, schema: &'a Value) -> Option<Option<&'a Value>> {
+    let is_envelope = |s: &Value| {
+        ref_of(s)
+            .and_then(|r| resolve(doc, r))
+            .is_some_and(|target| target.get("x-qys-envelope") == Some(&Value::Bool(true)))
+    };
+    if is_envelope(schema) {
+        return Some(None);
+    }
+    let parts = schema.get("allOf")?.as_array()?;
+    let [first, second] = parts.as_slice() else { return None };
+    if !is_envelope(first) {
+        return None;
+    }
+    let properties = second.get("properties")?.as_object()?;
+    let result = properties.get("result")?;
+    (properties.len() == 1 && ref_of(result).and_then(schema_ref_name).is_some()).then_some(Some(result))
+}
+
+/// Follows one `$ref` (checked to resolve in [`check_refs`]).
+pub(crate) fn follow<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+    ref_of(value).and_then(|r| resolve(doc, r)).unwrap_or(value)
+}
+
+pub(crate) fn component_schemas(doc: &Value) -> impl Iterator<Item = (&String, &Value)> {
+    doc.pointer("/components/schemas").and_then(Value::as_object).into_iter().flatten()
+}
+
+pub(crate) fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_upper_snake(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}

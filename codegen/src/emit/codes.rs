@@ -1,0 +1,123 @@
+//! Emits `ResponseCode`: the codes the schema documents, plus `Unknown`.
+
+use heck::ToUpperCamelCase;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::docs;
+use crate::ir::{Api, ResponseCode};
+
+pub(crate) fn emit(api: &Api) -> TokenStream {
+    let variants: Vec<Ident> = api.codes.iter().map(variant).collect();
+    let declarations = api.codes.iter().zip(&variants).map(|(code, ident)| {
+        let heading = format!("`{}` {}: {}", code.code, code.message, code.description.as_deref().unwrap_or(""));
+        let scope = if code.operations.is_empty() {
+            "Documented for every operation.".to_owned()
+        } else {
+            format!(
+                "Documented for {}.",
+                code.operations.iter().map(|o| format!("`{o}`")).collect::<Vec<_>>().join(", ")
+            )
+        };
+        let source = format!("Generated from `#{}`.", code.pointer);
+        let doc = docs::paragraphs([Some(heading.trim_end()), Some(&scope), Some(&source)]);
+        quote! { #(#doc)* #ident, }
+    });
+    let numbers: Vec<i64> = api.codes.iter().map(|c| c.code).collect();
+    let names: Vec<&str> = api.codes.iter().map(|c| c.name.as_str()).collect();
+    let messages: Vec<&str> = api.codes.iter().map(|c| c.message.as_str()).collect();
+    let eight_digit: Vec<(&Ident, &str)> =
+        api.codes.iter().zip(&variants).filter_map(|(c, v)| c.response_code.as_deref().map(|r| (v, r))).collect();
+    let (eight_variants, eight_codes): (Vec<&Ident>, Vec<&str>) = eight_digit.into_iter().unzip();
+    let operations = api.codes.iter().map(|c| {
+        let ids = &c.operations;
+        quote! { &[#(#ids),*] }
+    });
+    quote! {
+        /// A response code: the `code` field of the answer envelope.
+        ///
+        /// The variants are the codes the schema documents in its
+        /// `x-qys-response-codes` tables; a code it does not document arrives
+        /// as [`ResponseCode::Unknown`] with its number.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum ResponseCode {
+            #(#declarations)*
+            /// A code the schema does not document.
+            Unknown(i64),
+        }
+
+        impl ResponseCode {
+            /// Every documented code, in schema order.
+            pub const ALL: &'static [ResponseCode] = &[#(ResponseCode::#variants),*];
+
+            /// The variant for a numeric code.
+            pub const fn from_code(code: i64) -> Self {
+                match code {
+                    #(#numbers => ResponseCode::#variants,)*
+                    other => ResponseCode::Unknown(other),
+                }
+            }
+
+            /// The variant for an eight-digit `responseCode`, where the schema records that form.
+            pub fn from_response_code(response_code: &str) -> ::std::option::Option<Self> {
+                match response_code {
+                    #(#eight_codes => ::std::option::Option::Some(ResponseCode::#eight_variants),)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// The numeric code.
+            pub const fn code(self) -> i64 {
+                match self {
+                    #(ResponseCode::#variants => #numbers,)*
+                    ResponseCode::Unknown(code) => code,
+                }
+            }
+
+            /// The schema's name for the code, e.g. `INVALID_PARAM`.
+            pub const fn name(self) -> ::std::option::Option<&'static str> {
+                match self {
+                    #(ResponseCode::#variants => ::std::option::Option::Some(#names),)*
+                    ResponseCode::Unknown(_) => ::std::option::Option::None,
+                }
+            }
+
+            /// The message the API documents for the code, e.g. `INVALID PARAM`.
+            pub const fn documented_message(self) -> ::std::option::Option<&'static str> {
+                match self {
+                    #(ResponseCode::#variants => ::std::option::Option::Some(#messages),)*
+                    ResponseCode::Unknown(_) => ::std::option::Option::None,
+                }
+            }
+
+            /// The operations whose own tables document the code; empty for
+            /// the global codes, which every operation may answer.
+            pub const fn operations(self) -> &'static [&'static str] {
+                match self {
+                    #(ResponseCode::#variants => #operations,)*
+                    ResponseCode::Unknown(_) => &[],
+                }
+            }
+        }
+
+        impl ::std::convert::From<i64> for ResponseCode {
+            fn from(code: i64) -> Self {
+                ResponseCode::from_code(code)
+            }
+        }
+
+        impl ::std::fmt::Display for ResponseCode {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self.name() {
+                    ::std::option::Option::Some(name) => write!(f, "{} {}", self.code(), name),
+                    ::std::option::Option::None => write!(f, "{}", self.code()),
+                }
+            }
+        }
+    }
+}
+
+fn variant(code: &ResponseCode) -> Ident {
+    Ident::new(&code.name.to_upper_camel_case(), Span::call_site())
+}

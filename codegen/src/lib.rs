@@ -1,0 +1,105 @@
+//! Generates the 契约锁 (QiYueSuo) API client from its OpenAPI schema.
+//!
+//! The stages, one module each:
+//!
+//! 1. [`check`](crate::check): is the schema one we can generate correct code from?
+//!    Every problem is reported with its JSON pointer.
+//! 2. [`lower`](crate::lower): schema → [`ir`] (operations, codes, servers, types).
+//! 3. [`models`](crate::models): typify turns the schemas into model types.
+//! 4. [`emit`](crate::emit): the client, request builders, codes and servers, with `quote!`.
+//! 5. [`print`](crate::print): prettyplease formats each file.
+//!
+//! The output is deterministic: the same schema always gives the same bytes.
+//! The `qiyuesuo` crate runs [`build_script`] from its `build.rs`.
+
+mod check;
+mod docs_pass;
+mod emit;
+mod error;
+pub mod ir;
+mod json;
+mod lower;
+mod models;
+mod print;
+
+use std::path::Path;
+
+pub use error::{Errors, SchemaError};
+
+/// One generated source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// File name, e.g. `client.rs`.
+    pub name: &'static str,
+    /// Formatted Rust source.
+    pub contents: String,
+}
+
+/// The generated sources for one schema.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The IR the files were emitted from.
+    pub api: ir::Api,
+    /// `models.rs`, `requests.rs`, `codes.rs`, `servers.rs` and `client.rs`.
+    pub files: Vec<GeneratedFile>,
+}
+
+/// Checks `schema` (OpenAPI 3.0 JSON) and generates the client from it.
+/// `schema_name` only labels the files' headers.
+pub fn generate(schema: &str, schema_name: &str) -> Result<Generated, Errors> {
+    let doc: serde_json::Value = serde_json::from_str(schema)
+        .map_err(|e| Errors::one("", format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;
+    check::check(&doc)?;
+    let lowered = lower::lower(&doc)?;
+    let api = lowered.api;
+    let model_items = models::generate(&api, &lowered.type_schemas)?;
+    let requests = emit::requests::emit(&api, &model_items);
+    let models_file: syn::File = syn::parse_quote! { #(#model_items)* };
+    let label = |file: &str| format!("{schema_name} ({file})");
+    let files = vec![
+        GeneratedFile { name: "models.rs", contents: print::print_file(&label("models"), &models_file) },
+        GeneratedFile { name: "requests.rs", contents: print::print(&label("request builders"), requests)? },
+        GeneratedFile { name: "codes.rs", contents: print::print(&label("response codes"), emit::codes::emit(&api))? },
+        GeneratedFile { name: "servers.rs", contents: print::print(&label("servers"), emit::servers::emit(&api))? },
+        GeneratedFile { name: "client.rs", contents: print::print(&label("client"), emit::client::emit(&api))? },
+    ];
+    Ok(Generated { api, files })
+}
+
+/// What can stop [`build_script`].
+#[derive(Debug)]
+pub enum BuildError {
+    /// The schema file could not be read or an output file written.
+    Io(String, std::io::Error),
+    /// The schema has problems.
+    Schema(String, Errors),
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BuildError::Io(path, e) => write!(f, "{path}: {e}"),
+            BuildError::Schema(path, e) => write!(f, "{path}: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// For `build.rs`: generates from `schema` into `out_dir`, writing only the
+/// files whose contents changed, and tells cargo to rerun when the schema does.
+pub fn build_script(schema: &Path, out_dir: &Path) -> Result<Generated, BuildError> {
+    println!("cargo:rerun-if-changed={}", schema.display());
+    let shown = schema.display().to_string();
+    let text = std::fs::read_to_string(schema).map_err(|e| BuildError::Io(shown.clone(), e))?;
+    let name = schema.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let generated = generate(&text, &name).map_err(|e| BuildError::Schema(shown, e))?;
+    std::fs::create_dir_all(out_dir).map_err(|e| BuildError::Io(out_dir.display().to_string(), e))?;
+    for file in &generated.files {
+        let path = out_dir.join(file.name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
+            std::fs::write(&path, &file.contents).map_err(|e| BuildError::Io(path.display().to_string(), e))?;
+        }
+    }
+    Ok(generated)
+}

@@ -1,0 +1,333 @@
+//! Stage 2: turns a checked schema into the IR ([`crate::ir`]) and into the
+//! JSON Schemas that typify turns into model types.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToUpperCamelCase;
+use serde_json::{Map, Value, json};
+
+use crate::check::{component_schemas, envelope_result, follow};
+use crate::error::{Collector, Errors};
+use crate::ir::{Api, CommaSet, Constraint, FieldInfo, Input, Method, Operation, ResponseCode, Server, StructInfo};
+use crate::json::{join, ref_of, schema_ref_name};
+
+/// The IR plus what the models stage feeds to typify.
+pub(crate) struct Lowered {
+    pub api: Api,
+    /// `(type name, JSON Schema)` for every model type, in schema order.
+    pub type_schemas: Vec<(String, Value)>,
+}
+
+/// Lowers a document that [`crate::check::check`] accepted.
+pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
+    let mut errors = Collector::default();
+    let info = doc.get("info").unwrap_or(&Value::Null);
+    let mut codes = Vec::new();
+    add_codes(doc.get("x-qys-response-codes"), "/x-qys-response-codes", None, &mut codes);
+
+    let mut operations = Vec::new();
+    let mut type_schemas = Vec::new();
+    let component_names: BTreeSet<&str> = component_schemas(doc).map(|(name, _)| name.as_str()).collect();
+    for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for (key, op) in item.as_object().into_iter().flatten() {
+            let method = match key.as_str() {
+                "get" => Method::Get,
+                "post" => Method::Post,
+                _ => continue,
+            };
+            let pointer = join(&join("/paths", path), key);
+            let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let input = match input_of(doc, op, &id) {
+                LoweredInput::Plain(input) => input,
+                LoweredInput::Query { type_name, schema } => {
+                    if component_names.contains(type_name.as_str()) {
+                        errors.push(
+                            join(&pointer, "parameters"),
+                            format!("the query parameters become the type `{type_name}`, which a component schema already names"),
+                        );
+                    }
+                    type_schemas.push((type_name.clone(), schema));
+                    Input::Query { type_name }
+                }
+            };
+            let own_codes = op.get("x-qys-response-codes");
+            add_codes(own_codes, &join(&pointer, "x-qys-response-codes"), Some(&id), &mut codes);
+            let own: Vec<i64> = own_codes
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| entry.get("code").and_then(Value::as_i64))
+                .collect();
+            operations.push(Operation {
+                id,
+                method,
+                path: path.clone(),
+                summary: text(op, "summary"),
+                description: text(op, "description"),
+                input,
+                result: result_of(doc, op),
+                codes: own,
+                pointer,
+            });
+        }
+    }
+
+    let mut comma_sets = Vec::new();
+    let mut structs = Vec::new();
+    let mut components = Vec::new();
+    for (name, schema) in component_schemas(doc) {
+        let pointer = join("/components/schemas", name);
+        if schema.get("x-qys-envelope").is_some() {
+            continue;
+        }
+        if let Some(item) = schema.get("x-qys-comma-set") {
+            let item = ref_of(item).and_then(schema_ref_name).unwrap_or_default().to_owned();
+            comma_sets.push(CommaSet {
+                name: name.clone(),
+                item,
+                description: text(schema, "description"),
+                pointer: pointer.clone(),
+            });
+        }
+        if schema.get("type").and_then(Value::as_str) == Some("object") {
+            structs.push(struct_info(doc, name, schema, &pointer));
+        }
+        components.push((name.clone(), for_typify(schema, Some(&pointer))));
+    }
+    // Query types come after the components, so typify sees the components
+    // they refer to first, as it does for components among themselves.
+    for (name, schema) in &type_schemas {
+        structs.push(struct_info(doc, name, schema, &format!("{} (query parameters)", name)));
+    }
+    let query_schemas = std::mem::take(&mut type_schemas);
+    type_schemas = components;
+    type_schemas.extend(query_schemas.into_iter().map(|(name, schema)| {
+        let lowered = for_typify(&schema, None);
+        (name, lowered)
+    }));
+    mark_request_side(&operations, &mut structs);
+
+    let api = Api {
+        title: text(info, "title").unwrap_or_default(),
+        description: text(info, "description"),
+        version: text(info, "version").unwrap_or_default(),
+        servers: servers(doc),
+        codes,
+        operations,
+        comma_sets,
+        structs,
+    };
+    errors.finish(Lowered { api, type_schemas })
+}
+
+enum LoweredInput {
+    Plain(Input),
+    Query { type_name: String, schema: Value },
+}
+
+fn input_of(doc: &Value, op: &Value, id: &str) -> LoweredInput {
+    if let Some(body) = op.get("requestBody") {
+        let body = follow(doc, body);
+        let type_name = body
+            .pointer("/content/application~1json/schema")
+            .and_then(ref_of)
+            .and_then(schema_ref_name)
+            .unwrap_or_default()
+            .to_owned();
+        return LoweredInput::Plain(Input::JsonBody { type_name });
+    }
+    let parameters: Vec<&Value> =
+        op.get("parameters").and_then(Value::as_array).into_iter().flatten().map(|p| follow(doc, p)).collect();
+    if parameters.is_empty() {
+        return LoweredInput::Plain(Input::None);
+    }
+    // The parameters become one object schema, so a query is built and
+    // documented exactly like a body: `new(required…)` plus setters.
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for parameter in parameters {
+        let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default();
+        let mut schema = parameter.get("schema").cloned().unwrap_or(Value::Null);
+        if let (Some(description), Some(map)) = (parameter.get("description"), schema.as_object_mut())
+            && !map.contains_key("$ref")
+        {
+            map.insert("description".into(), description.clone());
+        }
+        if let (Some(default), Some(map)) = (parameter.pointer("/schema/default"), schema.as_object_mut()) {
+            map.insert("default".into(), default.clone());
+        }
+        if parameter.get("required") == Some(&Value::Bool(true)) {
+            required.push(Value::String(name.to_owned()));
+        }
+        properties.insert(name.to_owned(), schema);
+    }
+    let type_name = format!("{}Request", id.to_upper_camel_case());
+    let schema = json!({
+        "type": "object",
+        "description": format!("Query parameters of `{id}`."),
+        "required": required,
+        "properties": properties,
+    });
+    LoweredInput::Query { type_name, schema }
+}
+
+fn result_of(doc: &Value, op: &Value) -> Option<String> {
+    let schema = follow(doc, op.pointer("/responses/200")?).pointer("/content/application~1json/schema")?;
+    let result = envelope_result(doc, schema)??;
+    ref_of(result).and_then(schema_ref_name).map(str::to_owned)
+}
+
+fn add_codes(table: Option<&Value>, pointer: &str, operation: Option<&str>, codes: &mut Vec<ResponseCode>) {
+    for (index, entry) in table.and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let Some(code) = entry.get("code").and_then(Value::as_i64) else { continue };
+        if let Some(known) = codes.iter_mut().find(|c| c.code == code) {
+            known.operations.extend(operation.map(str::to_owned));
+            continue;
+        }
+        codes.push(ResponseCode {
+            code,
+            name: text(entry, "name").unwrap_or_default(),
+            message: text(entry, "message").unwrap_or_default(),
+            response_code: text(entry, "responseCode"),
+            description: text(entry, "description"),
+            pointer: join(pointer, &index.to_string()),
+            operations: operation.map(str::to_owned).into_iter().collect(),
+        });
+    }
+}
+
+fn servers(doc: &Value) -> Vec<Server> {
+    let servers = doc.get("servers").and_then(Value::as_array).into_iter().flatten();
+    servers
+        .map(|server| Server {
+            name: text(server, "x-qys-name").unwrap_or_default(),
+            url: text(server, "url").unwrap_or_default(),
+            description: text(server, "description"),
+        })
+        .collect()
+}
+
+fn struct_info(doc: &Value, name: &str, schema: &Value, pointer: &str) -> StructInfo {
+    let required: BTreeSet<&str> =
+        schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let properties = schema.get("properties").and_then(Value::as_object).into_iter().flatten();
+    let fields = properties
+        .map(|(json_name, property)| {
+            let is_array = property.get("type").and_then(Value::as_str) == Some("array");
+            let target = if is_array { property.get("items").unwrap_or(&Value::Null) } else { property };
+            let nested = ref_of(target)
+                .and_then(schema_ref_name)
+                .filter(|_| follow(doc, target).get("type").and_then(Value::as_str) == Some("object"))
+                .map(str::to_owned);
+            let ref_description = ref_of(property)
+                .and_then(|_| text(follow(doc, property), "description"))
+                .map(|d| d.split("\n\n").next().unwrap_or_default().to_owned());
+            FieldInfo {
+                json_name: json_name.clone(),
+                required: required.contains(json_name.as_str()),
+                constraints: constraints(property),
+                nested,
+                is_array,
+                ref_description,
+            }
+        })
+        .collect();
+    StructInfo { name: name.to_owned(), pointer: pointer.to_owned(), fields, request_side: false }
+}
+
+/// The limits the generated `validate` checks; each applies to its own type.
+fn constraints(schema: &Value) -> Vec<Constraint> {
+    let unsigned = |key| schema.get(key).and_then(Value::as_u64);
+    let float = |key| schema.get(key).and_then(Value::as_f64);
+    let mut found = Vec::new();
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => {
+            found.extend(unsigned("minLength").map(Constraint::MinLength));
+            found.extend(unsigned("maxLength").map(Constraint::MaxLength));
+        }
+        Some("integer" | "number") => {
+            found.extend(float("minimum").map(Constraint::Minimum));
+            found.extend(float("maximum").map(Constraint::Maximum));
+        }
+        Some("array") => {
+            found.extend(unsigned("minItems").map(Constraint::MinItems));
+            found.extend(unsigned("maxItems").map(Constraint::MaxItems));
+        }
+        _ => {}
+    }
+    found
+}
+
+/// A type is request-side when an operation's input reaches it.
+fn mark_request_side(operations: &[Operation], structs: &mut [StructInfo]) {
+    let by_name: BTreeMap<String, Vec<String>> =
+        structs.iter().map(|s| (s.name.clone(), s.fields.iter().filter_map(|f| f.nested.clone()).collect())).collect();
+    let mut pending: Vec<String> = operations.iter().filter_map(|op| op.input.type_name().map(str::to_owned)).collect();
+    let mut reached = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if reached.insert(name.clone()) {
+            pending.extend(by_name.get(&name).into_iter().flatten().cloned());
+        }
+    }
+    for info in structs {
+        info.request_side = reached.contains(&info.name);
+    }
+}
+
+/// Rewrites an OpenAPI schema into the JSON Schema typify should see:
+///
+/// - `default`s are server-side: they go into the docs, and the field stays
+///   optional, so an unset field is not sent (typify would make it a plain
+///   value and always send it);
+/// - length, range and item-count limits are checked by the generated
+///   `validate`, so they are removed here (typify would make each a newtype);
+/// - `nullable` becomes a `null` type; `example` and `x-` fields are dropped;
+/// - a component's description says where it was generated from.
+fn for_typify(schema: &Value, component: Option<&str>) -> Value {
+    let Some(map) = schema.as_object() else { return schema.clone() };
+    if let Some(reference) = map.get("$ref") {
+        return json!({ "$ref": reference });
+    }
+    let mut out = Map::new();
+    let mut description = text(schema, "description").unwrap_or_default();
+    if let Some(default) = map.get("default") {
+        push_paragraph(&mut description, &format!("Default (applied by the server when absent): `{default}`."));
+    }
+    if let Some(pointer) = component {
+        push_paragraph(&mut description, &format!("Generated from `#{pointer}`."));
+    }
+    if !description.is_empty() {
+        out.insert("description".into(), Value::String(description));
+    }
+    for (key, value) in map {
+        match key.as_str() {
+            "type" if map.get("nullable") == Some(&Value::Bool(true)) => {
+                out.insert(key.clone(), json!([value, "null"]));
+            }
+            "type" | "required" | "enum" | "format" | "title" => {
+                out.insert(key.clone(), value.clone());
+            }
+            "items" => {
+                out.insert(key.clone(), for_typify(value, None));
+            }
+            "properties" => {
+                let properties = value.as_object().into_iter().flatten();
+                let lowered = properties.map(|(name, property)| (name.clone(), for_typify(property, None))).collect();
+                out.insert(key.clone(), Value::Object(lowered));
+            }
+            _ => {}
+        }
+    }
+    Value::Object(out)
+}
+
+fn push_paragraph(text: &mut String, paragraph: &str) {
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(paragraph);
+}
+
+fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
+}

@@ -1,0 +1,123 @@
+//! Stage 3: model types. typify turns the lowered JSON Schemas into Rust
+//! types; a pass over its syntax tree then makes them ours: fields back in
+//! schema order (typify sorts them by name), `#[non_exhaustive]` on every
+//! struct so new schema fields are not breaking changes, and comma sets
+//! replaced by the runtime's `CommaSet`.
+
+use std::collections::BTreeMap;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use typify::{TypeSpace, TypeSpaceSettings};
+
+use crate::error::Errors;
+use crate::ir::{Api, StructInfo};
+
+/// Runs typify and returns the model items, in typify's (name) order.
+pub(crate) fn generate(api: &Api, type_schemas: &[(String, serde_json::Value)]) -> Result<Vec<syn::Item>, Errors> {
+    let mut settings = TypeSpaceSettings::default();
+    settings.with_derive("PartialEq".to_owned());
+    for set in &api.comma_sets {
+        settings.with_replacement(&set.name, &set.name, std::iter::empty());
+    }
+    let mut schemas = Vec::with_capacity(type_schemas.len());
+    for (name, schema) in type_schemas {
+        let schema: schemars::schema::Schema = serde_json::from_value(schema.clone())
+            .map_err(|e| Errors::one(format!("/components/schemas/{name}"), format!("not a JSON Schema: {e}")))?;
+        schemas.push((name.clone(), schema));
+    }
+    // typify panics on some inputs; stage 1 rejects every case we know of, and
+    // this turns any we do not know into an error rather than a crash.
+    let tokens = catch_unwind(AssertUnwindSafe(|| {
+        let mut space = TypeSpace::new(&settings);
+        space.add_ref_types(schemas).map(|()| space.to_stream())
+    }))
+    .map_err(|_| Errors::one("/components/schemas", "typify could not convert these schemas (it panicked)"))?
+    .map_err(|e| Errors::one("/components/schemas", format!("typify could not convert these schemas: {e}")))?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| Errors::one("/components/schemas", format!("typify produced unparsable code: {e}")))?;
+
+    let structs: BTreeMap<&str, &StructInfo> = api.structs.iter().map(|s| (s.name.as_str(), s)).collect();
+    let mut items = file.items;
+    for item in &mut items {
+        if let syn::Item::Struct(item) = item
+            && let Some(info) = structs.get(item.ident.to_string().as_str())
+        {
+            reorder_fields(item, info);
+            document_ref_fields(item, info);
+            item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
+        }
+    }
+    for set in &api.comma_sets {
+        items.push(comma_set_alias(set));
+    }
+    Ok(items)
+}
+
+/// Puts a struct's fields back in the schema's property order.
+fn reorder_fields(item: &mut syn::ItemStruct, info: &StructInfo) {
+    let syn::Fields::Named(fields) = &mut item.fields else { return };
+    let position =
+        |field: &syn::Field| info.fields.iter().position(|f| Some(f.json_name.as_str()) == json_name(field).as_deref());
+    let mut sorted: Vec<syn::Field> = fields.named.iter().cloned().collect();
+    sorted.sort_by_key(|field| position(field).unwrap_or(usize::MAX));
+    fields.named = sorted.into_iter().collect();
+}
+
+/// Gives a field whose schema is a bare `$ref` its target's description.
+fn document_ref_fields(item: &mut syn::ItemStruct, info: &StructInfo) {
+    let syn::Fields::Named(fields) = &mut item.fields else { return };
+    for field in &mut fields.named {
+        if field.attrs.iter().any(|a| a.path().is_ident("doc")) {
+            continue;
+        }
+        let wire = json_name(field);
+        let described = info.fields.iter().find(|f| Some(&f.json_name) == wire.as_ref());
+        if let Some(text) = described.and_then(|f| f.ref_description.as_deref()) {
+            field.attrs.insert(0, syn::parse_quote!(#[doc = #text]));
+        }
+    }
+}
+
+/// The name a field has on the wire: its `#[serde(rename = "…")]`, else its identifier.
+pub(crate) fn json_name(field: &syn::Field) -> Option<String> {
+    let mut renamed = None;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                renamed = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    renamed.or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()))
+}
+
+fn comma_set_alias(set: &crate::ir::CommaSet) -> syn::Item {
+    let name = syn::Ident::new(&set.name, proc_macro2::Span::call_site());
+    let item = syn::Ident::new(&set.item, proc_macro2::Span::call_site());
+    let mut docs = crate::emit::docs::lines(set.description.as_deref());
+    docs.extend(crate::emit::docs::lines(Some(&format!(
+        "On the wire: the values joined with commas. Generated from `#{}`.",
+        set.pointer
+    ))));
+    syn::parse_quote! {
+        #(#docs)*
+        pub type #name = ::qiyuesuo::runtime::CommaSet<#item>;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn json_name_reads_rename_then_ident() {
+        let renamed: syn::Field = syn::parse_quote! { #[serde(rename = "companyName")] pub company_name: String };
+        let plain: syn::Field = syn::parse_quote! { #[serde(default, skip_serializing_if = "x")] pub ticket: String };
+        let raw: syn::Field = syn::parse_quote! { pub r#type: String };
+        assert_eq!(super::json_name(&renamed).as_deref(), Some("companyName"));
+        assert_eq!(super::json_name(&plain).as_deref(), Some("ticket"));
+        assert_eq!(super::json_name(&raw).as_deref(), Some("type"));
+    }
+}

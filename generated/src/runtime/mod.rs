@@ -1,0 +1,51 @@
+//! The hand-written runtime that generated code calls: signing, transport,
+//! the envelope, errors and the small types the schema's extensions need.
+//! Nothing here knows any particular operation.
+
+mod builder;
+mod comma_set;
+mod core;
+mod credentials;
+mod envelope;
+mod error;
+mod operation;
+pub mod signing;
+pub mod validate;
+
+pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, FromCore};
+pub use comma_set::{CommaSet, UnknownValue};
+pub use core::Core;
+pub use credentials::Credentials;
+pub use error::{ApiError, DecodeError, Error, TransportKind};
+pub use operation::{Input, Method, Operation};
+pub use signing::{Clock, NonceSource, SignatureMode, SystemClock, UuidNonces};
+pub use validate::Validate;
+
+/// Includes the files the generator wrote into `OUT_DIR` + `$dir`: the
+/// `models` module, `Client`, `operations`, `ResponseCode` and `Server`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! include_generated {
+    ($dir:literal) => {
+        /// The API's data types, generated from `#/components/schemas`.
+        ///
+        /// Request types are built with `new(required…)` and setters; answer
+        /// types are read from their public fields.
+        pub mod models {
+            include!(concat!(env!("OUT_DIR"), $dir, "/models.rs"));
+            include!(concat!(env!("OUT_DIR"), $dir, "/requests.rs"));
+        }
+        mod codes {
+            include!(concat!(env!("OUT_DIR"), $dir, "/codes.rs"));
+        }
+        pub use codes::ResponseCode;
+        mod servers {
+            include!(concat!(env!("OUT_DIR"), $dir, "/servers.rs"));
+        }
+        pub use servers::Server;
+        mod client {
+            include!(concat!(env!("OUT_DIR"), $dir, "/client.rs"));
+        }
+        pub use client::{Client, operations};
+    };
+}

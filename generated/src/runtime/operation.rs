@@ -1,0 +1,34 @@
+//! The static description of an operation that generated code hands to the runtime.
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    /// `GET`, with query parameters.
+    Get,
+    /// `POST`, with a JSON body.
+    Post,
+}
+
+/// One operation of the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Operation {
+    /// `operationId`.
+    pub id: &'static str,
+    /// HTTP method.
+    pub method: Method,
+    /// Path below the base URL.
+    pub path: &'static str,
+    /// Codes the operation's own table documents.
+    pub codes: &'static [i64],
+}
+
+/// What a call sends.
+#[derive(Debug, Clone, Copy)]
+pub enum Input<'a, B> {
+    /// Nothing.
+    None,
+    /// `B` as a JSON body.
+    Json(&'a B),
+    /// `B` as query parameters.
+    Query(&'a B),
+}
