@@ -160,6 +160,8 @@ pub struct FieldInfo {
     pub required: bool,
     /// Checks the generated `validate` makes before anything is sent.
     pub constraints: Vec<Constraint>,
+    /// Checks on each item, for an array field.
+    pub item_constraints: Vec<Constraint>,
     /// The Rust type name of a named object type this field holds (directly,
     /// in an `Option` or in a `Vec`), whose own `validate` then runs.
     pub nested: Option<String>,

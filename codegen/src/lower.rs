@@ -226,6 +226,7 @@ fn struct_info(doc: &Value, name: &str, schema: &Value, pointer: &str) -> Struct
                 json_name: json_name.clone(),
                 required: required.contains(json_name.as_str()),
                 constraints: constraints(property),
+                item_constraints: if is_array { constraints(target) } else { Vec::new() },
                 nested,
                 is_array,
                 ref_description,

@@ -29,6 +29,31 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     let eight_digit: Vec<(&Ident, &str)> =
         api.codes.iter().zip(&variants).filter_map(|(c, v)| c.response_code.as_deref().map(|r| (v, r))).collect();
     let (eight_variants, eight_codes): (Vec<&Ident>, Vec<&str>) = eight_digit.into_iter().unzip();
+    // A single-arm `match` would draw a clippy warning in schemas with no
+    // (eight-digit) codes, so those bodies are written without one.
+    let from_code = if numbers.is_empty() {
+        quote! { ResponseCode::Unknown(code) }
+    } else {
+        quote! {
+            match code {
+                #(#numbers => ResponseCode::#variants,)*
+                other => ResponseCode::Unknown(other),
+            }
+        }
+    };
+    let (response_code_param, from_response_code) = if eight_codes.is_empty() {
+        (quote! { _response_code }, quote! { ::std::option::Option::None })
+    } else {
+        (
+            quote! { response_code },
+            quote! {
+                match response_code {
+                    #(#eight_codes => ::std::option::Option::Some(ResponseCode::#eight_variants),)*
+                    _ => ::std::option::Option::None,
+                }
+            },
+        )
+    };
     let operations = api.codes.iter().map(|c| {
         let ids = &c.operations;
         quote! { &[#(#ids),*] }
@@ -53,18 +78,12 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
 
             /// The variant for a numeric code.
             pub const fn from_code(code: i64) -> Self {
-                match code {
-                    #(#numbers => ResponseCode::#variants,)*
-                    other => ResponseCode::Unknown(other),
-                }
+                #from_code
             }
 
             /// The variant for an eight-digit `responseCode`, where the schema records that form.
-            pub fn from_response_code(response_code: &str) -> ::std::option::Option<Self> {
-                match response_code {
-                    #(#eight_codes => ::std::option::Option::Some(ResponseCode::#eight_variants),)*
-                    _ => ::std::option::Option::None,
-                }
+            pub fn from_response_code(#response_code_param: &str) -> ::std::option::Option<Self> {
+                #from_response_code
             }
 
             /// The numeric code.

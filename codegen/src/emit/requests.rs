@@ -158,12 +158,17 @@ fn setter(field: &Field) -> Option<TokenStream> {
 fn checks(field: &Field) -> TokenStream {
     let ident = field.ident;
     let wire = &field.info.json_name;
-    let on_value = value_checks(field.info, quote! { value }, quote! { &field });
-    let on_items = field.info.nested.as_ref().map(|_| {
+    let on_value = value_checks(&field.info.constraints, quote! { value }, quote! { &field });
+    let item_checks = value_checks(&field.info.item_constraints, quote! { item }, quote! { &item_path });
+    let item_nested = field.info.nested.as_ref().map(|_| {
+        quote! { ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems); }
+    });
+    let on_items = (!item_checks.is_empty() || item_nested.is_some()).then(|| {
         quote! {
             for (index, item) in value.iter().enumerate() {
                 let item_path = ::qiyuesuo::runtime::validate::index(&field, index);
-                ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
+                #item_checks
+                #item_nested
             }
         }
     });
@@ -190,8 +195,8 @@ fn checks(field: &Field) -> TokenStream {
     }
 }
 
-fn value_checks(info: &FieldInfo, value: TokenStream, field: TokenStream) -> TokenStream {
-    let checks = info.constraints.iter().map(|constraint| {
+fn value_checks(constraints: &[Constraint], value: TokenStream, field: TokenStream) -> TokenStream {
+    let checks = constraints.iter().map(|constraint| {
         let (check, bound, measured) = match constraint {
             Constraint::MinLength(n) => ("min_length", Literal::u64_unsuffixed(*n), quote! { #value }),
             Constraint::MaxLength(n) => ("max_length", Literal::u64_unsuffixed(*n), quote! { #value }),

@@ -1,0 +1,65 @@
+//! Helpers shared by the loopback tests: fixed clock and nonces, the schema's
+//! own examples, and an independent MD5 of the signing string.
+
+#![allow(dead_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use qiyuesuo::runtime::{Clock, NonceSource};
+use serde_json::Value;
+
+pub const TOKEN: &str = "test-token";
+pub const SECRET: &str = "test-secret-never-printed";
+
+/// The schema the crate was generated from.
+pub fn schema() -> Value {
+    let text = include_str!("../../schema/qiyuesuo.openapi.json");
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
+/// A value from the schema by JSON pointer; panics (failing the test) when absent.
+pub fn schema_at(pointer: &str) -> Value {
+    schema().pointer(pointer).cloned().unwrap_or_else(|| panic!("schema has nothing at {pointer}"))
+}
+
+pub const TICKET_OP: &str = "/paths/~1companyauth~1miniappexchange/post";
+
+/// The doc page's request example, as the schema records it.
+pub fn request_example() -> Value {
+    schema_at(&format!("{TICKET_OP}/requestBody/content/application~1json/example"))
+}
+
+/// A named answer example of the ticket operation.
+pub fn answer_example(name: &str) -> Value {
+    schema_at(&format!("{TICKET_OP}/responses/200/content/application~1json/examples/{name}/value"))
+}
+
+#[derive(Debug)]
+pub struct FixedClock(pub u64);
+
+impl Clock for FixedClock {
+    fn now_millis(&self) -> u64 {
+        self.0
+    }
+}
+
+/// `nonce-0`, `nonce-1`, … so tests can tell attempts apart.
+#[derive(Debug, Default)]
+pub struct CountingNonces(pub AtomicUsize);
+
+impl NonceSource for CountingNonces {
+    fn nonce(&self) -> String {
+        format!("nonce-{}", self.0.fetch_add(1, Ordering::SeqCst))
+    }
+}
+
+/// The signature, computed with a different MD5 implementation than the client's.
+pub fn independent_signature(token: &str, secret: &str, timestamp: &str, nonce: Option<&str>) -> String {
+    let text = format!("{token}{secret}{timestamp}{}", nonce.unwrap_or(""));
+    format!("{:x}", md5::compute(text.as_bytes()))
+}
+
+/// A header of a received request as text.
+pub fn header(request: &wiremock::Request, name: &str) -> Option<String> {
+    request.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
