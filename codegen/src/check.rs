@@ -458,6 +458,9 @@ fn check_body(body: &Value, pointer: &str, errors: &mut Collector) {
         errors.push(pointer, "a request body needs `content`");
         return;
     };
+    if content.is_empty() {
+        errors.push(join(pointer, "content"), "a request body needs `application/json` content");
+    }
     for (media_type, media) in content {
         let media_pointer = join(&join(pointer, "content"), media_type);
         if media_type != "application/json" {

@@ -37,7 +37,7 @@ pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
             };
             let pointer = join(&join("/paths", path), key);
             let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
-            let input = match input_of(doc, op, &id) {
+            let input = match input_of(doc, op, &id, &pointer) {
                 LoweredInput::Plain(input) => input,
                 LoweredInput::Query { type_name, schema } => {
                     if component_names.contains(type_name.as_str()) {
@@ -97,7 +97,7 @@ pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
     // Query types come after the components, so typify sees the components
     // they refer to first, as it does for components among themselves.
     for (name, schema) in &type_schemas {
-        structs.push(struct_info(doc, name, schema, &format!("{} (query parameters)", name)));
+        structs.push(struct_info(doc, name, schema, "(query parameters)"));
     }
     let query_schemas = std::mem::take(&mut type_schemas);
     type_schemas = components;
@@ -125,7 +125,7 @@ enum LoweredInput {
     Query { type_name: String, schema: Value },
 }
 
-fn input_of(doc: &Value, op: &Value, id: &str) -> LoweredInput {
+fn input_of(doc: &Value, op: &Value, id: &str, pointer: &str) -> LoweredInput {
     if let Some(body) = op.get("requestBody") {
         let body = follow(doc, body);
         let type_name = body
@@ -164,7 +164,7 @@ fn input_of(doc: &Value, op: &Value, id: &str) -> LoweredInput {
     let type_name = format!("{}Request", id.to_upper_camel_case());
     let schema = json!({
         "type": "object",
-        "description": format!("Query parameters of `{id}`."),
+        "description": format!("Query parameters of `{id}`.\n\nGenerated from `#{}`.", join(pointer, "parameters")),
         "required": required,
         "properties": properties,
     });

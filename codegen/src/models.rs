@@ -47,6 +47,11 @@ pub(crate) fn generate(api: &Api, type_schemas: &[(String, serde_json::Value)]) 
             item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
         }
     }
+    for item in &mut items {
+        if let syn::Item::Enum(item) = item {
+            document_variants(item);
+        }
+    }
     for set in &api.comma_sets {
         items.push(comma_set_alias(set));
     }
@@ -75,6 +80,27 @@ fn document_ref_fields(item: &mut syn::ItemStruct, info: &StructInfo) {
         if let Some(text) = described.and_then(|f| f.ref_description.as_deref()) {
             field.attrs.insert(0, syn::parse_quote!(#[doc = #text]));
         }
+    }
+}
+
+/// typify leaves enum variants undocumented; each gets its wire value.
+fn document_variants(item: &mut syn::ItemEnum) {
+    for variant in &mut item.variants {
+        if variant.attrs.iter().any(|a| a.path().is_ident("doc")) {
+            continue;
+        }
+        let wire = variant.attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|attr| {
+            let mut renamed = None;
+            let _ = attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    renamed = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+                }
+                Ok(())
+            });
+            renamed
+        });
+        let text = format!(" `{}` on the wire.", wire.unwrap_or_else(|| variant.ident.to_string()));
+        variant.attrs.insert(0, syn::parse_quote!(#[doc = #text]));
     }
 }
 

@@ -134,7 +134,7 @@ fn operation_constant(op: &Operation) -> TokenStream {
         Method::Get => quote! { ::qiyuesuo::runtime::Method::Get },
         Method::Post => quote! { ::qiyuesuo::runtime::Method::Post },
     };
-    let codes = &op.codes;
+    let codes = op.codes.iter().map(|c| proc_macro2::Literal::i64_unsuffixed(*c));
     let doc = format!(" `{}`: `{} {}`.", op.id, op.method.as_str(), op.path);
     quote! {
         #[doc = #doc]

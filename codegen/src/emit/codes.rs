@@ -23,7 +23,8 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
         let doc = docs::paragraphs([Some(heading.trim_end()), Some(&scope), Some(&source)]);
         quote! { #(#doc)* #ident, }
     });
-    let numbers: Vec<i64> = api.codes.iter().map(|c| c.code).collect();
+    let numbers: Vec<proc_macro2::Literal> =
+        api.codes.iter().map(|c| proc_macro2::Literal::i64_unsuffixed(c.code)).collect();
     let names: Vec<&str> = api.codes.iter().map(|c| c.name.as_str()).collect();
     let messages: Vec<&str> = api.codes.iter().map(|c| c.message.as_str()).collect();
     let eight_digit: Vec<(&Ident, &str)> =

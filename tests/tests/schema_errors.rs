@@ -1,0 +1,213 @@
+//! What the generator refuses: each broken schema is an error that names the
+//! JSON pointer at fault, and no input makes it panic.
+
+use serde_json::{Value, json};
+
+fn schema() -> Value {
+    serde_json::from_str(include_str!("../../schema/qiyuesuo.openapi.json")).unwrap()
+}
+
+/// The schema with the value at `pointer` replaced (or removed, for `None`).
+fn edited(pointer: &str, value: Option<Value>) -> String {
+    let mut doc = schema();
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let key = key.replace("~1", "/").replace("~0", "~");
+    let parent = doc.pointer_mut(parent).unwrap_or_else(|| panic!("no {parent}"));
+    match (parent, value) {
+        (Value::Object(map), Some(value)) => {
+            map.insert(key, value);
+        }
+        (Value::Object(map), None) => {
+            map.shift_remove(&key);
+        }
+        (Value::Array(items), Some(value)) => items[key.parse::<usize>().unwrap()] = value,
+        (Value::Array(items), None) => {
+            items.remove(key.parse::<usize>().unwrap());
+        }
+        _ => panic!("{pointer} is not in a container"),
+    }
+    doc.to_string()
+}
+
+fn refused(text: &str) -> String {
+    match qiyuesuo_codegen::generate(text, "test.json") {
+        Ok(_) => panic!("the generator accepted a broken schema"),
+        Err(errors) => errors.to_string(),
+    }
+}
+
+const OP: &str = "/paths/~1companyauth~1miniappexchange/post";
+
+#[test]
+fn the_real_schema_is_accepted() {
+    assert!(qiyuesuo_codegen::generate(&schema().to_string(), "x").is_ok());
+}
+
+#[test]
+fn a_dangling_ref_names_its_pointer() {
+    let text = edited(
+        "/components/schemas/CompanyAuthMiniappTicketRequest/properties/applicant",
+        Some(json!({"$ref": "#/components/schemas/Nobody"})),
+    );
+    let message = refused(&text);
+    assert!(
+        message.contains(
+            "#/components/schemas/CompanyAuthMiniappTicketRequest/properties/applicant/$ref: dangling reference `#/components/schemas/Nobody`"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_missing_operation_id_names_the_operation() {
+    let message = refused(&edited(&format!("{OP}/operationId"), None));
+    assert!(message.contains(&format!("#{OP}: missing `operationId`")), "{message}");
+}
+
+#[test]
+fn an_unsupported_content_type_names_the_media_type() {
+    let media = schema().pointer(&format!("{OP}/requestBody/content/application~1json")).cloned();
+    let text = edited(&format!("{OP}/requestBody/content"), Some(json!({"multipart/form-data": media})));
+    let message = refused(&text);
+    assert!(
+        message.contains(&format!("#{OP}/requestBody/content/multipart~1form-data: unsupported content type")),
+        "{message}"
+    );
+}
+
+#[test]
+fn each_unsupported_shape_is_refused_with_its_pointer() {
+    let request = "/components/schemas/CompanyAuthMiniappTicketRequest";
+    let cases: Vec<(String, Option<Value>, String)> = vec![
+        ("/openapi".into(), Some(json!("3.1.0")), "#/openapi: OpenAPI version `3.1.0` is not supported".into()),
+        (
+            "/paths/~1companyauth~1miniappexchange/put".into(),
+            schema().pointer(OP).cloned(),
+            "#/paths/~1companyauth~1miniappexchange/put: method PUT is not supported".into(),
+        ),
+        (
+            format!("{OP}/parameters"),
+            Some(json!([{"name": "id", "in": "path", "schema": {"type": "string"}}])),
+            format!("#{OP}/parameters/0/in: `path` parameters are not supported"),
+        ),
+        (
+            format!("{request}/properties/pageStyle"),
+            Some(json!({"type": "object", "properties": {"themeColor": {"type": "string"}}})),
+            format!("#{request}/properties/pageStyle: an inline object or enum has no name"),
+        ),
+        (
+            format!("{request}/properties/closeButton/oneOf"),
+            Some(json!([{"type": "boolean"}])),
+            format!("#{request}/properties/closeButton/oneOf: schema keyword `oneOf` is not supported"),
+        ),
+        (
+            format!("{request}/properties/registerNo/format"),
+            Some(json!("date-time")),
+            format!("#{request}/properties/registerNo/format: format `date-time` on type `string` is not supported"),
+        ),
+        (
+            "/components/schemas/CompanyModifyFields/pattern".into(),
+            Some(json!("^.*$")),
+            "#/components/schemas/CompanyModifyFields/pattern: the pattern disagrees with the set's values".into(),
+        ),
+        (
+            format!("{OP}/x-qys-response-codes/0/name"),
+            Some(json!("INVALID_TOKEN")),
+            format!("#{OP}/x-qys-response-codes/0/name: name `INVALID_TOKEN` already belongs to another code"),
+        ),
+        (
+            format!("{OP}/responses/200/content/application~1json/schema"),
+            Some(json!({"$ref": "#/components/schemas/TicketResult"})),
+            format!("#{OP}/responses/200/content/application~1json/schema: a response schema must be the envelope"),
+        ),
+        ("/servers".into(), Some(json!([])), "#/servers: `servers` must list at least one server".into()),
+        (
+            "/components/schemas/Envelope/x-qys-envelope".into(),
+            None,
+            "#/components/schemas: no schema is marked `x-qys-envelope: true`".into(),
+        ),
+    ];
+    for (pointer, value, expected) in cases {
+        let message = refused(&edited(&pointer, value));
+        assert!(message.contains(&expected), "editing {pointer}: expected `{expected}` in:\n{message}");
+    }
+}
+
+#[test]
+fn all_problems_are_reported_at_once() {
+    let mut doc = schema();
+    doc["openapi"] = json!("2.0");
+    doc.pointer_mut(OP).unwrap().as_object_mut().unwrap().shift_remove("operationId");
+    let message = refused(&doc.to_string());
+    assert!(message.starts_with("the schema has 2 problems:"), "{message}");
+}
+
+#[test]
+fn json_syntax_errors_give_line_and_column() {
+    let message = refused("{\n  \"openapi\": \"3.0.3\",\n  oops\n}");
+    assert!(message.contains("not valid JSON (line 3, column 3)"), "{message}");
+}
+
+/// Removes, nulls or retypes every node of the schema in turn: the generator
+/// must answer each with code or an error, never a panic.
+#[test]
+fn no_single_edit_makes_the_generator_panic() {
+    fn pointers(value: &Value, pointer: String, out: &mut Vec<String>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let child_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                    out.push(child_pointer.clone());
+                    pointers(child, child_pointer, out);
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate() {
+                    let child_pointer = format!("{pointer}/{index}");
+                    out.push(child_pointer.clone());
+                    pointers(child, child_pointer, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    pointers(&schema(), String::new(), &mut all);
+    assert!(all.len() > 150, "only {} nodes", all.len());
+    let mut refusals = 0;
+    let mut panics = Vec::new();
+    // Panics are collected and reported together; the default hook would
+    // print a backtrace for each.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    for pointer in &all {
+        for value in [None, Some(Value::Null), Some(json!(7)), Some(json!({"$ref": "#/x"})), Some(json!([]))] {
+            let text = edited(pointer, value.clone());
+            let outcome = std::panic::catch_unwind(|| qiyuesuo_codegen::generate(&text, "x.json"));
+            match outcome {
+                Ok(Err(errors)) => {
+                    refusals += 1;
+                    assert!(errors.0.iter().all(|e| !e.message.is_empty()));
+                }
+                Ok(Ok(_)) => {}
+                Err(_) => panics.push(format!("{pointer} := {value:?}")),
+            }
+        }
+    }
+    std::panic::set_hook(hook);
+    assert!(panics.is_empty(), "the generator panicked after these edits:\n{}", panics.join("\n"));
+    assert!(refusals > all.len(), "too few edits were refused: {refusals}");
+}
+
+#[test]
+fn the_build_script_reports_the_file_and_the_pointer() {
+    let dir = std::env::temp_dir().join(format!("qys-codegen-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema_path = dir.join("broken.json");
+    std::fs::write(&schema_path, edited(&format!("{OP}/operationId"), None)).unwrap();
+    let error = qiyuesuo_codegen::build_script(&schema_path, &dir.join("out")).unwrap_err();
+    let message = error.to_string();
+    assert!(message.contains("broken.json") && message.contains(&format!("#{OP}: missing `operationId`")), "{message}");
+    assert!(!dir.join("out").join("client.rs").exists(), "files were written for a broken schema");
+    std::fs::remove_dir_all(&dir).ok();
+}
