@@ -336,6 +336,9 @@ fn check_codes(codes: &Value, pointer: &str, table: &mut CodeTable, errors: &mut
         } else if name == "UNKNOWN" {
             errors.push(join(&entry_pointer, "name"), "`UNKNOWN` is reserved for codes the schema does not list");
         }
+        if entry.get("mockOnly").is_some_and(|m| !m.is_boolean()) {
+            errors.push(join(&entry_pointer, "mockOnly"), "`mockOnly` is `true` or `false`");
+        }
         if entry.get("message").and_then(Value::as_str).is_none() {
             errors.push(&entry_pointer, "a response code needs its `message`");
         }

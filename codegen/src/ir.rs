@@ -52,6 +52,8 @@ pub struct ResponseCode {
     pub pointer: String,
     /// Operation ids that document this code; empty for the global table.
     pub operations: Vec<String>,
+    /// `mockOnly`: chosen by this project's mock where the real code is undocumented.
+    pub mock_only: bool,
 }
 
 /// HTTP method.

@@ -91,8 +91,9 @@ impl std::fmt::Display for BuildError {
 
 impl std::error::Error for BuildError {}
 
-/// For `build.rs`: generates from `schema` into `out_dir`, writing only the
-/// files whose contents changed, and tells cargo to rerun when the schema does.
+/// For `build.rs`: generates from `schema` into `out_dir` (with a copy of the
+/// schema, `schema.json`, for the crate to embed), writing only the files
+/// whose contents changed, and tells cargo to rerun when the schema does.
 pub fn build_script(schema: &Path, out_dir: &Path) -> Result<Generated, BuildError> {
     println!("cargo:rerun-if-changed={}", schema.display());
     let shown = schema.display().to_string();
@@ -104,7 +105,8 @@ pub fn build_script(schema: &Path, out_dir: &Path) -> Result<Generated, BuildErr
         .map_err(|_| BuildError::Internal(shown.clone()))?
         .map_err(|e| BuildError::Schema(shown, e))?;
     std::fs::create_dir_all(out_dir).map_err(|e| BuildError::Io(out_dir.display().to_string(), e))?;
-    for file in &generated.files {
+    let schema_copy = GeneratedFile { name: "schema.json", contents: text };
+    for file in generated.files.iter().chain([&schema_copy]) {
         let path = out_dir.join(file.name);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
             std::fs::write(&path, &file.contents).map_err(|e| BuildError::Io(path.display().to_string(), e))?;

@@ -192,6 +192,7 @@ fn add_codes(table: Option<&Value>, pointer: &str, operation: Option<&str>, code
             description: text(entry, "description"),
             pointer: join(pointer, &index.to_string()),
             operations: operation.map(str::to_owned).into_iter().collect(),
+            mock_only: entry.get("mockOnly") == Some(&Value::Bool(true)),
         });
     }
 }

@@ -27,6 +27,9 @@ extern crate self as qiyuesuo;
 
 pub mod runtime;
 
+#[cfg(feature = "mock")]
+pub mod mock;
+
 include_generated!("");
 
 pub use runtime::{ApiError, DecodeError, Error, TransportKind};

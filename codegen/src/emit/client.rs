@@ -18,6 +18,13 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     ]);
     let methods = api.operations.iter().map(|op| method(api, op));
     let constants = api.operations.iter().map(operation_constant);
+    let dispatch = api.operations.iter().map(dispatch_arm);
+    // Named `_input` when no operation reads it, rather than silenced in the body.
+    let input = if api.operations.iter().any(|op| op.input.type_name().is_some()) {
+        quote! { input }
+    } else {
+        quote! { _input }
+    };
     let all = api.operations.iter().map(constant_ident);
     quote! {
         #(#client_doc)*
@@ -61,6 +68,24 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
 
         impl Client {
             #(#methods)*
+
+            /// Calls the operation named `operation_id` with `input` as its JSON
+            /// request (`null` for an operation without one) and returns its
+            /// `result` as JSON (`null` for an operation without one).
+            ///
+            /// The input goes through the same typed request, limits and
+            /// signing as the typed methods; it serves tools that work from
+            /// the schema, such as the `qys` command line.
+            pub async fn call_json(
+                &self,
+                operation_id: &str,
+                #input: ::serde_json::Value,
+            ) -> ::std::result::Result<::serde_json::Value, ::qiyuesuo::runtime::Error> {
+                match operation_id {
+                    #(#dispatch)*
+                    _ => ::std::result::Result::Err(::qiyuesuo::runtime::Error::unknown_operation(operation_id)),
+                }
+            }
         }
 
         /// What the runtime knows of each operation: its id, method, path and own response codes.
@@ -108,6 +133,41 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
                 self.core.send_without_result(&operations::#constant, #input).await
             }
         },
+    }
+}
+
+/// One arm of `call_json`: JSON → typed request → typed call → JSON.
+fn dispatch_arm(op: &Operation) -> TokenStream {
+    let id = &op.id;
+    let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
+    let constant = constant_ident(op);
+    let (read, call) = match op.input.type_name() {
+        Some(type_name) => {
+            let ty = Ident::new(type_name, Span::call_site());
+            (
+                quote! {
+                    let request: super::models::#ty = ::qiyuesuo::runtime::json::from_value(&operations::#constant, input)?;
+                },
+                quote! { self.#name(&request).await? },
+            )
+        }
+        None => (quote! {}, quote! { self.#name().await? }),
+    };
+    let answer = match op.result {
+        Some(_) => quote! {
+            let result = #call;
+            ::qiyuesuo::runtime::json::to_value(&operations::#constant, &result)
+        },
+        None => quote! {
+            #call;
+            ::std::result::Result::Ok(::serde_json::Value::Null)
+        },
+    };
+    quote! {
+        #id => {
+            #read
+            #answer
+        }
     }
 }
 

@@ -20,7 +20,10 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
             )
         };
         let source = format!("Generated from `#{}`.", code.pointer);
-        let doc = docs::paragraphs([Some(heading.trim_end()), Some(&scope), Some(&source)]);
+        let mock = code.mock_only.then_some(
+            "The mock's own code: the real gateway's answer for this case is undocumented, so the mock chose it.",
+        );
+        let doc = docs::paragraphs([Some(heading.trim_end()), Some(&scope), mock, Some(&source)]);
         quote! { #(#doc)* #ident, }
     });
     let numbers: Vec<proc_macro2::Literal> =

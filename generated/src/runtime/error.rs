@@ -41,6 +41,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// `call_json` was asked for an operation the schema does not have.
+    pub fn unknown_operation(operation_id: &str) -> Self {
+        Error::InvalidRequest {
+            operation: "call_json",
+            problems: vec![format!("the schema has no operation `{operation_id}`")],
+        }
+    }
+
     /// The API error, if the API answered with a non-zero code.
     pub fn as_api(&self) -> Option<&ApiError> {
         match self {

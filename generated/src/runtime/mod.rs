@@ -8,6 +8,7 @@ mod core;
 mod credentials;
 mod envelope;
 mod error;
+pub mod json;
 mod operation;
 pub mod signing;
 pub mod validate;
@@ -47,5 +48,7 @@ macro_rules! include_generated {
             include!(concat!(env!("OUT_DIR"), $dir, "/client.rs"));
         }
         pub use client::{Client, operations};
+        /// The OpenAPI schema this code was generated from.
+        pub const SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), $dir, "/schema.json"));
     };
 }

@@ -1,0 +1,165 @@
+//! Scenarios: rules that make the mock answer a matching request with a
+//! documented code, or with a fault. Generic across operations; loaded from
+//! code or from a JSON file (`qys mock --scenario FILE`):
+//!
+//! ```json
+//! {"rules": [
+//!   {"operation": "companyAuthMiniappTicket", "when": {"companyName": "已认证公司"}, "code": 1605},
+//!   {"when": {"applicant.contact": "13800000000"}, "fault": "drop_connection", "times": 1}
+//! ]}
+//! ```
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::spec::Spec;
+
+/// A fault to inject instead of (or before) an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Fault {
+    /// An HTML page with HTTP 502, as a proxy in front of the API sends.
+    Html502,
+    /// A success answer cut off halfway: the connection closes mid-body.
+    TruncatedBody,
+    /// The connection closes without an answer.
+    DropConnection,
+}
+
+/// One rule. Every condition given must hold; the first matching rule wins.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+#[non_exhaustive]
+pub struct Rule {
+    /// Only this operation (its `operationId`); any when absent.
+    #[serde(default)]
+    pub operation: Option<String>,
+    /// Fields of the request (dotted paths such as `applicant.contact`) and the values they must have.
+    #[serde(default)]
+    pub when: Map<String, Value>,
+    /// Answer with this documented code.
+    #[serde(default)]
+    pub code: Option<i64>,
+    /// The message to send with `code`; its documented message when absent.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The HTTP status to send with `code` (200 when absent).
+    #[serde(default)]
+    pub status: Option<u16>,
+    /// Wait this long first.
+    #[serde(default)]
+    pub delay_ms: Option<u64>,
+    /// Inject a fault.
+    #[serde(default)]
+    pub fault: Option<Fault>,
+    /// Apply to the first `times` matching requests only.
+    #[serde(default)]
+    pub times: Option<u32>,
+    #[serde(skip)]
+    used: AtomicU32,
+}
+
+impl Rule {
+    /// A rule for `operation` (or any, with `None`) that holds when every
+    /// `when` field has its value.
+    pub fn new(operation: Option<&str>, when: impl IntoIterator<Item = (&'static str, Value)>) -> Self {
+        Rule {
+            operation: operation.map(str::to_owned),
+            when: when.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+            code: None,
+            message: None,
+            status: None,
+            delay_ms: None,
+            fault: None,
+            times: None,
+            used: AtomicU32::new(0),
+        }
+    }
+
+    /// Answers with `code` and its documented message.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Answers with this message instead of the documented one.
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+
+    /// Sends this HTTP status with the code.
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Waits before answering.
+    pub fn delay_ms(mut self, delay_ms: u64) -> Self {
+        self.delay_ms = Some(delay_ms);
+        self
+    }
+
+    /// Injects a fault.
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.fault = Some(fault);
+        self
+    }
+
+    /// Applies to the first `times` matching requests only.
+    pub fn times(mut self, times: u32) -> Self {
+        self.times = Some(times);
+        self
+    }
+
+    /// Whether the rule holds for this request, counting the use when it does.
+    pub(crate) fn take(&self, operation: &str, input: &Value) -> bool {
+        if self.operation.as_deref().is_some_and(|o| o != operation) {
+            return false;
+        }
+        let holds = self.when.iter().all(|(path, expected)| field(input, path) == Some(expected));
+        if !holds {
+            return false;
+        }
+        match self.times {
+            None => true,
+            Some(limit) => self.used.fetch_add(1, Ordering::SeqCst) < limit,
+        }
+    }
+
+    /// Checks the rule against the schema: known operation, documented code.
+    pub(crate) fn check(&self, spec: &Spec) -> Result<(), String> {
+        if let Some(operation) = &self.operation
+            && !spec.routes.iter().any(|r| &r.id == operation)
+        {
+            return Err(format!("operation `{operation}` is not in the schema"));
+        }
+        if let Some(code) = self.code
+            && !spec.codes.contains_key(&code)
+        {
+            return Err(format!("code {code} is not documented in the schema"));
+        }
+        if self.code.is_some() && self.fault.is_some() {
+            return Err("a rule answers with a `code` or a `fault`, not both".to_owned());
+        }
+        if self.code.is_none() && self.fault.is_none() && self.delay_ms.is_none() {
+            return Err("a rule needs a `code`, a `fault` or a `delay_ms`".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// A JSON file of rules: `{"rules": [...]}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScenarioFile {
+    pub rules: Vec<Rule>,
+}
+
+/// The value at a dotted path (`applicant.contact`).
+fn field<'a>(input: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(input, |value, key| value.get(key))
+}

@@ -1,0 +1,269 @@
+//! The mock's HTTP side: accepts connections, runs each request through the
+//! gateway checks, the route, the request validator and the scenario rules,
+//! and answers with an envelope (or a fault).
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::{Request, Response, StatusCode};
+use serde_json::{Map, Value, json};
+
+use super::LogEntry;
+use super::auth::Gate;
+use super::scenario::{Fault, Rule};
+use super::spec::{Code, FreshKind, Route, RouteInput, Spec};
+
+/// Request bodies larger than this are refused.
+const MAX_BODY: usize = 1 << 20;
+
+/// Everything a connection needs.
+pub(crate) struct State {
+    pub spec: Spec,
+    pub gate: Gate,
+    pub rules: Mutex<Vec<Arc<Rule>>>,
+    pub log: Mutex<Vec<LogEntry>>,
+    pub print_log: bool,
+}
+
+/// Returned to hyper to make it close the connection without an answer.
+#[derive(Debug)]
+pub(crate) struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by a scenario")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+type Body = http_body_util::combinators::BoxBody<Bytes, Dropped>;
+
+/// What the handler decided, before it becomes HTTP.
+struct Outcome {
+    operation: Option<String>,
+    answer: Answer,
+    summary: String,
+}
+
+enum Answer {
+    Envelope { status: u16, body: Value },
+    Html502,
+    Truncated(Value),
+    Drop,
+}
+
+pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Body>, Dropped> {
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let outcome = decide(&state, request).await;
+    let (status, code) = match &outcome.answer {
+        Answer::Envelope { status, body } => (*status, body["code"].as_i64()),
+        Answer::Html502 => (502, None),
+        Answer::Truncated(_) => (200, Some(0)),
+        Answer::Drop => (0, None),
+    };
+    let entry =
+        LogEntry { method, path, operation: outcome.operation, http_status: status, code, outcome: outcome.summary };
+    if state.print_log {
+        eprintln!("{entry}");
+    }
+    if let Ok(mut log) = state.log.lock() {
+        log.push(entry);
+    }
+    match outcome.answer {
+        Answer::Envelope { status, body } => Ok(json_response(status, &body)),
+        Answer::Html502 => Ok(html_502()),
+        Answer::Truncated(body) => Ok(truncated(&body)),
+        Answer::Drop => Err(Dropped),
+    }
+}
+
+async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
+    let spec = &state.spec;
+    let rejected = |code: Code, message: String, summary: String| Outcome {
+        operation: None,
+        answer: Answer::Envelope { status: http_status_for(code.code), body: envelope(&code, &message) },
+        summary,
+    };
+    if let Err(rejection) = state.gate.check(request.headers()) {
+        let code = spec.code_named(rejection.code_name);
+        let summary = format!("rejected: {}", rejection.message);
+        return rejected(code, rejection.message, summary);
+    }
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    let Some(route) = spec.route(&method, &path) else {
+        // The mock's own answer: the gateway's is undocumented.
+        let (status, what) = if spec.has_path(&path) { (405, "METHOD NOT ALLOWED") } else { (404, "NOT FOUND") };
+        let code = spec.code_named("INTERNAL_ERROR");
+        return Outcome {
+            operation: None,
+            answer: Answer::Envelope { status, body: envelope(&code, &format!("{what},{method} {path}")) },
+            summary: format!("rejected: no operation at {method} {path}"),
+        };
+    };
+    let outcome = |answer: Answer, summary: String| Outcome { operation: Some(route.id.clone()), answer, summary };
+    let invalid = |message: String| {
+        let code = spec.code_named("INVALID_PARAM");
+        let text = format!("{},{message}", code.message);
+        outcome(Answer::Envelope { status: 200, body: envelope(&code, &text) }, format!("rejected: {message}"))
+    };
+    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return invalid(format!("the body is larger than {MAX_BODY} bytes or broken")),
+    };
+    let input = match read_input(route, &body, &query) {
+        Ok(input) => input,
+        Err(message) => return invalid(message),
+    };
+    let rules: Vec<Arc<Rule>> = state.rules.lock().map(|r| r.clone()).unwrap_or_default();
+    if let Some(rule) = rules.iter().find(|rule| rule.take(&route.id, &input)) {
+        if let Some(delay) = rule.delay_ms {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+        }
+        match (rule.fault, rule.code) {
+            (Some(Fault::Html502), _) => return outcome(Answer::Html502, "scenario: HTML 502".to_owned()),
+            (Some(Fault::DropConnection), _) => return outcome(Answer::Drop, "scenario: dropped".to_owned()),
+            (Some(Fault::TruncatedBody), _) => {
+                return outcome(Answer::Truncated(success(route)), "scenario: truncated body".to_owned());
+            }
+            (None, Some(number)) => {
+                let code = spec.codes.get(&number).cloned().unwrap_or(Code {
+                    code: number,
+                    message: String::new(),
+                    response_code: None,
+                });
+                let message = rule.message.clone().unwrap_or_else(|| code.message.clone());
+                let status = rule.status.unwrap_or(200);
+                let summary = format!("scenario: code {number}");
+                return outcome(Answer::Envelope { status, body: envelope(&code, &message) }, summary);
+            }
+            (None, None) => {}
+        }
+    }
+    outcome(Answer::Envelope { status: 200, body: success(route) }, "ok".to_owned())
+}
+
+/// The request's input as JSON, validated against the operation's schema.
+fn read_input(route: &Route, body: &[u8], query: &str) -> Result<Value, String> {
+    let (input, validator) = match &route.input {
+        RouteInput::None => return Ok(Value::Null),
+        RouteInput::Json { validator } => {
+            let input: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not JSON ({e})"))?;
+            (input, validator)
+        }
+        RouteInput::Query { validator, parameters } => (query_object(query, parameters), validator),
+    };
+    let problems: Vec<String> = validator
+        .iter_errors(&input)
+        .map(|error| {
+            let at = error.instance_path().to_string();
+            let field = at.trim_start_matches('/').replace('/', ".");
+            if field.is_empty() { error.to_string() } else { format!("{field}: {error}") }
+        })
+        .collect();
+    if problems.is_empty() { Ok(input) } else { Err(problems.join("; ")) }
+}
+
+/// Query pairs as an object, each value typed as its parameter's schema says,
+/// so the validator sees `selectLimit=x` as the wrong type it is.
+fn query_object(query: &str, parameters: &[(String, Value)]) -> Value {
+    let mut object = Map::new();
+    for (name, value) in form_pairs(query) {
+        let Some((_, schema)) = parameters.iter().find(|(n, _)| *n == name) else { continue };
+        let typed = match schema["type"].as_str() {
+            Some("integer") => value.parse::<i64>().map(Value::from).unwrap_or(Value::String(value)),
+            Some("number") => value
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number)
+                .unwrap_or(Value::String(value)),
+            Some("boolean") => match value.as_str() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => Value::String(value),
+            },
+            _ => Value::String(value),
+        };
+        object.insert(name, typed);
+    }
+    Value::Object(object)
+}
+
+/// `application/x-www-form-urlencoded` pairs, decoded.
+fn form_pairs(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes()).map(|(name, value)| (name.into_owned(), value.into_owned())).collect()
+}
+
+/// The route's success envelope with fresh values where the schema asks.
+fn success(route: &Route) -> Value {
+    let mut body = route.success.clone();
+    for (pointer, kind) in &route.fresh {
+        if let Some(slot) = body.pointer_mut(pointer) {
+            let fresh = uuid::Uuid::new_v4();
+            *slot = match kind {
+                FreshKind::Text => Value::String(fresh.simple().to_string()),
+                FreshKind::Number => Value::from(fresh.as_u64_pair().0 >> 1),
+            };
+        }
+    }
+    body
+}
+
+fn envelope(code: &Code, message: &str) -> Value {
+    let mut body = json!({"code": code.code, "message": message});
+    if let Some(response_code) = &code.response_code {
+        body["responseCode"] = Value::String(response_code.clone());
+    }
+    body
+}
+
+/// The gateway answers its own codes (441, 442, and the mock's 443–445) with
+/// the code as HTTP status; business codes come with 200.
+fn http_status_for(code: i64) -> u16 {
+    u16::try_from(code).ok().filter(|status| (400..500).contains(status)).unwrap_or(200)
+}
+
+fn json_response(status: u16, body: &Value) -> Response<Body> {
+    let mut response = Response::new(full(body.to_string().into_bytes()));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    response
+        .headers_mut()
+        .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json;charset=UTF-8"));
+    response
+}
+
+fn html_502() -> Response<Body> {
+    let page =
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><h1>502 Bad Gateway</h1></body>\r\n</html>\r\n";
+    let mut response = Response::new(full(page.as_bytes().to_vec()));
+    *response.status_mut() = StatusCode::BAD_GATEWAY;
+    response.headers_mut().insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("text/html"));
+    response
+}
+
+/// Declares the whole body's length, sends half of it, then fails the stream
+/// so hyper closes the connection mid-body.
+fn truncated(body: &Value) -> Response<Body> {
+    let bytes = body.to_string().into_bytes();
+    let half = Bytes::from(bytes[..bytes.len() / 2].to_vec());
+    let frames: Vec<Result<Frame<Bytes>, Dropped>> = vec![Ok(Frame::data(half)), Err(Dropped)];
+    let stream = StreamBody::new(futures_util::stream::iter(frames));
+    let mut response = Response::new(BodyExt::boxed(stream));
+    response.headers_mut().insert(hyper::header::CONTENT_LENGTH, hyper::header::HeaderValue::from(bytes.len()));
+    response
+        .headers_mut()
+        .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json;charset=UTF-8"));
+    response
+}
+
+fn full(bytes: Vec<u8>) -> Body {
+    Full::new(Bytes::from(bytes)).map_err(|never: Infallible| match never {}).boxed()
+}

@@ -1,0 +1,218 @@
+//! The mock against the typed client: strict like the gateway, generic over
+//! the schema, scenarios and faults.
+
+use std::time::Duration;
+
+use qiyuesuo::mock::{Fault, MockServer, Rule};
+use qiyuesuo::models::{CompanyAuthMiniappTicketRequest, ContactType, User};
+use qiyuesuo::{Client, Error, ResponseCode, TransportKind};
+use serde_json::json;
+
+fn request(company: &str) -> CompanyAuthMiniappTicketRequest {
+    CompanyAuthMiniappTicketRequest::new(company, User::new("12312378900", ContactType::Mobile))
+}
+
+#[tokio::test]
+async fn a_signed_valid_request_gets_a_fresh_ticket_each_time() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let first = client.company_auth_miniapp_ticket(&request("上海契约锁公司")).await.unwrap();
+    let second = client.company_auth_miniapp_ticket(&request("上海契约锁公司")).await.unwrap();
+    assert_ne!(first.ticket, second.ticket);
+    assert_eq!(first.ticket.len(), 32);
+    let log = mock.log();
+    assert_eq!(log.len(), 2);
+    assert_eq!(log[0].operation.as_deref(), Some("companyAuthMiniappTicket"));
+    assert_eq!((log[0].http_status, log[0].code), (200, Some(0)));
+}
+
+#[tokio::test]
+async fn the_legacy_three_header_form_is_accepted_unless_nonces_are_required() {
+    let mock = MockServer::start().await.unwrap();
+    let legacy =
+        Client::builder(mock.base_url(), mock.access_token(), mock.access_secret()).legacy_signature().build().unwrap();
+    legacy.company_auth_miniapp_ticket(&request("c")).await.unwrap();
+
+    let strict = MockServer::builder().require_nonce(true).start().await.unwrap();
+    let legacy = Client::builder(strict.base_url(), strict.access_token(), strict.access_secret())
+        .legacy_signature()
+        .build()
+        .unwrap();
+    let error = legacy.company_auth_miniapp_ticket(&request("c")).await.unwrap_err();
+    assert_eq!(error.code(), Some(ResponseCode::HeaderRequired));
+    assert!(error.to_string().contains("HEADER REQUIRED,x-qys-open-nonce"), "{error}");
+}
+
+#[tokio::test]
+async fn an_unknown_token_is_442_and_a_wrong_secret_is_443() {
+    let mock = MockServer::start().await.unwrap();
+    let stranger = Client::new(mock.base_url(), "someone-else", mock.access_secret()).unwrap();
+    let error = stranger.company_auth_miniapp_ticket(&request("c")).await.unwrap_err();
+    assert_eq!(error.code(), Some(ResponseCode::InvalidToken));
+    assert_eq!(error.as_api().unwrap().http_status, 442);
+
+    let wrong_secret = Client::new(mock.base_url(), mock.access_token(), "not-the-secret").unwrap();
+    let error = wrong_secret.company_auth_miniapp_ticket(&request("c")).await.unwrap_err();
+    assert_eq!(error.code(), Some(ResponseCode::InvalidSignature));
+    assert_eq!(error.as_api().unwrap().http_status, 443);
+}
+
+#[derive(Debug)]
+struct FixedNonce;
+impl qiyuesuo::runtime::NonceSource for FixedNonce {
+    fn nonce(&self) -> String {
+        "the-same-nonce".to_owned()
+    }
+}
+
+#[derive(Debug)]
+struct Clock(u64);
+impl qiyuesuo::runtime::Clock for Clock {
+    fn now_millis(&self) -> u64 {
+        self.0
+    }
+}
+
+#[tokio::test]
+async fn a_reused_nonce_is_445() {
+    let mock = MockServer::start().await.unwrap();
+    let client = Client::builder(mock.base_url(), mock.access_token(), mock.access_secret())
+        .nonce_source(FixedNonce)
+        .build()
+        .unwrap();
+    client.company_auth_miniapp_ticket(&request("c")).await.unwrap();
+    let error = client.company_auth_miniapp_ticket(&request("c")).await.unwrap_err();
+    assert_eq!(error.code(), Some(ResponseCode::NonceReused));
+}
+
+#[tokio::test]
+async fn a_timestamp_far_from_now_is_444() {
+    let mock = MockServer::start().await.unwrap();
+    let now = qiyuesuo::runtime::Clock::now_millis(&qiyuesuo::runtime::SystemClock);
+    for skew in
+        [-(qiyuesuo::mock::TIMESTAMP_WINDOW_MS as i64) - 60_000, qiyuesuo::mock::TIMESTAMP_WINDOW_MS as i64 + 60_000]
+    {
+        let client = Client::builder(mock.base_url(), mock.access_token(), mock.access_secret())
+            .clock(Clock(now.saturating_add_signed(skew)))
+            .build()
+            .unwrap();
+        let error = client.company_auth_miniapp_ticket(&request("c")).await.unwrap_err();
+        assert_eq!(error.code(), Some(ResponseCode::TimestampExpired), "skew {skew}");
+    }
+    let close = Client::builder(mock.base_url(), mock.access_token(), mock.access_secret())
+        .clock(Clock(now - 60_000))
+        .build()
+        .unwrap();
+    close.company_auth_miniapp_ticket(&request("c")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_body_that_breaks_the_schema_is_1005_naming_the_field() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    // The typed client would refuse these; `call_json` sends what the schema's types accept.
+    let error = client
+        .call_json("companyAuthMiniappTicket", json!({"companyName": "c", "applicant": {"contact": "x", "contactType": "MOBILE"}, "modifyFields": "corpName"}))
+        .await;
+    assert!(error.is_ok(), "{error:?}");
+    // Raw HTTP with a correct signature but a body the schema rejects.
+    let problems = raw_post(&mock, r#"{"companyName": "c", "applicant": {"contact": "", "contactType": "FAX"}}"#).await;
+    assert_eq!(problems["code"], 1005);
+    let message = problems["message"].as_str().unwrap();
+    assert!(message.starts_with("INVALID PARAM,"), "{message}");
+    assert!(message.contains("applicant.contact") && message.contains("applicant.contactType"), "{message}");
+    let not_json = raw_post(&mock, "{oops").await;
+    assert_eq!(not_json["code"], 1005);
+}
+
+/// POSTs `body` to the ticket operation, correctly signed, and returns the answer.
+async fn raw_post(mock: &MockServer, body: &str) -> serde_json::Value {
+    let timestamp = qiyuesuo::runtime::Clock::now_millis(&qiyuesuo::runtime::SystemClock);
+    let nonce = format!("raw-{timestamp}-{}", body.len());
+    let signature =
+        qiyuesuo::runtime::signing::signature(mock.access_token(), mock.access_secret(), timestamp, Some(&nonce));
+    let answer = reqwest::Client::new()
+        .post(format!("{}/companyauth/miniappexchange", mock.base_url()))
+        .header("x-qys-open-accesstoken", mock.access_token())
+        .header("x-qys-open-timestamp", timestamp.to_string())
+        .header("x-qys-open-nonce", nonce)
+        .header("x-qys-open-signature", signature)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    answer.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_scenario_answers_1605_for_an_already_verified_company() {
+    let mock = MockServer::builder()
+        .rule(Rule::new(Some("companyAuthMiniappTicket"), [("companyName", json!("已认证公司"))]).code(1605))
+        .start()
+        .await
+        .unwrap();
+    let client = mock.client().unwrap();
+    let error = client.company_auth_miniapp_ticket(&request("已认证公司")).await.unwrap_err();
+    assert_eq!(error.code(), Some(ResponseCode::CompanyAlreadyAuthed));
+    assert_eq!(error.as_api().unwrap().message, "COMPANY ALREADY AUTHED");
+    client.company_auth_miniapp_ticket(&request("另一家公司")).await.unwrap();
+}
+
+#[tokio::test]
+async fn faults_reach_the_client_as_the_right_errors() {
+    let mock = MockServer::start().await.unwrap();
+    for (company, fault) in [("html", Fault::Html502), ("cut", Fault::TruncatedBody), ("drop", Fault::DropConnection)] {
+        mock.add_rule(Rule::new(None, [("companyName", json!(company))]).fault(fault)).unwrap();
+    }
+    mock.add_rule(Rule::new(None, [("companyName", json!("slow"))]).delay_ms(2_000)).unwrap();
+    let client = mock.client().unwrap();
+
+    let error = client.company_auth_miniapp_ticket(&request("html")).await.unwrap_err();
+    assert!(matches!(&error, Error::Decode(d) if d.http_status == 502), "{error}");
+    let error = client.company_auth_miniapp_ticket(&request("cut")).await.unwrap_err();
+    assert!(matches!(&error, Error::Transport { .. } | Error::Decode(_)), "{error}");
+    let error = client.company_auth_miniapp_ticket(&request("drop")).await.unwrap_err();
+    assert!(matches!(&error, Error::Transport { kind: TransportKind::Other, .. }), "{error:?}");
+
+    let impatient = Client::builder(mock.base_url(), mock.access_token(), mock.access_secret())
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let error = impatient.company_auth_miniapp_ticket(&request("slow")).await.unwrap_err();
+    assert!(matches!(&error, Error::Transport { kind: TransportKind::Timeout, .. }), "{error:?}");
+}
+
+#[tokio::test]
+async fn rules_are_checked_against_the_schema() {
+    let mock = MockServer::start().await.unwrap();
+    let error = mock.add_rule(Rule::new(Some("noSuchOperation"), []).code(1605)).unwrap_err();
+    assert!(error.to_string().contains("operation `noSuchOperation` is not in the schema"), "{error}");
+    let error = mock.add_rule(Rule::new(None, []).code(4242)).unwrap_err();
+    assert!(error.to_string().contains("code 4242 is not documented"), "{error}");
+}
+
+#[tokio::test]
+async fn a_rule_with_times_applies_that_often() {
+    let mock = MockServer::builder().rule(Rule::new(None, []).code(1001).times(2)).start().await.unwrap();
+    let client = mock.client().unwrap();
+    for _ in 0..2 {
+        let error = client.company_auth_miniapp_ticket(&request("c")).await.unwrap_err();
+        assert_eq!(error.code(), Some(ResponseCode::InternalError));
+    }
+    client.company_auth_miniapp_ticket(&request("c")).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_log_never_holds_the_secret_or_the_body() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    client.company_auth_miniapp_ticket(&request("秘密公司")).await.unwrap();
+    let text =
+        format!("{:?} {}", mock.log(), mock.log().iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"));
+    assert!(
+        !text.contains(mock.access_secret()) && !text.contains(mock.access_token()) && !text.contains("秘密公司"),
+        "{text}"
+    );
+    assert!(!format!("{mock:?}").contains(mock.access_secret()));
+}
