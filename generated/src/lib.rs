@@ -35,6 +35,6 @@ include_generated!("");
 pub use runtime::{ApiError, DecodeError, Error, TransportKind};
 
 /// The README's examples, compiled as doc tests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "mock"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;

@@ -22,6 +22,7 @@ use super::spec::Spec;
 #[non_exhaustive]
 pub enum Fault {
     /// An HTML page with HTTP 502, as a proxy in front of the API sends.
+    #[serde(rename = "html_502")]
     Html502,
     /// A success answer cut off halfway: the connection closes mid-body.
     TruncatedBody,

@@ -1,0 +1,138 @@
+//! The `clap` command tree, built at run time from the schema's operations.
+
+use clap::{Arg, ArgAction, Command};
+
+use crate::schema;
+
+pub const SERVER: &str = "server";
+pub const ACCESS_TOKEN: &str = "access-token";
+pub const ACCESS_SECRET: &str = "access-secret";
+pub const LEGACY: &str = "legacy-signature";
+pub const TIMEOUT: &str = "timeout";
+pub const JSON: &str = "json";
+pub const MOCK: &str = "mock";
+
+pub fn command(operations: &[schema::Command]) -> Command {
+    let mut root = Command::new("qys")
+        .about("Call the 契约锁 (QiYueSuo) open platform API, or run its mock. Commands come from the schema.")
+        .after_help(
+            "Without --server, qys starts the embedded mock and calls it, so every command works offline.\n\
+             Exit status: 0 success; 1 the API answered code != 0; 2 invalid input or usage (nothing was sent); \
+             3 transport or protocol failure.",
+        )
+        .subcommand_required(true)
+        .arg(
+            Arg::new(SERVER)
+                .long(SERVER)
+                .help_heading("Connection")
+                .env("QYS_SERVER_URL")
+                .global(true)
+                .value_name("URL")
+                .help("Base URL of the API, e.g. https://openapi.qiyuesuo.cn; the embedded mock when absent"),
+        )
+        .arg(
+            Arg::new(ACCESS_TOKEN)
+                .long(ACCESS_TOKEN)
+                .help_heading("Connection")
+                .env("QYS_ACCESS_TOKEN")
+                .hide_env_values(true)
+                .global(true)
+                .value_name("TOKEN")
+                .help("The AppToken"),
+        )
+        .arg(
+            Arg::new(ACCESS_SECRET)
+                .long(ACCESS_SECRET)
+                .help_heading("Connection")
+                .env("QYS_ACCESS_SECRET")
+                .hide_env_values(true)
+                .global(true)
+                .value_name("SECRET")
+                .help("The AppSecret (never printed)"),
+        )
+        .arg(
+            Arg::new(LEGACY)
+                .long(LEGACY)
+                .help_heading("Connection")
+                .action(ArgAction::SetTrue)
+                .global(true)
+                .help("Sign the three-header way of deployments that predate the nonce"),
+        )
+        .arg(
+            Arg::new(TIMEOUT)
+                .long(TIMEOUT)
+                .help_heading("Connection")
+                .global(true)
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..=3600))
+                .help("Time allowed for the call [default: 30]"),
+        )
+        .subcommand(mock_command());
+    for operation in operations {
+        root = root.subcommand(operation_command(operation));
+    }
+    root
+}
+
+fn mock_command() -> Command {
+    Command::new(MOCK)
+        .about("Run the mock until stopped; its first line on stdout is `listening on http://ADDR`")
+        .arg(Arg::new("addr").long("addr").value_name("ADDR").default_value("127.0.0.1:0").help("Address to listen on"))
+        .arg(
+            Arg::new("scenario")
+                .long("scenario")
+                .value_name("FILE")
+                .help("JSON file of scenario rules: {\"rules\": [{\"operation\", \"when\", \"code\" | \"fault\", …}]}"),
+        )
+        .arg(
+            Arg::new("require-nonce")
+                .long("require-nonce")
+                .action(ArgAction::SetTrue)
+                .help("Refuse the three-header legacy form"),
+        )
+}
+
+fn operation_command(operation: &schema::Command) -> Command {
+    let mut command = Command::new(operation.name.clone());
+    if let Some(summary) = &operation.summary {
+        command = command.about(summary.clone());
+    }
+    if let Some(description) = &operation.description {
+        command = command.long_about(format!("{}\n\n{description}", operation.summary.clone().unwrap_or_default()));
+    }
+    if !operation.takes_input {
+        return command;
+    }
+    let field_ids: Vec<String> = operation.flags.iter().map(|f| f.long.clone()).collect();
+    command = command.arg(
+        Arg::new(JSON)
+            .long(JSON)
+            .value_name("BODY")
+            .conflicts_with_all(field_ids)
+            .help("The whole request as JSON, or @FILE to read it from a file, instead of the field flags"),
+    );
+    for flag in &operation.flags {
+        let mut arg = Arg::new(flag.long.clone())
+            .long(flag.long.clone())
+            .help(flag.help.clone())
+            .value_name(value_name(flag))
+            .help_heading("Request fields (from the schema)");
+        if flag.required {
+            arg = arg.required_unless_present(JSON);
+        }
+        if !flag.values.is_empty() {
+            arg = arg.value_parser(clap::builder::PossibleValuesParser::new(flag.values.clone()));
+        }
+        command = command.arg(arg);
+    }
+    command
+}
+
+fn value_name(flag: &schema::Flag) -> &'static str {
+    match &flag.kind {
+        schema::Kind::Boolean => "BOOL",
+        schema::Kind::Integer | schema::Kind::Number => "NUMBER",
+        schema::Kind::List(_) => "A,B,…",
+        schema::Kind::Text => "TEXT",
+    }
+}

@@ -1,0 +1,138 @@
+//! `qys`: the 契约锁 (QiYueSuo) API from a shell. One subcommand per schema
+//! operation, flags from the request schema, the result as JSON on stdout.
+
+mod args;
+mod input;
+mod schema;
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use qiyuesuo::mock::{DEFAULT_ACCESS_SECRET, DEFAULT_ACCESS_TOKEN, MockServer};
+use qiyuesuo::{Client, Error};
+
+/// Exit statuses.
+const API_ERROR: u8 = 1;
+const USAGE: u8 = 2;
+const TRANSPORT: u8 = 3;
+
+fn main() -> ExitCode {
+    let schema: serde_json::Value = match serde_json::from_str(qiyuesuo::SCHEMA_JSON) {
+        Ok(schema) => schema,
+        Err(e) => return fail(TRANSPORT, &format!("the embedded schema is unreadable: {e}")),
+    };
+    let operations = schema::commands(&schema);
+    let matches = args::command(&operations).get_matches();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(TRANSPORT, &format!("cannot start the async runtime: {e}")),
+    };
+    let Some((name, sub)) = matches.subcommand() else { return fail(USAGE, "no command given") };
+    if name == args::MOCK {
+        return runtime.block_on(run_mock(sub));
+    }
+    let Some(operation) = operations.iter().find(|o| o.name == name) else {
+        return fail(USAGE, &format!("unknown command `{name}`"));
+    };
+    runtime.block_on(call(operation, sub))
+}
+
+async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
+    let text = |id: &str| matches.get_one::<String>(id).cloned();
+    let mut builder = MockServer::builder()
+        .addr(text("addr").unwrap_or_else(|| "127.0.0.1:0".to_owned()))
+        .credentials(
+            text(args::ACCESS_TOKEN).unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned()),
+            text(args::ACCESS_SECRET).unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned()),
+        )
+        .require_nonce(matches.get_flag("require-nonce"))
+        .print_log(true);
+    if let Some(file) = text("scenario") {
+        builder = match builder.scenario_file(std::path::Path::new(&file)) {
+            Ok(builder) => builder,
+            Err(e) => return fail(USAGE, &e.to_string()),
+        };
+    }
+    let mock = match builder.start().await {
+        Ok(mock) => mock,
+        Err(e) => return fail(TRANSPORT, &e.to_string()),
+    };
+    println!("listening on {}", mock.base_url());
+    if text(args::ACCESS_TOKEN).is_none() {
+        eprintln!("mock: accepting the default access token `{DEFAULT_ACCESS_TOKEN}` and its default secret");
+    }
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(TRANSPORT, &format!("cannot wait for Ctrl-C: {e}")),
+    }
+}
+
+async fn call(operation: &schema::Command, matches: &clap::ArgMatches) -> ExitCode {
+    let body = match input::request(operation, matches) {
+        Ok(body) => body,
+        Err(problem) => return fail(USAGE, &format!("{}: invalid input, nothing was sent: {problem}", operation.id)),
+    };
+    let text = |id: &str| matches.get_one::<String>(id).cloned();
+    // Without a server, the embedded mock stands in; it lives until the call ends.
+    let (server, token, secret, _mock) = match text(args::SERVER) {
+        Some(server) => {
+            (server, text(args::ACCESS_TOKEN).unwrap_or_default(), text(args::ACCESS_SECRET).unwrap_or_default(), None)
+        }
+        None => {
+            let token = text(args::ACCESS_TOKEN).unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned());
+            let secret = text(args::ACCESS_SECRET).unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned());
+            let mock = match MockServer::builder().credentials(&token, &secret).start().await {
+                Ok(mock) => mock,
+                Err(e) => return fail(TRANSPORT, &e.to_string()),
+            };
+            (mock.base_url(), token, secret, Some(mock))
+        }
+    };
+    let mut builder = Client::builder(&server, token, secret);
+    if matches.get_flag(args::LEGACY) {
+        builder = builder.legacy_signature();
+    }
+    if let Some(seconds) = matches.get_one::<u64>(args::TIMEOUT) {
+        builder = builder.timeout(Duration::from_secs(*seconds));
+    }
+    let client = match builder.build() {
+        Ok(client) => client,
+        Err(error) => return report(&error),
+    };
+    match client.call_json(&operation.id, body).await {
+        Ok(result) => match serde_json::to_string_pretty(&result) {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(TRANSPORT, &format!("cannot print the result: {e}")),
+        },
+        Err(error) => report(&error),
+    }
+}
+
+/// One `error:` line with the error and its causes, and the exit status for its kind.
+fn report(error: &Error) -> ExitCode {
+    let status = match error {
+        Error::Api(_) => API_ERROR,
+        Error::InvalidRequest { .. } | Error::Config(_) => USAGE,
+        _ => TRANSPORT,
+    };
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    fail(status, &text)
+}
+
+fn fail(status: u8, message: &str) -> ExitCode {
+    // One line, whatever the server's message held.
+    eprintln!("error: {}", message.replace(['\r', '\n'], " "));
+    ExitCode::from(status)
+}

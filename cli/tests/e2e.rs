@@ -1,0 +1,340 @@
+//! `qys` as a user runs it: against `qys mock` in another process, over
+//! loopback, checking what is printed and the exit status.
+
+// A test fails by panicking; these lints are for library code.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+const QYS: &str = env!("CARGO_BIN_EXE_qys");
+const TOKEN: &str = "e2e-token";
+const SECRET: &str = "e2e-secret-must-not-leak";
+
+/// `qys mock` in a child process; killed when dropped.
+struct Mock {
+    child: Child,
+    url: String,
+}
+
+impl Mock {
+    fn start(extra: &[&str]) -> Mock {
+        let mut child = Command::new(QYS)
+            .args(["mock", "--addr", "127.0.0.1:0", "--access-token", TOKEN, "--access-secret", SECRET])
+            .args(extra)
+            .env_remove("QYS_SERVER_URL")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("qys mock starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("first line");
+        let Some(url) = line.trim().strip_prefix("listening on ").map(str::to_owned) else {
+            let mut stderr = String::new();
+            let _ = child.stderr.take().map(|mut e| e.read_to_string(&mut stderr));
+            panic!("qys mock did not start: first line {line:?}, stderr {stderr:?}");
+        };
+        Mock { child, url }
+    }
+
+    /// Stops the mock and returns what it logged.
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let mut log = String::new();
+        if let Some(mut stderr) = self.child.stderr.take() {
+            let _ = stderr.read_to_string(&mut log);
+        }
+        let _ = self.child.wait();
+        log
+    }
+}
+
+impl Drop for Mock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn qys(args: &[&str]) -> Run {
+    let output: Output = Command::new(QYS)
+        .args(args)
+        .env_remove("QYS_SERVER_URL")
+        .env_remove("QYS_ACCESS_TOKEN")
+        .env_remove("QYS_ACCESS_SECRET")
+        .output()
+        .expect("qys runs");
+    let run = Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(
+        !run.stdout.contains(SECRET) && !run.stderr.contains(SECRET),
+        "the secret leaked: {}{}",
+        run.stdout,
+        run.stderr
+    );
+    run
+}
+
+fn against<'a>(mock: &'a Mock, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = vec!["--server", mock.url.as_str(), "--access-token", TOKEN, "--access-secret", SECRET];
+    all.extend_from_slice(args);
+    all
+}
+
+const TICKET: &[&str] = &[
+    "company-auth-miniapp-ticket",
+    "--company-name",
+    "上海契约锁公司",
+    "--applicant-contact",
+    "12312378900",
+    "--applicant-contact-type",
+    "MOBILE",
+];
+
+fn ticket_with(extra: &[&'static str]) -> Vec<&'static str> {
+    TICKET.iter().chain(extra).copied().collect()
+}
+
+#[test]
+fn the_readme_command_prints_a_ticket_with_no_server() {
+    let run = qys(TICKET);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let result: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(result["ticket"].as_str().map(str::len), Some(32), "{}", run.stdout);
+}
+
+#[test]
+fn success_against_qys_mock_with_every_flag_kind() {
+    let mock = Mock::start(&[]);
+    let args = ticket_with(&[
+        "--applicant-name",
+        "张三",
+        "--close-button",
+        "false",
+        "--modify-fields",
+        "corpName,registerNo",
+        "--callback-url",
+        "https://example.com/cb",
+    ]);
+    let run = qys(&against(&mock, &args));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(serde_json::from_str::<Value>(&run.stdout).unwrap()["ticket"].is_string());
+    let log = mock.stop();
+    assert!(log.contains("(companyAuthMiniappTicket) -> HTTP 200 code 0: ok"), "{log}");
+    assert!(!log.contains(SECRET) && !log.contains("上海契约锁公司"), "{log}");
+}
+
+#[test]
+fn every_operation_in_the_schema_answers_from_its_example() {
+    let schema: Value = serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap();
+    let mock = Mock::start(&[]);
+    let mut operations = 0;
+    for (_, item) in schema["paths"].as_object().unwrap() {
+        for (_, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            let example = op.pointer("/requestBody/content/application~1json/example").cloned().unwrap_or(json!({}));
+            let command = heck::AsKebabCase(id).to_string();
+            let body = example.to_string();
+            let run = qys(&against(&mock, &[command.as_str(), "--json", body.as_str()]));
+            assert_eq!(run.status, 0, "{id}: {}", run.stderr);
+            assert!(serde_json::from_str::<Value>(&run.stdout).is_ok(), "{id}: {}", run.stdout);
+            operations += 1;
+        }
+    }
+    assert!(operations >= 1);
+}
+
+#[test]
+fn json_from_a_file_is_the_same_as_flags() {
+    let mock = Mock::start(&[]);
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    write!(file, r#"{{"companyName": "c", "applicant": {{"contact": "x", "contactType": "EMAIL"}}}}"#).unwrap();
+    let at = format!("@{}", file.path().display());
+    let run = qys(&against(&mock, &["company-auth-miniapp-ticket", "--json", &at]));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+}
+
+#[test]
+fn a_scenario_1605_exits_1_with_code_and_message() {
+    let mut scenario = tempfile::NamedTempFile::new().unwrap();
+    let rules = json!({"rules": [
+        {"operation": "companyAuthMiniappTicket", "when": {"companyName": "已认证公司"}, "code": 1605},
+        {"when": {"companyName": "坏网关"}, "fault": "html_502"},
+        {"when": {"companyName": "慢公司"}, "delay_ms": 3000}
+    ]});
+    write!(scenario, "{rules}").unwrap();
+    let path = scenario.path().display().to_string();
+    let mock = Mock::start(&["--scenario", &path]);
+    let company = |name: &'static str| {
+        vec![
+            "company-auth-miniapp-ticket",
+            "--company-name",
+            name,
+            "--applicant-contact",
+            "1",
+            "--applicant-contact-type",
+            "MOBILE",
+        ]
+    };
+
+    let run = qys(&against(&mock, &company("已认证公司")));
+    assert_eq!(run.status, 1);
+    assert_eq!(
+        run.stderr.trim(),
+        "error: companyAuthMiniappTicket: QiYueSuo answered code 1605 COMPANY_ALREADY_AUTHED: COMPANY ALREADY AUTHED (HTTP 200)"
+    );
+    assert!(run.stdout.is_empty());
+
+    let run = qys(&against(&mock, &company("坏网关")));
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("error: companyAuthMiniappTicket: the answer is not a QiYueSuo envelope"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("HTTP 502, text/html"), "{}", run.stderr);
+
+    let mut args = against(&mock, &company("慢公司"));
+    args.extend(["--timeout", "1"]);
+    let run = qys(&args);
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(run.stderr.starts_with("error: companyAuthMiniappTicket: timed out"), "{}", run.stderr);
+}
+
+#[test]
+fn gateway_rejections_exit_1_with_the_code() {
+    let mock = Mock::start(&["--require-nonce"]);
+    let cases: [(&[&str], &str); 3] = [
+        (&["--access-token", "someone-else"], "442 INVALID_TOKEN: INVALID TOKEN (HTTP 442)"),
+        (&["--access-secret", "wrong-secret"], "443 INVALID_SIGNATURE: INVALID SIGNATURE (HTTP 443)"),
+        (&["--legacy-signature"], "441 HEADER_REQUIRED: HEADER REQUIRED,x-qys-open-nonce (HTTP 441)"),
+    ];
+    for (extra, expected) in cases {
+        let mut args = against(&mock, TICKET);
+        args.extend_from_slice(extra);
+        let run = qys(&args);
+        assert_eq!(run.status, 1, "{extra:?}: {}", run.stderr);
+        assert!(run.stderr.contains(expected), "{extra:?}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1);
+    }
+}
+
+#[test]
+fn reused_nonces_and_stale_timestamps_are_refused_by_the_mock_process() {
+    let mock = Mock::start(&[]);
+    let address = mock.url.trim_start_matches("http://").to_owned();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    let body = r#"{"companyName":"c","applicant":{"contact":"x","contactType":"MOBILE"}}"#;
+    let first = raw_post(&address, now, "e2e-nonce", body);
+    assert_eq!(first["code"], 0, "{first}");
+    let again = raw_post(&address, now, "e2e-nonce", body);
+    assert_eq!((again["code"].as_i64(), again["message"].as_str()), (Some(445), Some("NONCE REUSED")));
+    let stale = raw_post(&address, now - 10 * 60 * 1000, "e2e-other", body);
+    assert_eq!((stale["code"].as_i64(), stale["message"].as_str()), (Some(444), Some("TIMESTAMP EXPIRED")));
+    let invalid = raw_post(&address, now, "e2e-third", r#"{"companyName":"c","applicant":{"contactType":"FAX"}}"#);
+    assert_eq!(invalid["code"], 1005);
+    let message = invalid["message"].as_str().unwrap();
+    assert!(message.contains("applicant") && message.contains("contact") && message.contains("FAX"), "{message}");
+}
+
+/// One signed HTTP/1.1 request written by hand, as any client could send it.
+fn raw_post(address: &str, timestamp: u64, nonce: &str, body: &str) -> Value {
+    let signature = qiyuesuo::runtime::signing::signature(TOKEN, SECRET, timestamp, Some(nonce));
+    let request = format!(
+        "POST /companyauth/miniappexchange HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\n\
+         x-qys-open-accesstoken: {TOKEN}\r\nx-qys-open-timestamp: {timestamp}\r\nx-qys-open-nonce: {nonce}\r\n\
+         x-qys-open-signature: {signature}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (_, json) = answer.split_once("\r\n\r\n").unwrap();
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {answer}"))
+}
+
+#[test]
+fn invalid_input_exits_2_and_sends_nothing() {
+    let mock = Mock::start(&[]);
+    let cases: [(&[&str], &str); 4] = [
+        (&["--close-button", "maybe"], "invalid value 'maybe' for '--close-button <BOOL>'"),
+        (&["--modify-fields", "corpName,shoeSize"], "`modifyFields`: `shoeSize` is not a known value"),
+        (&["--company-name", ""], "`companyName` is empty"),
+        (&["--json", "{not json"], "--json is not JSON"),
+    ];
+    for (extra, expected) in cases {
+        let mut args: Vec<&str> = if extra[0] == "--company-name" || extra[0] == "--json" {
+            let mut base = against(&mock, &["company-auth-miniapp-ticket"]);
+            if extra[0] == "--company-name" {
+                base.extend(["--applicant-contact", "1", "--applicant-contact-type", "MOBILE"]);
+            }
+            base
+        } else {
+            against(&mock, TICKET)
+        };
+        args.extend_from_slice(extra);
+        let run = qys(&args);
+        assert_eq!(run.status, 2, "{extra:?}: {}", run.stderr);
+        assert!(run.stderr.contains(expected), "{extra:?}: {}", run.stderr);
+    }
+    let run = qys(&against(&mock, &["company-auth-miniapp-ticket", "--company-name", "c"]));
+    assert_eq!(run.status, 2);
+    assert!(run.stderr.contains("--applicant-contact <TEXT>"), "{}", run.stderr);
+    let log = mock.stop();
+    assert!(!log.contains("companyAuthMiniappTicket"), "something was sent: {log}");
+}
+
+#[test]
+fn help_shows_descriptions_required_flags_and_values_but_never_the_secret() {
+    let output = Command::new(QYS)
+        .args(["company-auth-miniapp-ticket", "--help"])
+        .env("QYS_ACCESS_SECRET", SECRET)
+        .env("QYS_ACCESS_TOKEN", TOKEN)
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success());
+    for expected in [
+        "--company-name <TEXT>",
+        "Name of the company to verify (待认证公司名称). (required)",
+        "--applicant-contact-type <TEXT>",
+        "[possible values: MOBILE, EMAIL]",
+        "--close-button <BOOL>",
+        "The server's default: true.",
+        "--modify-fields <TEXT>",
+        "Values: corpName, registerNo, legalPerson",
+        "--json <BODY>",
+    ] {
+        assert!(help.contains(expected), "missing {expected:?} in:\n{help}");
+    }
+    assert!(!help.contains(SECRET) && !help.contains(TOKEN), "{help}");
+}
+
+#[test]
+fn a_refused_connection_exits_3() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    drop(listener);
+    let mut args = vec!["--server", url.as_str(), "--access-token", TOKEN, "--access-secret", SECRET];
+    args.extend_from_slice(TICKET);
+    let run = qys(&args);
+    assert_eq!(run.status, 3);
+    assert!(
+        run.stderr.contains("could not connect to the server") && run.stderr.contains("Connection refused"),
+        "{}",
+        run.stderr
+    );
+}

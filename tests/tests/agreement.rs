@@ -1,0 +1,132 @@
+//! The mock and the client read the same schema; these tests check they
+//! agree on every example in it, and that the mock serves an operation added
+//! to the schema with no code change.
+
+use qiyuesuo::ResponseCode;
+use qiyuesuo::mock::{MockServer, Rule};
+use serde_json::{Value, json};
+
+fn schema() -> Value {
+    serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap()
+}
+
+fn operations(schema: &Value) -> Vec<(String, Value)> {
+    let mut found = Vec::new();
+    for (_, item) in schema["paths"].as_object().unwrap() {
+        for (_, op) in item.as_object().unwrap() {
+            found.push((op["operationId"].as_str().unwrap().to_owned(), op.clone()));
+        }
+    }
+    found
+}
+
+fn resolve<'a>(schema: &'a Value, value: &'a Value) -> &'a Value {
+    value.get("$ref").and_then(Value::as_str).and_then(|r| schema.pointer(&r[1..])).unwrap_or(value)
+}
+
+#[tokio::test]
+async fn every_request_example_is_accepted_and_every_answer_example_decodes() {
+    let schema = schema();
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let mut checked = 0;
+    for (id, op) in operations(&schema) {
+        let request = op.pointer("/requestBody/content/application~1json/example").cloned().unwrap_or(Value::Null);
+        // The request example goes through the typed request, the mock's
+        // validator and back: both sides accept it.
+        let result = client.call_json(&id, request.clone()).await.unwrap_or_else(|e| panic!("{id}: {e}"));
+        let examples = op.pointer("/responses/200/content/application~1json/examples").and_then(Value::as_object);
+        for (name, example) in examples.into_iter().flatten() {
+            let value = &resolve(&schema, example)["value"];
+            let code = value["code"].as_i64().unwrap();
+            if code == 0 {
+                // Fresh fields differ; the shape must not.
+                let keys = |v: &Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+                assert_eq!(keys(&result), keys(&value["result"]), "{id}/{name}");
+            } else {
+                mock.add_rule(Rule::new(Some(&id), []).code(code).times(1)).unwrap();
+                let error = client.call_json(&id, request.clone()).await.unwrap_err();
+                assert_eq!(error.code(), Some(ResponseCode::from_code(code)), "{id}/{name}");
+                assert_eq!(
+                    error.as_api().unwrap().message,
+                    value["message"].as_str().unwrap_or_default(),
+                    "{id}/{name}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    for (name, response) in schema["components"]["responses"].as_object().unwrap() {
+        let example = &response["content"]["application/json"]["example"];
+        let code = ResponseCode::from_code(example["code"].as_i64().unwrap());
+        assert!(!matches!(code, ResponseCode::Unknown(_)), "{name}: the client does not know code {code}");
+        checked += 1;
+    }
+    assert!(checked >= 4, "only {checked} examples");
+}
+
+/// The schema with one more operation, which no generated code knows.
+fn schema_with_contract_ticket() -> String {
+    let mut schema = schema();
+    let envelope_with_ticket =
+        schema.pointer("/paths/~1companyauth~1miniappexchange/post/responses/200").cloned().unwrap();
+    schema["paths"]["/v2/contract/miniappexchange"] = json!({
+        "post": {
+            "operationId": "contractMiniappTicket",
+            "summary": "Create a contract signing ticket (生成合同签署令牌).",
+            "requestBody": {"required": true, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/ContractMiniappTicketRequest"}
+            }}},
+            "responses": {"200": envelope_with_ticket}
+        }
+    });
+    schema["components"]["schemas"]["ContractMiniappTicketRequest"] = json!({
+        "type": "object",
+        "required": ["contractId", "user"],
+        "properties": {
+            "contractId": {"type": "string", "pattern": "^[0-9]{19}$"},
+            "user": {"$ref": "#/components/schemas/User"}
+        }
+    });
+    schema.to_string()
+}
+
+#[tokio::test]
+async fn an_operation_added_to_the_schema_is_served_with_no_code_change() {
+    let text = schema_with_contract_ticket();
+    // The generator accepts the edited schema as well.
+    let generated = qiyuesuo_codegen::generate(&text, "edited.json").unwrap();
+    assert!(generated.api.operations.iter().any(|o| o.id == "contractMiniappTicket"));
+
+    let mock = MockServer::builder().schema(text).start().await.unwrap();
+    let good = json!({"contractId": "3096207294542127115", "user": {"contact": "x", "contactType": "MOBILE"}});
+    let answer = signed_post(&mock, "/v2/contract/miniappexchange", &good).await;
+    assert_eq!(answer["code"], 0, "{answer}");
+    assert_eq!(answer["result"]["ticket"].as_str().map(str::len), Some(32), "{answer}");
+
+    let bad = json!({"contractId": "12", "user": {"contact": "x", "contactType": "MOBILE"}});
+    let answer = signed_post(&mock, "/v2/contract/miniappexchange", &bad).await;
+    assert_eq!(answer["code"], 1005);
+    assert!(answer["message"].as_str().unwrap().contains("contractId"), "{answer}");
+    assert_eq!(mock.log().last().unwrap().operation.as_deref(), Some("contractMiniappTicket"));
+}
+
+async fn signed_post(mock: &MockServer, path: &str, body: &Value) -> Value {
+    let timestamp = qiyuesuo::runtime::Clock::now_millis(&qiyuesuo::runtime::SystemClock);
+    let nonce = format!("agreement-{}", mock.log().len());
+    let signature =
+        qiyuesuo::runtime::signing::signature(mock.access_token(), mock.access_secret(), timestamp, Some(&nonce));
+    reqwest::Client::new()
+        .post(format!("{}{path}", mock.base_url()))
+        .header("x-qys-open-accesstoken", mock.access_token())
+        .header("x-qys-open-timestamp", timestamp.to_string())
+        .header("x-qys-open-nonce", nonce)
+        .header("x-qys-open-signature", signature)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
