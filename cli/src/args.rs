@@ -65,7 +65,7 @@ pub fn command(operations: &[schema::Command]) -> Command {
                 .global(true)
                 .value_name("SECONDS")
                 .value_parser(clap::value_parser!(u64).range(1..=3600))
-                .help("Time allowed for the call [default: 30]"),
+                .help("Time allowed for the whole call, retries included [default: 60]"),
         )
         .subcommand(mock_command());
     for operation in operations {

@@ -93,7 +93,7 @@ async fn call(operation: &schema::Command, matches: &clap::ArgMatches) -> ExitCo
         builder = builder.legacy_signature();
     }
     if let Some(seconds) = matches.get_one::<u64>(args::TIMEOUT) {
-        builder = builder.timeout(Duration::from_secs(*seconds));
+        builder = builder.total_timeout(Duration::from_secs(*seconds));
     }
     let client = match builder.build() {
         Ok(client) => client,

@@ -191,10 +191,14 @@ fn a_scenario_1605_exits_1_with_code_and_message() {
 
     let run = qys(&against(&mock, &company("已认证公司")));
     assert_eq!(run.status, 1);
-    assert_eq!(
-        run.stderr.trim(),
-        "error: companyAuthMiniappTicket: QiYueSuo answered code 1605 COMPANY_ALREADY_AUTHED: COMPANY ALREADY AUTHED (HTTP 200)"
+    assert!(
+        run.stderr.starts_with(
+            "error: companyAuthMiniappTicket: QiYueSuo answered code 1605 COMPANY_ALREADY_AUTHED: COMPANY ALREADY AUTHED (HTTP 200) [request "
+        ),
+        "{}",
+        run.stderr
     );
+    assert!(run.stderr.trim_end().ends_with(", 1 attempt, 0.00 s]") || run.stderr.contains(" 1 attempt, "), "{}", run.stderr);
     assert!(run.stdout.is_empty());
 
     let run = qys(&against(&mock, &company("坏网关")));

@@ -336,6 +336,9 @@ fn check_codes(codes: &Value, pointer: &str, table: &mut CodeTable, errors: &mut
         } else if name == "UNKNOWN" {
             errors.push(join(&entry_pointer, "name"), "`UNKNOWN` is reserved for codes the schema does not list");
         }
+        if entry.get("retry").is_some_and(|r| r != "always" && r != "idempotent") {
+            errors.push(join(&entry_pointer, "retry"), "`retry` is `always` or `idempotent` (or absent: never)");
+        }
         if entry.get("mockOnly").is_some_and(|m| !m.is_boolean()) {
             errors.push(join(&entry_pointer, "mockOnly"), "`mockOnly` is `true` or `false`");
         }
@@ -413,6 +416,9 @@ fn check_operation(
             }
         }
         None => errors.push(pointer, "missing `operationId`: every operation needs one to name its method"),
+    }
+    if operation.get("x-qys-idempotent").is_some_and(|v| !v.is_boolean()) {
+        errors.push(join(pointer, "x-qys-idempotent"), "`x-qys-idempotent` is `true` or `false`");
     }
     let has_body = operation.get("requestBody").is_some();
     if let Some(body) = operation.get("requestBody") {

@@ -54,6 +54,20 @@ pub struct ResponseCode {
     pub operations: Vec<String>,
     /// `mockOnly`: chosen by this project's mock where the real code is undocumented.
     pub mock_only: bool,
+    /// `retry`: whether a call that got this code may be sent again.
+    pub retry: RetryClass,
+}
+
+/// When a code allows sending the call again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetryClass {
+    /// Never (the default): the answer is final.
+    #[default]
+    Never,
+    /// Always: the request was refused before it was processed.
+    Always,
+    /// Only for operations that are safe to repeat.
+    IfIdempotent,
 }
 
 /// HTTP method.
@@ -96,6 +110,9 @@ pub struct Operation {
     pub result: Option<String>,
     /// Codes documented for this operation only (`x-qys-response-codes`).
     pub codes: Vec<i64>,
+    /// Safe to send again after it may have been processed: every GET, and
+    /// operations marked `x-qys-idempotent: true`.
+    pub idempotent: bool,
 }
 
 /// How an operation's input travels.

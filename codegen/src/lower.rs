@@ -8,7 +8,9 @@ use serde_json::{Map, Value, json};
 
 use crate::check::{component_schemas, envelope_result, follow};
 use crate::error::{Collector, Errors};
-use crate::ir::{Api, CommaSet, Constraint, FieldInfo, Input, Method, Operation, ResponseCode, Server, StructInfo};
+use crate::ir::{
+    Api, CommaSet, Constraint, FieldInfo, Input, Method, Operation, ResponseCode, RetryClass, Server, StructInfo,
+};
 use crate::json::{join, ref_of, schema_ref_name};
 
 /// The IR plus what the models stage feeds to typify.
@@ -67,6 +69,7 @@ pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
                 input,
                 result: result_of(doc, op),
                 codes: own,
+                idempotent: method == Method::Get || op.get("x-qys-idempotent") == Some(&Value::Bool(true)),
                 pointer,
             });
         }
@@ -193,6 +196,11 @@ fn add_codes(table: Option<&Value>, pointer: &str, operation: Option<&str>, code
             pointer: join(pointer, &index.to_string()),
             operations: operation.map(str::to_owned).into_iter().collect(),
             mock_only: entry.get("mockOnly") == Some(&Value::Bool(true)),
+            retry: match entry.get("retry").and_then(Value::as_str) {
+                Some("always") => RetryClass::Always,
+                Some("idempotent") => RetryClass::IfIdempotent,
+                _ => RetryClass::Never,
+            },
         });
     }
 }

@@ -110,9 +110,17 @@ async fn code_1605_is_a_typed_api_error() {
     assert_eq!(api.http_status, 200);
     assert_eq!(api.message, "COMPANY ALREADY AUTHED");
     assert!(api.documented_for_operation);
+    let shown = error.to_string();
+    let call = error.call().unwrap();
+    assert_eq!(call.attempts, 1, "1605 is final: no retry");
     assert_eq!(
-        error.to_string(),
-        "companyAuthMiniappTicket: QiYueSuo answered code 1605 COMPANY_ALREADY_AUTHED: COMPANY ALREADY AUTHED (HTTP 200)"
+        shown,
+        format!(
+            "companyAuthMiniappTicket: QiYueSuo answered code 1605 COMPANY_ALREADY_AUTHED: COMPANY ALREADY AUTHED (HTTP 200) \
+             [request {}, 1 attempt, {:.2} s]",
+            call.request_id,
+            call.elapsed.as_secs_f64()
+        )
     );
 }
 
@@ -214,7 +222,7 @@ async fn a_refused_connection_is_a_connect_error() {
     drop(listener);
     let client = Client::new(format!("http://{address}"), TOKEN, SECRET).unwrap();
     let error = client.company_auth_miniapp_ticket(&minimal()).await.unwrap_err();
-    assert!(matches!(error, Error::Transport { kind: TransportKind::Connect, .. }), "{error:?}");
+    assert!(error.transport_kind() == Some(TransportKind::Connect), "{error:?}");
     assert!(error.to_string().starts_with("companyAuthMiniappTicket: could not connect"), "{error}");
 }
 
@@ -224,9 +232,10 @@ async fn a_slow_server_is_a_timeout() {
         ResponseTemplate::new(200).set_body_json(answer_example("success")).set_delay(Duration::from_secs(5)),
     )
     .await;
-    let client = Client::builder(server.uri(), TOKEN, SECRET).timeout(Duration::from_millis(200)).build().unwrap();
+    let client =
+        Client::builder(server.uri(), TOKEN, SECRET).attempt_timeout(Duration::from_millis(200)).build().unwrap();
     let error = client.company_auth_miniapp_ticket(&minimal()).await.unwrap_err();
-    assert!(matches!(error, Error::Transport { kind: TransportKind::Timeout, .. }), "{error:?}");
+    assert!(error.transport_kind() == Some(TransportKind::Timeout), "{error:?}");
 }
 
 #[test]

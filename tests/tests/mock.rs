@@ -171,16 +171,16 @@ async fn faults_reach_the_client_as_the_right_errors() {
     let error = client.company_auth_miniapp_ticket(&request("html")).await.unwrap_err();
     assert!(matches!(&error, Error::Decode(d) if d.http_status == 502), "{error}");
     let error = client.company_auth_miniapp_ticket(&request("cut")).await.unwrap_err();
-    assert!(matches!(&error, Error::Transport { .. } | Error::Decode(_)), "{error}");
+    assert!(matches!(&error, Error::Transport(_) | Error::Decode(_)), "{error}");
     let error = client.company_auth_miniapp_ticket(&request("drop")).await.unwrap_err();
-    assert!(matches!(&error, Error::Transport { kind: TransportKind::Other, .. }), "{error:?}");
+    assert!(error.transport_kind() == Some(TransportKind::Other), "{error:?}");
 
     let impatient = Client::builder(mock.base_url(), mock.access_token(), mock.access_secret())
-        .timeout(Duration::from_millis(300))
+        .attempt_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
     let error = impatient.company_auth_miniapp_ticket(&request("slow")).await.unwrap_err();
-    assert!(matches!(&error, Error::Transport { kind: TransportKind::Timeout, .. }), "{error:?}");
+    assert!(error.transport_kind() == Some(TransportKind::Timeout), "{error:?}");
 }
 
 #[tokio::test]
@@ -194,13 +194,22 @@ async fn rules_are_checked_against_the_schema() {
 
 #[tokio::test]
 async fn a_rule_with_times_applies_that_often() {
-    let mock = MockServer::builder().rule(Rule::new(None, []).code(1001).times(2)).start().await.unwrap();
+    let mock = MockServer::builder().rule(Rule::new(None, []).code(1605).times(2)).start().await.unwrap();
     let client = mock.client().unwrap();
     for _ in 0..2 {
         let error = client.company_auth_miniapp_ticket(&request("c")).await.unwrap_err();
-        assert_eq!(error.code(), Some(ResponseCode::InternalError));
+        assert_eq!(error.code(), Some(ResponseCode::CompanyAlreadyAuthed));
     }
     client.company_auth_miniapp_ticket(&request("c")).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_transient_1001_on_a_safe_operation_is_retried_until_it_succeeds() {
+    let mock = MockServer::builder().rule(Rule::new(None, []).code(1001).times(2)).start().await.unwrap();
+    let client = mock.client().unwrap();
+    client.company_auth_miniapp_ticket(&request("c")).await.unwrap();
+    let codes: Vec<Option<i64>> = mock.log().iter().map(|entry| entry.code).collect();
+    assert_eq!(codes, [Some(1001), Some(1001), Some(0)]);
 }
 
 #[tokio::test]

@@ -54,6 +54,15 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
                 ::qiyuesuo::runtime::ClientBuilder::new(base_url.as_ref(), access_token, access_secret)
             }
 
+            /// A handle whose calls use `options` (timeouts, retries); it shares
+            /// this client's credentials, connections and retry budget.
+            pub fn with_options(
+                &self,
+                options: ::qiyuesuo::runtime::CallOptions,
+            ) -> ::std::result::Result<Self, ::qiyuesuo::runtime::Error> {
+                self.core.with_options(options).map(|core| Client { core })
+            }
+
             /// The runtime this client sends through.
             pub fn core(&self) -> &::qiyuesuo::runtime::Core {
                 &self.core
@@ -103,9 +112,20 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
     let constant = constant_ident(op);
     let sends = format!("Sends a `{}` request to `{}`.", op.method.as_str(), op.path);
     let codes = codes_doc(api, op);
+    let retries = if op.idempotent {
+        "Safe to repeat: retried after timeouts, 429, 502, 503, 504 and transient codes."
+    } else {
+        "Not safe to repeat: retried only when the request was never sent, or the API refused it unprocessed."
+    };
     let source = format!("Generated from `#{}` (operation `{}`).", op.pointer, op.id);
-    let doc =
-        docs::paragraphs([op.summary.as_deref(), op.description.as_deref(), Some(&sends), Some(&codes), Some(&source)]);
+    let doc = docs::paragraphs([
+        op.summary.as_deref(),
+        op.description.as_deref(),
+        Some(&sends),
+        Some(&codes),
+        Some(retries),
+        Some(&source),
+    ]);
     let (parameter, input) = match &op.input {
         Input::None => (quote! {}, quote! { ::qiyuesuo::runtime::Input::<()>::None }),
         Input::JsonBody { type_name } => {
@@ -195,7 +215,9 @@ fn operation_constant(op: &Operation) -> TokenStream {
         Method::Post => quote! { ::qiyuesuo::runtime::Method::Post },
     };
     let codes = op.codes.iter().map(|c| proc_macro2::Literal::i64_unsuffixed(*c));
-    let doc = format!(" `{}`: `{} {}`.", op.id, op.method.as_str(), op.path);
+    let idempotent = op.idempotent;
+    let repeat = if op.idempotent { "safe to repeat" } else { "not safe to repeat once sent" };
+    let doc = format!(" `{}`: `{} {}`, {repeat}.", op.id, op.method.as_str(), op.path);
     quote! {
         #[doc = #doc]
         pub const #ident: ::qiyuesuo::runtime::Operation = ::qiyuesuo::runtime::Operation {
@@ -203,6 +225,7 @@ fn operation_constant(op: &Operation) -> TokenStream {
             method: #method,
             path: #path,
             codes: &[#(#codes),*],
+            idempotent: #idempotent,
         };
     }
 }

@@ -58,6 +58,11 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
             },
         )
     };
+    let retries = api.codes.iter().map(|c| match c.retry {
+        crate::ir::RetryClass::Never => quote! { ::qiyuesuo::runtime::RetryClass::Never },
+        crate::ir::RetryClass::Always => quote! { ::qiyuesuo::runtime::RetryClass::Always },
+        crate::ir::RetryClass::IfIdempotent => quote! { ::qiyuesuo::runtime::RetryClass::IfIdempotent },
+    });
     let operations = api.codes.iter().map(|c| {
         let ids = &c.operations;
         quote! { &[#(#ids),*] }
@@ -111,6 +116,15 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
                 match self {
                     #(ResponseCode::#variants => ::std::option::Option::Some(#messages),)*
                     ResponseCode::Unknown(_) => ::std::option::Option::None,
+                }
+            }
+
+            /// Whether a call answered with this code may be sent again (the
+            /// schema's `retry`); undocumented codes never are.
+            pub const fn retry(self) -> ::qiyuesuo::runtime::RetryClass {
+                match self {
+                    #(ResponseCode::#variants => #retries,)*
+                    ResponseCode::Unknown(_) => ::qiyuesuo::runtime::RetryClass::Never,
                 }
             }
 

@@ -10,9 +10,14 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
 
-use super::core::Core;
+use super::core::{Core, http_client};
 use super::credentials::Credentials;
 use super::error::Error;
+use super::options::{
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT, RetryPolicy,
+    Settings,
+};
+use super::retry::DEFAULT_BUDGET_RETRIES;
 use super::signing::{Clock, NonceSource, SignatureMode, Signer, SystemClock, UuidNonces};
 
 /// A generated client made from a [`Core`].
@@ -21,11 +26,6 @@ pub trait FromCore {
     fn from_core(core: Core) -> Self;
 }
 
-/// Default time allowed to open a connection.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
-/// Default time allowed for a whole call.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// Settings for a client; `C` is the client type it builds.
 pub struct ClientBuilder<C> {
     base_url: String,
@@ -33,9 +33,10 @@ pub struct ClientBuilder<C> {
     mode: SignatureMode,
     clock: Arc<dyn Clock>,
     nonces: Arc<dyn NonceSource>,
-    connect_timeout: Duration,
-    timeout: Duration,
+    settings: Settings,
+    budget_retries: u32,
     insecure_http: bool,
+    accept_invalid_certs: bool,
     client: PhantomData<fn() -> C>,
 }
 
@@ -45,15 +46,15 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
             .field("mode", &self.mode)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("timeout", &self.timeout)
+            .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
 }
 
 impl<C: FromCore> ClientBuilder<C> {
     /// Starts from the defaults: four-header signature, system clock, UUID
-    /// nonces, 3 s to connect and 30 s per call.
+    /// nonces, 3 s to connect, 30 s per attempt, 60 s per call, 3 attempts,
+    /// answers up to 16 MiB.
     pub fn new(base_url: &str, access_token: impl Into<String>, access_secret: impl Into<String>) -> Self {
         ClientBuilder {
             base_url: base_url.to_owned(),
@@ -61,9 +62,16 @@ impl<C: FromCore> ClientBuilder<C> {
             mode: SignatureMode::Nonce,
             clock: Arc::new(SystemClock),
             nonces: Arc::new(UuidNonces),
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            timeout: DEFAULT_TIMEOUT,
+            settings: Settings {
+                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+                total_timeout: DEFAULT_TOTAL_TIMEOUT,
+                retry: RetryPolicy::default(),
+                max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            },
+            budget_retries: DEFAULT_BUDGET_RETRIES,
             insecure_http: false,
+            accept_invalid_certs: false,
             client: PhantomData,
         }
     }
@@ -93,13 +101,47 @@ impl<C: FromCore> ClientBuilder<C> {
 
     /// Time allowed to open a connection.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.settings.connect_timeout = timeout;
         self
     }
 
-    /// Time allowed for a whole call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+    /// Time allowed for one attempt, from sending to the answer's last byte
+    /// (a slowly trickling body counts).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.attempt_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole call: every attempt and every wait.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.total_timeout = timeout;
+        self
+    }
+
+    /// When to retry (3 attempts with full-jitter backoff by default).
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.settings.retry = retry;
+        self
+    }
+
+    /// How many retries a burst may use before the budget limits them to
+    /// about one per five calls (10 by default).
+    pub fn retry_budget(mut self, burst: u32) -> Self {
+        self.budget_retries = burst;
+        self
+    }
+
+    /// The largest JSON answer accepted (16 MiB by default); a larger one is
+    /// an error, read no further.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.settings.max_body_bytes = bytes;
+        self
+    }
+
+    /// Accepts any TLS certificate, which lets anyone on the path read and
+    /// change the traffic. Never for the real API.
+    pub fn danger_accept_invalid_certs(mut self) -> Self {
+        self.accept_invalid_certs = true;
         self
     }
 
@@ -122,14 +164,10 @@ impl<C: FromCore> ClientBuilder<C> {
         if self.credentials.access_secret.expose_secret().is_empty() {
             return Err(Error::Config("the access secret is empty".to_owned()));
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .user_agent(concat!("qiyuesuo-rust/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Config(format!("the HTTP client cannot start: {e}")))?;
+        let http = http_client(self.settings.connect_timeout, self.accept_invalid_certs)?;
         let signer = Signer { credentials: self.credentials, mode: self.mode, clock: self.clock, nonces: self.nonces };
-        Ok(C::from_core(Core::new(http, base_url, signer)))
+        let core = Core::new(http, base_url, signer, self.settings, self.budget_retries, self.accept_invalid_certs);
+        Ok(C::from_core(core))
     }
 }
 

@@ -1,32 +1,50 @@
-//! The transport: builds, signs, sends and decodes one call. Shared by every
-//! generated operation method; nothing here knows any operation.
+//! The transport: validates and encodes a call once, then runs its attempts:
+//! each one signed afresh, sent, read within the body cap and decoded; a
+//! failed attempt is retried when the retry table, the budget and the
+//! call's remaining time all allow. Nothing here knows any operation.
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{CONTENT_TYPE, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, DATE, HeaderValue, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
+use tracing::Instrument;
 
-use super::envelope::{self, Answer};
-use super::error::{DecodeError, Error, TransportKind};
+use super::envelope::{self, Answer, AttemptError};
+use super::error::{CallInfo, Error, TransportKind};
 use super::operation::{Input, Method, Operation};
+use super::options::{CallOptions, Settings};
+use super::retry::{self, RetryBudget};
 use super::signing::Signer;
 use super::validate::Validate;
 
 /// What the API sends JSON bodies as.
 const JSON: &str = "application/json;charset=UTF-8";
 
-/// The shared state of a client: HTTP pool, base URL and signer. Cheap to clone.
+/// Server clocks further off than this are corrected for (from `Date`).
+const SKEW_TOLERANCE_MS: i64 = 60_000;
+
+/// The shared state of a client: HTTP pool, base URL, signer, settings and
+/// retry budget. Cheap to clone.
 #[derive(Clone)]
 pub struct Core {
     inner: Arc<Inner>,
+    /// This handle's HTTP client: the shared one, or its own when a call
+    /// option changed the connect timeout.
+    http: reqwest::Client,
+    settings: Settings,
 }
 
 struct Inner {
-    http: reqwest::Client,
     base_url: String,
     signer: Signer,
+    budget: RetryBudget,
+    /// How far the server's clock is ahead of ours, in ms, when it is far.
+    skew_ms: AtomicI64,
+    accept_invalid_certs: bool,
 }
 
 impl fmt::Debug for Core {
@@ -35,18 +53,52 @@ impl fmt::Debug for Core {
             .field("base_url", &self.inner.base_url)
             .field("signature_mode", &self.inner.signer.mode)
             .field("credentials", &self.inner.signer.credentials)
+            .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
 }
 
+/// A request body encoded once, for every attempt.
+enum Prepared {
+    None,
+    Json(bytes::Bytes),
+    Query(String),
+}
+
 impl Core {
-    pub(crate) fn new(http: reqwest::Client, base_url: String, signer: Signer) -> Self {
-        Core { inner: Arc::new(Inner { http, base_url, signer }) }
+    pub(crate) fn new(
+        http: reqwest::Client,
+        base_url: String,
+        signer: Signer,
+        settings: Settings,
+        budget_retries: u32,
+        accept_invalid_certs: bool,
+    ) -> Self {
+        let inner = Inner {
+            base_url,
+            signer,
+            budget: RetryBudget::new(budget_retries),
+            skew_ms: AtomicI64::new(0),
+            accept_invalid_certs,
+        };
+        Core { inner: Arc::new(inner), http, settings }
     }
 
     /// The base URL calls go to.
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
+    }
+
+    /// A handle whose calls use `options`; it shares the credentials, the
+    /// connection pool (unless the connect timeout changes) and the retry budget.
+    pub fn with_options(&self, options: CallOptions) -> Result<Core, Error> {
+        let settings = self.settings.with(options);
+        let http = if settings.connect_timeout == self.settings.connect_timeout {
+            self.http.clone()
+        } else {
+            http_client(settings.connect_timeout, self.inner.accept_invalid_certs)?
+        };
+        Ok(Core { inner: Arc::clone(&self.inner), http, settings })
     }
 
     /// Calls `op` and returns its `result`.
@@ -55,17 +107,12 @@ impl Core {
         B: Serialize + Validate,
         T: DeserializeOwned,
     {
-        let answer = self.call(op, input).await?;
-        match envelope::decode::<T>(op, &answer.as_answer())? {
+        let prepared = prepare(op, input)?;
+        self.run(op, &prepared, |answer| match envelope::decode::<T>(answer)? {
             Some(result) => Ok(result),
-            None => Err(Error::Decode(Box::new(DecodeError {
-                operation: op.id,
-                http_status: answer.status,
-                content_type: answer.content_type,
-                body_sample: DecodeError::sample(&answer.body),
-                reason: "code 0 without the documented `result`".to_owned(),
-            }))),
-        }
+            None => Err(AttemptError::decode(answer, "code 0 without the documented `result`".to_owned())),
+        })
+        .await
     }
 
     /// Calls `op`, whose answer documents no `result`.
@@ -73,64 +120,181 @@ impl Core {
     where
         B: Serialize + Validate,
     {
-        let answer = self.call(op, input).await?;
-        envelope::decode::<IgnoredAny>(op, &answer.as_answer()).map(|_| ())
+        let prepared = prepare(op, input)?;
+        self.run(op, &prepared, |answer| envelope::decode::<IgnoredAny>(answer).map(|_| ())).await
     }
 
-    async fn call<B>(&self, op: &'static Operation, input: Input<'_, B>) -> Result<OwnedAnswer, Error>
-    where
-        B: Serialize + Validate,
-    {
-        let invalid = |problems: Vec<String>| Error::InvalidRequest { operation: op.id, problems };
-        let url = format!("{}{}", self.inner.base_url, op.path);
+    async fn run<T>(
+        &self,
+        op: &'static Operation,
+        prepared: &Prepared,
+        decode: impl Fn(&Answer<'_>) -> Result<T, AttemptError>,
+    ) -> Result<T, Error> {
+        let started = Instant::now();
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let span = tracing::info_span!("qiyuesuo.call", operation = op.id, request_id = %request_id);
+        self.attempts(op, prepared, &decode, started, request_id).instrument(span).await
+    }
+
+    async fn attempts<T>(
+        &self,
+        op: &'static Operation,
+        prepared: &Prepared,
+        decode: &impl Fn(&Answer<'_>) -> Result<T, AttemptError>,
+        started: Instant,
+        request_id: String,
+    ) -> Result<T, Error> {
+        let settings = self.settings;
+        let deadline = started + settings.total_timeout;
+        let call = |attempts: u32| CallInfo { request_id: request_id.clone(), attempts, elapsed: started.elapsed() };
+        self.inner.budget.deposit();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let limit = settings.attempt_timeout.min(remaining);
+            let outcome = match tokio::time::timeout(limit, self.attempt(op, prepared)).await {
+                Ok(Ok(exchange)) => {
+                    let answer = Answer {
+                        status: exchange.status,
+                        content_type: exchange.content_type.as_deref(),
+                        body: &exchange.body,
+                    };
+                    tracing::debug!(attempt, status = exchange.status, elapsed_ms = elapsed_ms(started), "answer");
+                    decode(&answer).map_err(|e| (e, exchange.retry_after))
+                }
+                Ok(Err(error)) => Err((error, None)),
+                Err(_) if remaining <= settings.attempt_timeout => {
+                    Err((AttemptError::Transport { kind: TransportKind::CallTimeout, source: None }, None))
+                }
+                Err(_) => Err((AttemptError::Transport { kind: TransportKind::Timeout, source: None }, None)),
+            };
+            let (error, retry_after) = match outcome {
+                Ok(result) => return Ok(result),
+                Err(failed) => failed,
+            };
+            let failure = error.failure();
+            let may = attempt < settings.retry.max_attempts && retry::may_retry(failure, op.idempotent);
+            let wait = settings.retry.backoff_after(attempt).max(retry_after.unwrap_or_default());
+            let in_time = Instant::now() + wait < deadline;
+            tracing::info!(
+                attempt,
+                ?failure,
+                retry = may && in_time,
+                wait_ms = wait.as_millis() as u64,
+                "attempt failed"
+            );
+            if !(may && in_time && self.inner.budget.withdraw()) {
+                return Err(error.into_error(op, call(attempt)));
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt: sign, send, read the body within the cap.
+    async fn attempt(&self, op: &'static Operation, prepared: &Prepared) -> Result<Exchange, AttemptError> {
+        let skew = self.inner.skew_ms.load(Ordering::Relaxed);
+        let headers = self.inner.signer.headers(skew).map_err(AttemptError::Unsendable)?;
+        let mut url = format!("{}{}", self.inner.base_url, op.path);
         let method = match op.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
         };
-        let mut request = self.inner.http.request(method, url);
-        match input {
-            Input::None => {}
-            Input::Json(body) => {
-                body.validate().map_err(invalid)?;
-                let bytes =
-                    serde_json::to_vec(body).map_err(|e| invalid(vec![format!("the body cannot be JSON: {e}")]))?;
-                request = request.header(CONTENT_TYPE, HeaderValue::from_static(JSON)).body(bytes);
-            }
-            Input::Query(query) => {
-                query.validate().map_err(invalid)?;
-                request = request.query(query);
-            }
+        if let Prepared::Query(query) = prepared
+            && !query.is_empty()
+        {
+            url.push('?');
+            url.push_str(query);
         }
-        let headers = self.inner.signer.headers().map_err(|e| invalid(vec![e]))?;
-        let request =
-            request.headers(headers).build().map_err(|e| invalid(vec![format!("the request cannot be built: {e}")]))?;
-
+        let mut request = self.http.request(method, url).headers(headers);
+        if let Prepared::Json(bytes) = prepared {
+            request = request.header(CONTENT_TYPE, HeaderValue::from_static(JSON)).body(bytes.clone());
+        }
         let transport = |source: reqwest::Error| {
-            let kind = if source.is_timeout() {
-                TransportKind::Timeout
-            } else if source.is_connect() {
-                TransportKind::Connect
-            } else {
-                TransportKind::Other
-            };
-            Error::Transport { operation: op.id, kind, source: source.without_url() }
+            let kind = if source.is_connect() { TransportKind::Connect } else { TransportKind::Other };
+            AttemptError::Transport { kind, source: Some(source.without_url()) }
         };
-        let response = self.inner.http.execute(request).await.map_err(transport)?;
+        let mut response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
-        let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
-        let body = response.bytes().await.map_err(transport)?;
-        Ok(OwnedAnswer { status, content_type, body })
+        let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+        let content_type = header(CONTENT_TYPE).map(str::to_owned);
+        let retry_after = header(RETRY_AFTER).and_then(|v| retry::retry_after(v, SystemTime::now()));
+        if let Some(date) = header(DATE).and_then(|d| httpdate::parse_http_date(d).ok()) {
+            self.observe_server_clock(date);
+        }
+        let cap = self.settings.max_body_bytes;
+        let too_large = |size: String| AttemptError::Decode {
+            http_status: status,
+            content_type: content_type.clone(),
+            body_sample: String::new(),
+            reason: format!("the answer is {size} bytes, over the cap of {cap}"),
+            retry: false,
+        };
+        if let Some(length) = response.content_length()
+            && length > cap as u64
+        {
+            return Err(too_large(length.to_string()));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(transport)? {
+            if body.len() + chunk.len() > cap {
+                return Err(too_large(format!("more than {}", body.len() + chunk.len())));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Exchange { status, content_type, body, retry_after })
+    }
+
+    /// Remembers the server's clock when it is far from ours, so the next
+    /// signatures carry a timestamp the server accepts.
+    fn observe_server_clock(&self, server: SystemTime) {
+        let ms = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        let skew = ms(server) - ms(SystemTime::now());
+        let corrected = if skew.abs() > SKEW_TOLERANCE_MS { skew } else { 0 };
+        if self.inner.skew_ms.swap(corrected, Ordering::Relaxed) != corrected && corrected != 0 {
+            tracing::warn!(skew_ms = corrected, "the server's clock differs from ours; timestamps are corrected");
+        }
     }
 }
 
-struct OwnedAnswer {
+/// The reqwest client every handle starts from.
+pub(crate) fn http_client(connect_timeout: Duration, accept_invalid_certs: bool) -> Result<reqwest::Client, Error> {
+    reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .danger_accept_invalid_certs(accept_invalid_certs)
+        .user_agent(concat!("qiyuesuo-rust/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::Config(format!("the HTTP client cannot start: {e}")))
+}
+
+/// Validates and encodes the input once; nothing is sent if this fails.
+fn prepare<B: Serialize + Validate>(op: &'static Operation, input: Input<'_, B>) -> Result<Prepared, Error> {
+    let invalid = |problems: Vec<String>| Error::InvalidRequest { operation: op.id, problems };
+    match input {
+        Input::None => Ok(Prepared::None),
+        Input::Json(body) => {
+            body.validate().map_err(invalid)?;
+            serde_json::to_vec(body)
+                .map(|b| Prepared::Json(b.into()))
+                .map_err(|e| invalid(vec![format!("the body cannot be JSON: {e}")]))
+        }
+        Input::Query(query) => {
+            query.validate().map_err(invalid)?;
+            serde_urlencoded::to_string(query)
+                .map(Prepared::Query)
+                .map_err(|e| invalid(vec![format!("the query cannot be encoded: {e}")]))
+        }
+    }
+}
+
+fn elapsed_ms(started: Instant) -> u64 {
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
+/// What one attempt brought back.
+struct Exchange {
     status: u16,
     content_type: Option<String>,
-    body: bytes::Bytes,
-}
-
-impl OwnedAnswer {
-    fn as_answer(&self) -> Answer<'_> {
-        Answer { status: self.status, content_type: self.content_type.clone(), body: &self.body }
-    }
+    body: Vec<u8>,
+    retry_after: Option<Duration>,
 }

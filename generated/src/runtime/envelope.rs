@@ -1,11 +1,13 @@
 //! Decoding the `{code, message, responseCode, result}` envelope, on every
-//! HTTP status: the gateway answers 441/442 with an envelope too.
+//! HTTP status: the gateway answers 441/442 with an envelope too. Public so
+//! the fuzz targets can feed it arbitrary answers.
 
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
-use super::error::{ApiError, DecodeError, Error};
+use super::error::{ApiError, CallInfo, DecodeError, Error, TransportError, TransportKind};
 use super::operation::Operation;
+use super::retry::{Failure, RetryClass};
 use crate::ResponseCode;
 
 #[derive(Deserialize)]
@@ -24,14 +26,103 @@ fn none<T>() -> Option<T> {
 }
 
 /// The parts of an answer the decoder looks at.
-pub(crate) struct Answer<'a> {
+#[derive(Debug, Clone, Copy)]
+pub struct Answer<'a> {
+    /// HTTP status.
     pub status: u16,
-    pub content_type: Option<String>,
+    /// `Content-Type`, if any.
+    pub content_type: Option<&'a str>,
+    /// The whole body.
     pub body: &'a [u8],
 }
 
-/// Decodes a success's `result`; `Ok(None)` when the answer has none.
-pub(crate) fn decode<T: DeserializeOwned>(op: &'static Operation, answer: &Answer<'_>) -> Result<Option<T>, Error> {
+/// Why one attempt failed, before the call's figures are attached.
+#[derive(Debug)]
+pub(crate) enum AttemptError {
+    Api {
+        http_status: u16,
+        raw_code: i64,
+        message: String,
+        response_code: Option<String>,
+    },
+    Decode {
+        http_status: u16,
+        content_type: Option<String>,
+        body_sample: String,
+        reason: String,
+        retry: bool,
+    },
+    Transport {
+        kind: TransportKind,
+        source: Option<reqwest::Error>,
+    },
+    /// The request could not be signed (a nonce source gave a bad header value): never sent.
+    Unsendable(String),
+}
+
+impl AttemptError {
+    pub fn decode(answer: &Answer<'_>, reason: String) -> Self {
+        AttemptError::Decode {
+            http_status: answer.status,
+            content_type: answer.content_type.map(str::to_owned),
+            body_sample: DecodeError::sample(answer.body),
+            reason,
+            retry: true,
+        }
+    }
+
+    /// What a retry could fix.
+    pub fn failure(&self) -> Failure {
+        let gateway = |status: u16| matches!(status, 429 | 502 | 503 | 504);
+        match self {
+            AttemptError::Api { raw_code, http_status, .. } => match ResponseCode::from_code(*raw_code).retry() {
+                RetryClass::Always => Failure::Code(RetryClass::Always),
+                _ if gateway(*http_status) => Failure::Status(*http_status),
+                class => Failure::Code(class),
+            },
+            AttemptError::Decode { retry: false, .. } => Failure::Final,
+            AttemptError::Decode { http_status, .. } if (200..300).contains(http_status) => Failure::Broken,
+            AttemptError::Decode { http_status, .. } => Failure::Status(*http_status),
+            AttemptError::Transport { kind: TransportKind::Connect, .. } => Failure::NotSent,
+            AttemptError::Transport { kind: TransportKind::Timeout, .. } => Failure::Timeout,
+            AttemptError::Transport { kind: TransportKind::CallTimeout, .. } => Failure::Final,
+            AttemptError::Transport { kind: _, .. } => Failure::Broken,
+            AttemptError::Unsendable(_) => Failure::Final,
+        }
+    }
+
+    pub fn into_error(self, op: &'static Operation, call: CallInfo) -> Error {
+        match self {
+            AttemptError::Api { http_status, raw_code, message, response_code } => Error::Api(Box::new(ApiError {
+                operation: op.id,
+                http_status,
+                raw_code,
+                message,
+                response_code,
+                documented_for_operation: op.codes.contains(&raw_code),
+                call,
+            })),
+            AttemptError::Decode { http_status, content_type, body_sample, reason, .. } => {
+                Error::Decode(Box::new(DecodeError {
+                    operation: op.id,
+                    http_status,
+                    content_type,
+                    body_sample,
+                    reason,
+                    call,
+                }))
+            }
+            AttemptError::Transport { kind, source } => {
+                Error::Transport(Box::new(TransportError { operation: op.id, kind, call, source }))
+            }
+            AttemptError::Unsendable(reason) => Error::InvalidRequest { operation: op.id, problems: vec![reason] },
+        }
+    }
+}
+
+/// Decodes an answer into the operation's `result` (`None` when the
+/// envelope has none), or the reason it is an error.
+pub(crate) fn decode<T: DeserializeOwned>(answer: &Answer<'_>) -> Result<Option<T>, AttemptError> {
     match serde_json::from_slice::<Envelope<T>>(answer.body) {
         Ok(envelope) => {
             let head = Envelope {
@@ -40,50 +131,46 @@ pub(crate) fn decode<T: DeserializeOwned>(op: &'static Operation, answer: &Answe
                 response_code: envelope.response_code,
                 result: None::<IgnoredAny>,
             };
-            check_code(op, answer, head)?;
+            check_code(answer, head)?;
             Ok(envelope.result)
         }
         Err(full) => {
             // The result may not fit `T` because the answer is an error whose
             // `result` has another shape: decode the head alone to tell.
             let head = serde_json::from_slice::<Envelope<IgnoredAny>>(answer.body)
-                .map_err(|e| decode_error(op, answer, format!("not JSON of the envelope's shape: {e}")))?;
-            check_code(op, answer, head)?;
-            Err(decode_error(op, answer, format!("`result` does not match the documented type: {full}")))
+                .map_err(|e| AttemptError::decode(answer, format!("not JSON of the envelope's shape: {e}")))?;
+            check_code(answer, head)?;
+            Err(AttemptError::decode(answer, format!("`result` does not match the documented type: {full}")))
         }
     }
 }
 
+/// Decodes an answer the way every call does, for fuzzing and for tools:
+/// `Ok` with the raw `result` (or `null`), or the error a call would return.
+pub fn decode_answer(op: &'static Operation, answer: &Answer<'_>) -> Result<serde_json::Value, Error> {
+    decode::<serde_json::Value>(answer)
+        .map(Option::unwrap_or_default)
+        .map_err(|e| e.into_error(op, CallInfo { attempts: 1, ..CallInfo::default() }))
+}
+
 /// `Ok` for code 0 on a 2xx status; the API error otherwise.
-fn check_code(op: &'static Operation, answer: &Answer<'_>, head: Envelope<IgnoredAny>) -> Result<(), Error> {
+fn check_code(answer: &Answer<'_>, head: Envelope<IgnoredAny>) -> Result<(), AttemptError> {
     let from_response_code = head.response_code.as_deref().and_then(|r| {
         if r == "00000000" { Some(0) } else { ResponseCode::from_response_code(r).map(ResponseCode::code) }
     });
     let Some(code) = head.code.or(from_response_code) else {
-        return Err(decode_error(op, answer, "no `code`".to_owned()));
+        return Err(AttemptError::decode(answer, "no `code`".to_owned()));
     };
     if code != 0 {
-        return Err(Error::Api(Box::new(ApiError {
-            operation: op.id,
+        return Err(AttemptError::Api {
             http_status: answer.status,
             raw_code: code,
             message: head.message.unwrap_or_default(),
             response_code: head.response_code,
-            documented_for_operation: op.codes.contains(&code),
-        })));
+        });
     }
     if !(200..300).contains(&answer.status) {
-        return Err(decode_error(op, answer, "code 0 on an error status".to_owned()));
+        return Err(AttemptError::decode(answer, "code 0 on an error status".to_owned()));
     }
     Ok(())
-}
-
-fn decode_error(op: &'static Operation, answer: &Answer<'_>, reason: String) -> Error {
-    Error::Decode(Box::new(DecodeError {
-        operation: op.id,
-        http_status: answer.status,
-        content_type: answer.content_type.clone(),
-        body_sample: DecodeError::sample(answer.body),
-        reason,
-    }))
 }

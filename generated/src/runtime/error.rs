@@ -1,8 +1,10 @@
 //! The one error type of the client. Its `Display` always says which
 //! operation failed and what happened, with the QiYueSuo code and message
-//! where there is one, and never shows the token, secret or signature.
+//! where there is one, and the call's request id, attempts and time; it
+//! never shows the token, secret or signature.
 
 use std::fmt;
+use std::time::Duration;
 
 use crate::ResponseCode;
 
@@ -24,17 +26,9 @@ pub enum Error {
     /// The client's settings are unusable (base URL, credentials, TLS).
     #[error("invalid client configuration: {0}")]
     Config(String),
-    /// No answer: the connection failed or timed out.
-    #[error("{operation}: {kind}: {source}")]
-    Transport {
-        /// The operation id.
-        operation: &'static str,
-        /// What went wrong, broadly.
-        kind: TransportKind,
-        /// The HTTP client's error.
-        #[source]
-        source: reqwest::Error,
-    },
+    /// No usable answer: the connection failed, broke or timed out.
+    #[error(transparent)]
+    Transport(Box<TransportError>),
     /// An answer arrived but is not the envelope the API documents.
     #[error(transparent)]
     Decode(Box<DecodeError>),
@@ -61,6 +55,70 @@ impl Error {
     pub fn code(&self) -> Option<ResponseCode> {
         self.as_api().map(ApiError::code)
     }
+
+    /// The kind of transport failure, if there was no usable answer.
+    pub fn transport_kind(&self) -> Option<TransportKind> {
+        match self {
+            Error::Transport(transport) => Some(transport.kind),
+            _ => None,
+        }
+    }
+
+    /// Whether a later call could succeed unchanged: the connection failed,
+    /// timed out or broke, the gateway was overloaded, or the code says so.
+    /// (The client has already retried what was safe to retry.)
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Transport(_) => true,
+            Error::Api(api) => api.code().retry() != super::retry::RetryClass::Never,
+            Error::Decode(decode) => matches!(decode.http_status, 429 | 502 | 503 | 504),
+            Error::InvalidRequest { .. } | Error::Config(_) => false,
+        }
+    }
+
+    /// The HTTP status of the last answer, if one arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Api(api) => Some(api.http_status),
+            Error::Decode(decode) => Some(decode.http_status),
+            _ => None,
+        }
+    }
+
+    /// The request id, attempts and time of the call, if anything was sent.
+    pub fn call(&self) -> Option<&CallInfo> {
+        match self {
+            Error::Api(api) => Some(&api.call),
+            Error::Transport(transport) => Some(&transport.call),
+            Error::Decode(decode) => Some(&decode.call),
+            _ => None,
+        }
+    }
+}
+
+/// What a call did before it failed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct CallInfo {
+    /// This library's id for the call, the same on every attempt (a UUID; not sent).
+    pub request_id: String,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Time from the start of the call to the error.
+    pub elapsed: Duration,
+}
+
+impl fmt::Display for CallInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plural = if self.attempts == 1 { "" } else { "s" };
+        write!(
+            f,
+            "[request {}, {} attempt{plural}, {:.2} s]",
+            self.request_id,
+            self.attempts,
+            self.elapsed.as_secs_f64()
+        )
+    }
 }
 
 /// Broad kinds of transport failure.
@@ -69,9 +127,11 @@ impl Error {
 pub enum TransportKind {
     /// The connection could not be made; the request was not sent.
     Connect,
-    /// The call ran out of time; the request may have been processed.
+    /// An attempt ran out of time; the request may have been processed.
     Timeout,
-    /// Anything else after the connection was made.
+    /// The whole call ran out of time.
+    CallTimeout,
+    /// The connection broke after it was made (reset, truncated answer).
     Other,
 }
 
@@ -79,9 +139,40 @@ impl fmt::Display for TransportKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             TransportKind::Connect => "could not connect to the server",
-            TransportKind::Timeout => "timed out",
-            TransportKind::Other => "the request failed",
+            TransportKind::Timeout => "timed out (an attempt took longer than its timeout)",
+            TransportKind::CallTimeout => "timed out (the call took longer than its total timeout)",
+            TransportKind::Other => "the connection failed",
         })
+    }
+}
+
+/// No usable answer.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// The operation id.
+    pub operation: &'static str,
+    /// What went wrong, broadly.
+    pub kind: TransportKind,
+    /// The call so far.
+    pub call: CallInfo,
+    /// The HTTP client's error, when it reported one.
+    pub source: Option<reqwest::Error>,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.operation, self.kind)?;
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        write!(f, " {}", self.call)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -101,6 +192,8 @@ pub struct ApiError {
     pub response_code: Option<String>,
     /// Whether the operation's own table documents the code (it may still be a global one).
     pub documented_for_operation: bool,
+    /// The call so far.
+    pub call: CallInfo,
 }
 
 impl ApiError {
@@ -116,7 +209,7 @@ impl fmt::Display for ApiError {
         if !self.message.is_empty() {
             write!(f, ": {}", self.message)?;
         }
-        write!(f, " (HTTP {})", self.http_status)
+        write!(f, " (HTTP {}) {}", self.http_status, self.call)
     }
 }
 
@@ -136,6 +229,8 @@ pub struct DecodeError {
     pub body_sample: String,
     /// What did not fit.
     pub reason: String,
+    /// The call so far.
+    pub call: CallInfo,
 }
 
 impl DecodeError {
@@ -144,9 +239,11 @@ impl DecodeError {
 
     /// The escaped start of `body`; a proxy's HTML page cannot flood a log.
     pub(crate) fn sample(body: &[u8]) -> String {
-        let text = String::from_utf8_lossy(body);
-        let mut sample: String = text.chars().take(Self::SAMPLE_CHARS).flat_map(char::escape_debug).collect();
-        if text.chars().nth(Self::SAMPLE_CHARS).is_some() {
+        let head = body.get(..4 * Self::SAMPLE_CHARS).unwrap_or(body);
+        let text = String::from_utf8_lossy(head);
+        let mut chars = text.chars();
+        let mut sample: String = chars.by_ref().take(Self::SAMPLE_CHARS).flat_map(char::escape_debug).collect();
+        if chars.next().is_some() || head.len() < body.len() {
             sample.push('…');
         }
         sample
@@ -158,8 +255,8 @@ impl fmt::Display for DecodeError {
         let content_type = self.content_type.as_deref().unwrap_or("no content type");
         write!(
             f,
-            "{}: the answer is not a QiYueSuo envelope ({}): HTTP {}, {content_type}, body \"{}\"",
-            self.operation, self.reason, self.http_status, self.body_sample
+            "{}: the answer is not a QiYueSuo envelope ({}): HTTP {}, {content_type}, body \"{}\" {}",
+            self.operation, self.reason, self.http_status, self.body_sample, self.call
         )
     }
 }

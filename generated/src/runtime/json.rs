@@ -30,6 +30,7 @@ pub fn to_value<T: Serialize>(op: &'static Operation, result: &T) -> Result<serd
             content_type: None,
             body_sample: String::new(),
             reason: format!("the result cannot be written as JSON: {e}"),
+            call: super::error::CallInfo::default(),
         }))
     })
 }

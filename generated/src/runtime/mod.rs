@@ -6,19 +6,26 @@ mod builder;
 mod comma_set;
 mod core;
 mod credentials;
-mod envelope;
+pub mod envelope;
 mod error;
 pub mod json;
 mod operation;
+mod options;
+mod retry;
 pub mod signing;
 pub mod validate;
 
-pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, FromCore};
+pub use builder::{ClientBuilder, FromCore};
 pub use comma_set::{CommaSet, UnknownValue};
 pub use core::Core;
 pub use credentials::Credentials;
-pub use error::{ApiError, DecodeError, Error, TransportKind};
+pub use error::{ApiError, CallInfo, DecodeError, Error, TransportError, TransportKind};
 pub use operation::{Input, Method, Operation};
+pub use options::{
+    CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT,
+    RetryPolicy,
+};
+pub use retry::RetryClass;
 pub use signing::{Clock, NonceSource, SignatureMode, SystemClock, UuidNonces};
 pub use validate::Validate;
 

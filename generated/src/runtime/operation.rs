@@ -20,6 +20,8 @@ pub struct Operation {
     pub path: &'static str,
     /// Codes the operation's own table documents.
     pub codes: &'static [i64],
+    /// Safe to send again after it may have been processed.
+    pub idempotent: bool,
 }
 
 /// What a call sends.

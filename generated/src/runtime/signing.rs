@@ -92,8 +92,9 @@ pub(crate) struct Signer {
 impl Signer {
     /// The signing headers for one attempt; token and signature are marked
     /// sensitive, so HTTP-level debug output does not show them.
-    pub fn headers(&self) -> Result<HeaderMap, String> {
-        let timestamp = self.clock.now_millis();
+    /// `skew_ms` is added to the clock: how far the server's clock is ahead.
+    pub fn headers(&self, skew_ms: i64) -> Result<HeaderMap, String> {
+        let timestamp = self.clock.now_millis().saturating_add_signed(skew_ms);
         let nonce = match self.mode {
             SignatureMode::Nonce => Some(self.nonces.nonce()),
             SignatureMode::Legacy => None,
