@@ -172,7 +172,9 @@ fn a_scenario_1605_exits_1_with_code_and_message() {
     let rules = json!({"rules": [
         {"operation": "companyAuthMiniappTicket", "when": {"companyName": "已认证公司"}, "code": 1605},
         {"when": {"companyName": "坏网关"}, "fault": "html_502"},
-        {"when": {"companyName": "慢公司"}, "delay_ms": 3000}
+        {"when": {"companyName": "慢公司"}, "delay_ms": 3000},
+        {"when": {"companyName": "断开"}, "fault": "drop_connection"},
+        {"when": {"companyName": "截断"}, "fault": "truncated_body"}
     ]});
     write!(scenario, "{rules}").unwrap();
     let path = scenario.path().display().to_string();
@@ -198,7 +200,11 @@ fn a_scenario_1605_exits_1_with_code_and_message() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.trim_end().ends_with(", 1 attempt, 0.00 s]") || run.stderr.contains(" 1 attempt, "), "{}", run.stderr);
+    assert!(
+        run.stderr.trim_end().ends_with(", 1 attempt, 0.00 s]") || run.stderr.contains(" 1 attempt, "),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.is_empty());
 
     let run = qys(&against(&mock, &company("坏网关")));
@@ -209,6 +215,18 @@ fn a_scenario_1605_exits_1_with_code_and_message() {
         run.stderr
     );
     assert!(run.stderr.contains("HTTP 502, text/html"), "{}", run.stderr);
+
+    for (name, expected) in [("断开", "the connection failed"), ("截断", "the connection failed")] {
+        let run = qys(&against(&mock, &company(name)));
+        assert_eq!(run.status, 3, "{name}: {}", run.stderr);
+        assert!(
+            run.stderr.starts_with(&format!("error: companyAuthMiniappTicket: {expected}")),
+            "{name}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("3 attempts"), "a safe operation is retried: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1);
+    }
 
     let mut args = against(&mock, &company("慢公司"));
     args.extend(["--timeout", "1"]);

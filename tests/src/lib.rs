@@ -1,7 +1,10 @@
 //! The generator's output for the fixture schemas in `fixtures/`, compiled
 //! against the real runtime. Each module is what a crate generated from that
 //! schema would contain; the tests in `tests/` call them against loopback
-//! servers.
+//! servers. `raw` is a byte-scripted server for the answers a well-behaved
+//! server library will not send.
+
+pub mod raw;
 
 /// `fixtures/get_query.json`: a GET whose query parameters have defaults,
 /// limits and an optional array; an answer with a list of objects.

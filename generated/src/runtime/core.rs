@@ -248,8 +248,9 @@ impl Core {
     /// Remembers the server's clock when it is far from ours, so the next
     /// signatures carry a timestamp the server accepts.
     fn observe_server_clock(&self, server: SystemTime) {
-        let ms = |t: SystemTime| t.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
-        let skew = ms(server) - ms(SystemTime::now());
+        let server_ms = server.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        // Against the signer's clock, which is the one the timestamps come from.
+        let skew = server_ms - self.inner.signer.clock.now_millis() as i64;
         let corrected = if skew.abs() > SKEW_TOLERANCE_MS { skew } else { 0 };
         if self.inner.skew_ms.swap(corrected, Ordering::Relaxed) != corrected && corrected != 0 {
             tracing::warn!(skew_ms = corrected, "the server's clock differs from ours; timestamps are corrected");
