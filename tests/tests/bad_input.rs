@@ -177,7 +177,7 @@ async fn a_slow_server_and_a_trickling_body_hit_the_attempt_timeout() {
     )
     .await;
     let trickle: Vec<Step> = std::iter::once(head("200 OK", &["content-type: application/json"], Some(40)))
-        .chain((0..40).map(|_| [Step::Write(b" ".to_vec()), Step::Sleep(Duration::from_millis(100))]).flatten())
+        .chain((0..40).flat_map(|_| [Step::Write(b" ".to_vec()), Step::Sleep(Duration::from_millis(100))]))
         .collect();
     let trickling = RawServer::start(trickle).await;
     for url in [slow.uri(), trickling.url.clone()] {
