@@ -2,7 +2,7 @@
 //! loopback, checking what is printed and the exit status.
 
 // A test fails by panicking; these lints are for library code.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -218,11 +218,13 @@ fn success(route: &Route) -> Value {
 }
 
 fn envelope(code: &Code, message: &str) -> Value {
-    let mut body = json!({"code": code.code, "message": message});
+    let mut body = Map::new();
+    body.insert("code".to_owned(), json!(code.code));
+    body.insert("message".to_owned(), json!(message));
     if let Some(response_code) = &code.response_code {
-        body["responseCode"] = Value::String(response_code.clone());
+        body.insert("responseCode".to_owned(), Value::String(response_code.clone()));
     }
-    body
+    Value::Object(body)
 }
 
 /// The gateway answers its own codes (441, 442, and the mock's 443–445) with
@@ -253,7 +255,7 @@ fn html_502() -> Response<Body> {
 /// so hyper closes the connection mid-body.
 fn truncated(body: &Value) -> Response<Body> {
     let bytes = body.to_string().into_bytes();
-    let half = Bytes::from(bytes[..bytes.len() / 2].to_vec());
+    let half = Bytes::from(bytes.get(..bytes.len() / 2).unwrap_or_default().to_vec());
     let frames: Vec<Result<Frame<Bytes>, Dropped>> = vec![Ok(Frame::data(half)), Err(Dropped)];
     let stream = StreamBody::new(futures_util::stream::iter(frames));
     let mut response = Response::new(BodyExt::boxed(stream));

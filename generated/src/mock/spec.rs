@@ -69,7 +69,7 @@ impl Spec {
         };
         add_codes(doc.get("x-qys-response-codes"));
         let mut routes = Vec::new();
-        for (path, item) in doc["paths"].as_object().into_iter().flatten() {
+        for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
             for (method, op) in item.as_object().into_iter().flatten() {
                 let method = match method.as_str() {
                     "get" => "GET",
@@ -157,11 +157,13 @@ fn success_example(doc: &Value, media: Option<&Value>, result: Option<&Value>) -
     });
     let from_example = media.and_then(|m| m.get("example")).filter(|e| e["code"] == 0).cloned();
     from_examples.or(from_example).unwrap_or_else(|| {
-        let mut envelope = json!({"code": 0, "message": "SUCCESS"});
+        let mut envelope = Map::new();
+        envelope.insert("code".to_owned(), json!(0));
+        envelope.insert("message".to_owned(), json!("SUCCESS"));
         if let Some(schema) = result {
-            envelope["result"] = made_up(doc, schema, 0);
+            envelope.insert("result".to_owned(), made_up(doc, schema, 0));
         }
-        envelope
+        Value::Object(envelope)
     })
 }
 
