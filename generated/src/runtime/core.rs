@@ -108,11 +108,7 @@ impl Core {
         T: DeserializeOwned,
     {
         let prepared = prepare(op, input)?;
-        self.run(op, &prepared, |answer| match envelope::decode::<T>(answer)? {
-            Some(result) => Ok(result),
-            None => Err(AttemptError::decode(answer, "code 0 without the documented `result`".to_owned())),
-        })
-        .await
+        self.run(op, &prepared, envelope::decode_required::<T>).await
     }
 
     /// Calls `op`, whose answer documents no `result`.

@@ -2,6 +2,8 @@
 //! HTTP status: the gateway answers 441/442 with an envelope too. Public so
 //! the fuzz targets can feed it arbitrary answers.
 
+use std::borrow::Cow;
+
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
@@ -10,13 +12,15 @@ use super::operation::Operation;
 use super::retry::{Failure, RetryClass};
 use crate::ResponseCode;
 
+/// The envelope; `message` and `responseCode` borrow from the body, so a
+/// success allocates nothing beyond its `result`.
 #[derive(Deserialize)]
-struct Envelope<T> {
+struct Envelope<'a, T> {
     code: Option<i64>,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(rename = "responseCode", default)]
-    response_code: Option<String>,
+    #[serde(borrow, default)]
+    message: Option<Cow<'a, str>>,
+    #[serde(rename = "responseCode", borrow, default)]
+    response_code: Option<Cow<'a, str>>,
     #[serde(default = "none")]
     result: Option<T>,
 }
@@ -145,6 +149,18 @@ pub(crate) fn decode<T: DeserializeOwned>(answer: &Answer<'_>) -> Result<Option<
     }
 }
 
+/// Decodes an answer into the operation's typed `result`, exactly as a call
+/// does after an attempt (public for the benchmarks).
+pub fn decode_result<T: DeserializeOwned>(op: &'static Operation, answer: &Answer<'_>) -> Result<T, Error> {
+    decode_required::<T>(answer).map_err(|e| e.into_error(op, CallInfo { attempts: 1, ..CallInfo::default() }))
+}
+
+/// Like [`decode`], for an operation whose success always has a `result`.
+pub(crate) fn decode_required<T: DeserializeOwned>(answer: &Answer<'_>) -> Result<T, AttemptError> {
+    decode::<T>(answer)?
+        .ok_or_else(|| AttemptError::decode(answer, "code 0 without the documented `result`".to_owned()))
+}
+
 /// Decodes an answer the way every call does, for fuzzing and for tools:
 /// `Ok` with the raw `result` (or `null`), or the error a call would return.
 pub fn decode_answer(op: &'static Operation, answer: &Answer<'_>) -> Result<serde_json::Value, Error> {
@@ -154,7 +170,7 @@ pub fn decode_answer(op: &'static Operation, answer: &Answer<'_>) -> Result<serd
 }
 
 /// `Ok` for code 0 on a 2xx status; the API error otherwise.
-fn check_code(answer: &Answer<'_>, head: Envelope<IgnoredAny>) -> Result<(), AttemptError> {
+fn check_code(answer: &Answer<'_>, head: Envelope<'_, IgnoredAny>) -> Result<(), AttemptError> {
     let from_response_code = head.response_code.as_deref().and_then(|r| {
         if r == "00000000" { Some(0) } else { ResponseCode::from_response_code(r).map(ResponseCode::code) }
     });
@@ -165,8 +181,8 @@ fn check_code(answer: &Answer<'_>, head: Envelope<IgnoredAny>) -> Result<(), Att
         return Err(AttemptError::Api {
             http_status: answer.status,
             raw_code: code,
-            message: head.message.unwrap_or_default(),
-            response_code: head.response_code,
+            message: head.message.map(Cow::into_owned).unwrap_or_default(),
+            response_code: head.response_code.map(Cow::into_owned),
         });
     }
     if !(200..300).contains(&answer.status) {

@@ -26,6 +26,7 @@ pub use options::{
     RetryPolicy,
 };
 pub use retry::RetryClass;
+pub use signing::signed_headers;
 pub use signing::{Clock, NonceSource, SignatureMode, SystemClock, UuidNonces};
 pub use validate::Validate;
 

@@ -99,17 +99,24 @@ impl Signer {
             SignatureMode::Nonce => Some(self.nonces.nonce()),
             SignatureMode::Legacy => None,
         };
-        let token = self.credentials.access_token.expose_secret();
-        let signed = signature(token, self.credentials.access_secret.expose_secret(), timestamp, nonce.as_deref());
-        let mut headers = HeaderMap::with_capacity(4);
-        insert(&mut headers, ACCESS_TOKEN_HEADER, token, true)?;
-        insert(&mut headers, TIMESTAMP_HEADER, &timestamp.to_string(), false)?;
-        if let Some(nonce) = &nonce {
-            insert(&mut headers, NONCE_HEADER, nonce, false)?;
-        }
-        insert(&mut headers, SIGNATURE_HEADER, &signed, true)?;
-        Ok(headers)
+        signed_headers(&self.credentials, timestamp, nonce.as_deref())
     }
+}
+
+/// The signing headers for one attempt at `timestamp`, with `nonce` unless
+/// legacy; the token and signature are marked sensitive. Public for the
+/// benchmarks; clients call it through their signer on every attempt.
+pub fn signed_headers(credentials: &Credentials, timestamp: u64, nonce: Option<&str>) -> Result<HeaderMap, String> {
+    let token = credentials.access_token.expose_secret();
+    let signed = signature(token, credentials.access_secret.expose_secret(), timestamp, nonce);
+    let mut headers = HeaderMap::with_capacity(4);
+    insert(&mut headers, ACCESS_TOKEN_HEADER, token, true)?;
+    insert(&mut headers, TIMESTAMP_HEADER, &timestamp.to_string(), false)?;
+    if let Some(nonce) = nonce {
+        insert(&mut headers, NONCE_HEADER, nonce, false)?;
+    }
+    insert(&mut headers, SIGNATURE_HEADER, &signed, true)?;
+    Ok(headers)
 }
 
 fn insert(headers: &mut HeaderMap, name: &'static str, value: &str, sensitive: bool) -> Result<(), String> {

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Build cost for the crates that import `qiyuesuo`: the cold `cargo build` time
+# and crate count of a consumer of `qiyuesuo` (default features) beside a
+# consumer of only the runtime crates the client itself uses (reqwest with the
+# same TLS, serde_json, md-5, uuid, tokio), alternating, ROUNDS times (2 by
+# default); then the incremental rebuild after touching the schema.
+# Writes target/bench/build-cost.json.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+rounds="${1:-2}"
+work="$root/target/build-cost"
+rm -rf "$work"
+mkdir -p "$work/full/src" "$work/runtime/src" "$root/target/bench"
+
+cat > "$work/full/Cargo.toml" <<TOML
+[package]
+name = "consumer-full"
+version = "0.0.0"
+edition = "2024"
+[dependencies]
+qiyuesuo = { path = "$root/generated" }
+tokio = { version = "1", features = ["rt", "macros"] }
+[workspace]
+TOML
+cat > "$work/full/src/main.rs" <<'RS'
+use qiyuesuo::models::{CompanyAuthMiniappTicketRequest, ContactType, User};
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let client = qiyuesuo::Client::new("http://127.0.0.1:9", "t", "s").ok();
+    let request = CompanyAuthMiniappTicketRequest::new("c", User::new("1", ContactType::Mobile));
+    if let Some(client) = client {
+        let _ = client.company_auth_miniapp_ticket(&request).await;
+    }
+}
+RS
+
+cat > "$work/runtime/Cargo.toml" <<TOML
+[package]
+name = "consumer-runtime"
+version = "0.0.0"
+edition = "2024"
+[dependencies]
+md-5 = "0.10"
+reqwest = { version = "0.13", default-features = false, features = ["rustls"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+tokio = { version = "1", features = ["rt", "macros", "time"] }
+uuid = { version = "1", features = ["v4"] }
+[workspace]
+TOML
+cat > "$work/runtime/src/main.rs" <<'RS'
+use md5::{Digest, Md5};
+#[derive(serde::Serialize)]
+struct Body<'a> { company_name: &'a str }
+#[derive(serde::Deserialize)]
+struct Envelope { code: i64, result: Option<serde_json::Value> }
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let nonce = uuid::Uuid::new_v4().to_string();
+    let signature = format!("{:x}", Md5::digest(format!("ts0{nonce}").as_bytes()));
+    let http = reqwest::Client::new();
+    let sent = http.post("http://127.0.0.1:9").header("x-qys-open-signature", signature)
+        .body(serde_json::to_vec(&Body { company_name: "c" }).unwrap_or_default()).send().await;
+    if let Ok(answer) = sent {
+        let bytes = answer.bytes().await.unwrap_or_default();
+        let _ = serde_json::from_slice::<Envelope>(&bytes).map(|e| (e.code, e.result));
+    }
+}
+RS
+# The same dependency versions as the workspace.
+cp "$root/Cargo.lock" "$work/full/Cargo.lock"
+cp "$root/Cargo.lock" "$work/runtime/Cargo.lock"
+(cd "$work/full" && cargo fetch -q) && (cd "$work/runtime" && cargo fetch -q)
+
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
+
+build() { # name -> "seconds crates"
+  local dir="$work/$1" target="$work/target-$1"
+  rm -rf "$target"
+  local start end log
+  log="$(mktemp)"
+  start=$(date +%s%N)
+  (cd "$dir" && CARGO_TARGET_DIR="$target" cargo build --offline 2>"$log")
+  end=$(date +%s%N)
+  echo "$(seconds "$start" "$end") $(grep -c '^ *Compiling' "$log")"
+}
+
+results=()
+for round in $(seq 1 "$rounds"); do
+  for name in full runtime; do
+    read -r seconds crates < <(build "$name")
+    echo "round $round  $name: ${seconds}s, $crates crates" >&2
+    results+=("{\"round\":$round,\"consumer\":\"$name\",\"seconds\":$seconds,\"crates\":$crates}")
+  done
+done
+
+# Incremental: touch the schema, rebuild the full consumer.
+touch "$root/schema/qiyuesuo.openapi.json"
+start=$(date +%s%N)
+(cd "$work/full" && CARGO_TARGET_DIR="$work/target-full" cargo build --offline -q)
+end=$(date +%s%N)
+incremental=$(seconds "$start" "$end")
+echo "incremental rebuild after touching the schema: ${incremental}s" >&2
+
+printf '{"cold":[%s],"incremental_seconds":%s}\n' "$(IFS=,; echo "${results[*]}")" "$incremental" > "$root/target/bench/build-cost.json"
+cat "$root/target/bench/build-cost.json"

@@ -1,0 +1,215 @@
+//! Loopback benchmark: the generated client against a hand-written reqwest
+//! call doing the same signing and decoding, alternating in one run, at 1 and
+//! at 16 concurrent calls, against a minimal server on 127.0.0.1 that answers
+//! a fixed success envelope (not the mock, whose checks would dominate).
+//!
+//! `cargo run --release -p qiyuesuo-bench --bin loopback [ROUNDS]`
+//! Prints calls per second, p50 and p99 for each, and the ratios; writes
+//! `target/bench/loopback.json` for `bench/scripts/chart.py`.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use qiyuesuo::Client;
+use qiyuesuo_bench::{SECRET, TOKEN, bare_md5_hex, generated_request, hand_decode, hand_request, success_envelope};
+
+const CONCURRENCY: [usize; 2] = [1, 16];
+const CALLS_PER_ROUND: usize = 800;
+
+fn main() {
+    let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let url = serve();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let mut results = Vec::new();
+    runtime.block_on(async {
+        let generated = Client::new(&url, TOKEN, SECRET).expect("client");
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(3))
+            .user_agent("hand-written/0")
+            .build()
+            .expect("reqwest");
+        let baseline = Arc::new(Baseline { http, url: format!("{url}/companyauth/miniappexchange") });
+        for concurrency in CONCURRENCY {
+            // Warm both connection pools.
+            run(&generated, &baseline, Variant::Generated, concurrency, 200).await;
+            run(&generated, &baseline, Variant::Baseline, concurrency, 200).await;
+            let mut samples = [Samples::default(), Samples::default()];
+            for round in 0..rounds {
+                // Alternate which goes first, so drift favours neither.
+                let order = if round % 2 == 0 {
+                    [Variant::Generated, Variant::Baseline]
+                } else {
+                    [Variant::Baseline, Variant::Generated]
+                };
+                for variant in order {
+                    let (elapsed, latencies) = run(&generated, &baseline, variant, concurrency, CALLS_PER_ROUND).await;
+                    let slot = &mut samples[variant as usize];
+                    slot.elapsed += elapsed;
+                    slot.latencies.extend(latencies);
+                }
+            }
+            results.push((concurrency, samples));
+        }
+    });
+    report(&results);
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Variant {
+    Generated = 0,
+    Baseline = 1,
+}
+
+#[derive(Default)]
+struct Samples {
+    elapsed: Duration,
+    latencies: Vec<Duration>,
+}
+
+struct Baseline {
+    http: reqwest::Client,
+    url: String,
+}
+
+impl Baseline {
+    /// What a careful engineer writes by hand: sign, send, read, decode, check the code.
+    async fn call(&self) -> Result<String, String> {
+        let timestamp = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|e| e.to_string())?.as_millis() as u64;
+        let nonce = uuid::Uuid::new_v4().to_string();
+        let signature = bare_md5_hex(TOKEN, SECRET, timestamp, &nonce);
+        let body = serde_json::to_vec(&hand_request()).map_err(|e| e.to_string())?;
+        let response = self
+            .http
+            .post(&self.url)
+            .header("x-qys-open-accesstoken", TOKEN)
+            .header("x-qys-open-timestamp", timestamp.to_string())
+            .header("x-qys-open-nonce", nonce)
+            .header("x-qys-open-signature", signature)
+            .header("content-type", "application/json;charset=UTF-8")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+        hand_decode(&bytes)
+    }
+}
+
+/// `calls` calls of one variant, `concurrency` at a time.
+async fn run(
+    generated: &Client,
+    baseline: &Arc<Baseline>,
+    variant: Variant,
+    concurrency: usize,
+    calls: usize,
+) -> (Duration, Vec<Duration>) {
+    let request = Arc::new(generated_request());
+    let started = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..concurrency {
+        let share = calls / concurrency + usize::from(worker < calls % concurrency);
+        let (request, generated, baseline) = (Arc::clone(&request), generated.clone(), Arc::clone(baseline));
+        tasks.spawn(async move {
+            let mut latencies = Vec::with_capacity(share);
+            for _ in 0..share {
+                let begun = Instant::now();
+                let outcome = match variant {
+                    Variant::Generated => generated
+                        .company_auth_miniapp_ticket(&request)
+                        .await
+                        .map(|r| r.ticket)
+                        .map_err(|e| e.to_string()),
+                    Variant::Baseline => baseline.call().await,
+                };
+                if let Err(error) = outcome {
+                    eprintln!("call failed: {error}");
+                    std::process::exit(1);
+                }
+                latencies.push(begun.elapsed());
+            }
+            latencies
+        });
+    }
+    let mut latencies = Vec::with_capacity(calls);
+    while let Some(done) = tasks.join_next().await {
+        latencies.extend(done.unwrap_or_default());
+    }
+    (started.elapsed(), latencies)
+}
+
+fn report(results: &[(usize, [Samples; 2])]) {
+    let mut json = Vec::new();
+    println!("{:<12} {:<10} {:>10} {:>10} {:>10}", "concurrency", "variant", "calls/s", "p50 µs", "p99 µs");
+    for (concurrency, samples) in results {
+        let mut figures = Vec::new();
+        for (name, sample) in ["generated", "baseline"].iter().zip(samples.iter()) {
+            let mut latencies = sample.latencies.clone();
+            latencies.sort();
+            let rate = latencies.len() as f64 / sample.elapsed.as_secs_f64();
+            let p50 = percentile(&latencies, 0.50);
+            let p99 = percentile(&latencies, 0.99);
+            println!("{concurrency:<12} {name:<10} {rate:>10.0} {p50:>10.1} {p99:>10.1}");
+            figures.push((rate, p50, p99));
+        }
+        let (generated, baseline) = (figures[0], figures[1]);
+        let ratios = (generated.0 / baseline.0, generated.1 / baseline.1, generated.2 / baseline.2);
+        println!(
+            "{concurrency:<12} {:<10} {:>10.3} {:>10.3} {:>10.3}   (generated / baseline)",
+            "ratio", ratios.0, ratios.1, ratios.2
+        );
+        json.push(format!(
+            r#"{{"concurrency":{concurrency},"generated":{{"calls_per_s":{:.1},"p50_us":{:.1},"p99_us":{:.1}}},"baseline":{{"calls_per_s":{:.1},"p50_us":{:.1},"p99_us":{:.1}}},"ratio":{{"throughput":{:.3},"p50":{:.3},"p99":{:.3}}}}}"#,
+            generated.0, generated.1, generated.2, baseline.0, baseline.1, baseline.2, ratios.0, ratios.1, ratios.2
+        ));
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("loopback.json"), format!("[{}]\n", json.join(",")));
+}
+
+fn percentile(sorted: &[Duration], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() - 1) as f64 * q).round() as usize;
+    sorted[index].as_secs_f64() * 1e6
+}
+
+/// The fixed-answer server, on its own thread and runtime; returns its URL.
+fn serve() -> String {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("server runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let _ = sender.send(format!("http://{}", listener.local_addr().expect("address")));
+            let body = Bytes::from(success_envelope());
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let body = body.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |_request| {
+                        let body = body.clone();
+                        async move {
+                            let mut response = hyper::Response::new(Full::new(body));
+                            response.headers_mut().insert(
+                                hyper::header::CONTENT_TYPE,
+                                hyper::header::HeaderValue::from_static("application/json;charset=UTF-8"),
+                            );
+                            Ok::<_, Infallible>(response)
+                        }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+    });
+    receiver.recv().expect("server started")
+}
