@@ -2,51 +2,50 @@
 //! attribute per line, each starting with a space. typify writes multi-line
 //! descriptions as one attribute, which prettyplease prints as `/** … */`,
 //! and single lines without the space, which it prints as `///Text`.
-
-use syn::visit_mut::{self, VisitMut};
+//!
+//! It walks items by hand rather than with syn's `visit-mut`: that feature
+//! would be compiled into every crate that depends on `qiyuesuo`.
 
 pub(crate) fn normalize(file: &mut syn::File) {
-    Normalizer.visit_file_mut(file);
+    file.items.iter_mut().for_each(item);
 }
 
-struct Normalizer;
-
-impl VisitMut for Normalizer {
-    fn visit_item_mut(&mut self, item: &mut syn::Item) {
-        match item {
-            syn::Item::Struct(i) => split(&mut i.attrs),
-            syn::Item::Enum(i) => split(&mut i.attrs),
-            syn::Item::Mod(i) => split(&mut i.attrs),
-            syn::Item::Type(i) => split(&mut i.attrs),
-            syn::Item::Fn(i) => split(&mut i.attrs),
-            syn::Item::Const(i) => split(&mut i.attrs),
-            syn::Item::Impl(i) => split(&mut i.attrs),
-            _ => {}
+fn item(item: &mut syn::Item) {
+    match item {
+        syn::Item::Struct(i) => {
+            split(&mut i.attrs);
+            i.fields.iter_mut().for_each(|f| split(&mut f.attrs));
         }
-        visit_mut::visit_item_mut(self, item);
-    }
-
-    fn visit_field_mut(&mut self, field: &mut syn::Field) {
-        split(&mut field.attrs);
-        visit_mut::visit_field_mut(self, field);
-    }
-
-    fn visit_variant_mut(&mut self, variant: &mut syn::Variant) {
-        split(&mut variant.attrs);
-        visit_mut::visit_variant_mut(self, variant);
-    }
-
-    fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
-        split(&mut function.attrs);
-        visit_mut::visit_impl_item_fn_mut(self, function);
-    }
-
-    fn visit_impl_item_const_mut(&mut self, constant: &mut syn::ImplItemConst) {
-        split(&mut constant.attrs);
-        visit_mut::visit_impl_item_const_mut(self, constant);
+        syn::Item::Enum(i) => {
+            split(&mut i.attrs);
+            for variant in &mut i.variants {
+                split(&mut variant.attrs);
+                variant.fields.iter_mut().for_each(|f| split(&mut f.attrs));
+            }
+        }
+        syn::Item::Mod(i) => {
+            split(&mut i.attrs);
+            if let Some((_, items)) = &mut i.content {
+                items.iter_mut().for_each(self::item);
+            }
+        }
+        syn::Item::Impl(i) => {
+            split(&mut i.attrs);
+            for member in &mut i.items {
+                match member {
+                    syn::ImplItem::Fn(f) => split(&mut f.attrs),
+                    syn::ImplItem::Const(c) => split(&mut c.attrs),
+                    syn::ImplItem::Type(t) => split(&mut t.attrs),
+                    _ => {}
+                }
+            }
+        }
+        syn::Item::Type(i) => split(&mut i.attrs),
+        syn::Item::Fn(i) => split(&mut i.attrs),
+        syn::Item::Const(i) => split(&mut i.attrs),
+        _ => {}
     }
 }
-
 fn split(attrs: &mut Vec<syn::Attribute>) {
     let mut out = Vec::with_capacity(attrs.len());
     for attr in attrs.drain(..) {

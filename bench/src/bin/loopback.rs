@@ -19,10 +19,10 @@ use qiyuesuo::Client;
 use qiyuesuo_bench::{SECRET, TOKEN, bare_md5_hex, generated_request, hand_decode, hand_request, success_envelope};
 
 const CONCURRENCY: [usize; 2] = [1, 16];
-const CALLS_PER_ROUND: usize = 800;
+const CALLS_PER_ROUND: usize = 200;
 
 fn main() {
-    let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(10);
+    let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(40);
     let url = serve();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let mut results = Vec::new();

@@ -127,7 +127,9 @@ impl Core {
         decode: impl Fn(&Answer<'_>) -> Result<T, AttemptError>,
     ) -> Result<T, Error> {
         let started = Instant::now();
-        let request_id = uuid::Uuid::new_v4().to_string();
+        // 64 random bits: unique enough to find one call in the logs, and
+        // formatted only when a span or an error shows it.
+        let request_id = RequestId(fastrand::u64(..));
         let span = tracing::info_span!("qiyuesuo.call", operation = op.id, request_id = %request_id);
         self.attempts(op, prepared, &decode, started, request_id).instrument(span).await
     }
@@ -138,11 +140,12 @@ impl Core {
         prepared: &Prepared,
         decode: &impl Fn(&Answer<'_>) -> Result<T, AttemptError>,
         started: Instant,
-        request_id: String,
+        request_id: RequestId,
     ) -> Result<T, Error> {
         let settings = self.settings;
         let deadline = started + settings.total_timeout;
-        let call = |attempts: u32| CallInfo { request_id: request_id.clone(), attempts, elapsed: started.elapsed() };
+        let call =
+            |attempts: u32| CallInfo { request_id: request_id.to_string(), attempts, elapsed: started.elapsed() };
         self.inner.budget.deposit();
         let mut attempt = 0;
         loop {
@@ -157,7 +160,13 @@ impl Core {
                         body: &exchange.body,
                     };
                     tracing::debug!(attempt, status = exchange.status, elapsed_ms = elapsed_ms(started), "answer");
-                    decode(&answer).map_err(|e| (e, exchange.retry_after))
+                    decode(&answer).map_err(|e| {
+                        // Only a refused answer needs the server's clock.
+                        if let Some(date) = exchange.date.as_deref().and_then(|d| httpdate::parse_http_date(d).ok()) {
+                            self.observe_server_clock(date);
+                        }
+                        (e, exchange.retry_after)
+                    })
                 }
                 Ok(Err(error)) => Err((error, None)),
                 Err(_) if remaining <= settings.attempt_timeout => {
@@ -215,9 +224,7 @@ impl Core {
         let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
         let content_type = header(CONTENT_TYPE).map(str::to_owned);
         let retry_after = header(RETRY_AFTER).and_then(|v| retry::retry_after(v, SystemTime::now()));
-        if let Some(date) = header(DATE).and_then(|d| httpdate::parse_http_date(d).ok()) {
-            self.observe_server_clock(date);
-        }
+        let date = header(DATE).map(str::to_owned);
         let cap = self.settings.max_body_bytes;
         let too_large = |size: String| AttemptError::Decode {
             http_status: status,
@@ -238,7 +245,7 @@ impl Core {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Exchange { status, content_type, body, retry_after })
+        Ok(Exchange { status, content_type, body, retry_after, date })
     }
 
     /// Remembers the server's clock when it is far from ours, so the next
@@ -294,4 +301,16 @@ struct Exchange {
     content_type: Option<String>,
     body: Vec<u8>,
     retry_after: Option<Duration>,
+    /// The server's `Date`, read only if the attempt failed.
+    date: Option<String>,
+}
+
+/// A call's id, shown as 16 hex digits.
+#[derive(Debug, Clone, Copy)]
+struct RequestId(u64);
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
 }

@@ -100,7 +100,7 @@ impl Error {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct CallInfo {
-    /// This library's id for the call, the same on every attempt (a UUID; not sent).
+    /// This library's id for the call, the same on every attempt (16 hex digits; not sent).
     pub request_id: String,
     /// Attempts made.
     pub attempts: u32,

@@ -73,7 +73,7 @@ pub fn signature(access_token: &str, access_secret: &str, timestamp: u64, nonce:
     // Fed piecewise, so the secret is never copied into a joined string.
     digest.update(access_token.as_bytes());
     digest.update(access_secret.as_bytes());
-    digest.update(timestamp.to_string().as_bytes());
+    digest.update(itoa::Buffer::new().format(timestamp).as_bytes());
     if let Some(nonce) = nonce {
         digest.update(nonce.as_bytes());
     }
@@ -111,7 +111,7 @@ pub fn signed_headers(credentials: &Credentials, timestamp: u64, nonce: Option<&
     let signed = signature(token, credentials.access_secret.expose_secret(), timestamp, nonce);
     let mut headers = HeaderMap::with_capacity(4);
     insert(&mut headers, ACCESS_TOKEN_HEADER, token, true)?;
-    insert(&mut headers, TIMESTAMP_HEADER, &timestamp.to_string(), false)?;
+    headers.insert(HeaderName::from_static(TIMESTAMP_HEADER), HeaderValue::from(timestamp));
     if let Some(nonce) = nonce {
         insert(&mut headers, NONCE_HEADER, nonce, false)?;
     }
