@@ -1,6 +1,6 @@
 //! The intermediate representation: what the emitters need to know about the
-//! API, free of OpenAPI's shape. Built by [`crate::lower`] from a checked
-//! schema; printed by the modules in [`crate::emit`].
+//! API, free of OpenAPI's shape. Built by `lower.rs` from a checked
+//! schema; printed by the modules in `emit/`.
 
 /// The whole API.
 #[derive(Debug, Clone)]

@@ -2,12 +2,12 @@
 //!
 //! The stages, one module each:
 //!
-//! 1. [`check`](crate::check): is the schema one we can generate correct code from?
+//! 1. `check.rs`: is the schema one we can generate correct code from?
 //!    Every problem is reported with its JSON pointer.
-//! 2. [`lower`](crate::lower): schema → [`ir`] (operations, codes, servers, types).
-//! 3. [`models`](crate::models): typify turns the schemas into model types.
-//! 4. [`emit`](crate::emit): the client, request builders, codes and servers, with `quote!`.
-//! 5. [`print`](crate::print): prettyplease formats each file.
+//! 2. `lower.rs`: schema → [`ir`] (operations, codes, servers, types).
+//! 3. `models.rs`: typify turns the schemas into model types.
+//! 4. `emit/`: the client, request builders, codes and servers, with `quote!`.
+//! 5. `print.rs` (with `docs_pass.rs`): prettyplease formats each file.
 //!
 //! The output is deterministic: the same schema always gives the same bytes.
 //! The `qiyuesuo` crate runs [`build_script`] from its `build.rs`.
