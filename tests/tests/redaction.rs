@@ -39,6 +39,7 @@ async fn nothing_shows_the_secret_token_or_signature() {
         .with_max_level(tracing::Level::TRACE)
         .with_writer(move || writer.clone())
         .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .finish();
     tracing::subscriber::set_global_default(subscriber).unwrap();
     tracing_log::LogTracer::init().unwrap();
@@ -88,6 +89,10 @@ async fn nothing_shows_the_secret_token_or_signature() {
     }
     let logged = String::from_utf8_lossy(&capture.0.lock().unwrap()).into_owned();
     assert!(logged.contains("qiyuesuo.call"), "the capture saw no spans: {logged}");
+    // Each call's span closes with its figures.
+    assert!(logged.contains("operation=\"companyAuthMiniappTicket\""), "{logged}");
+    assert!(logged.contains("attempts=1") && logged.contains("code=0") && logged.contains("status=200"), "{logged}");
+    assert!(logged.contains("code=1605") && logged.contains("elapsed_ms="), "{logged}");
     shown.push(logged);
     for text in &shown {
         assert!(!text.contains(SECRET), "the secret appears in: {text}");

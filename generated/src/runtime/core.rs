@@ -130,7 +130,15 @@ impl Core {
         // 64 random bits: unique enough to find one call in the logs, and
         // formatted only when a span or an error shows it.
         let request_id = RequestId(fastrand::u64(..));
-        let span = tracing::info_span!("qiyuesuo.call", operation = op.id, request_id = %request_id);
+        let span = tracing::info_span!(
+            "qiyuesuo.call",
+            operation = op.id,
+            request_id = %request_id,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            code = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
         self.attempts(op, prepared, &decode, started, request_id).instrument(span).await
     }
 
@@ -160,6 +168,7 @@ impl Core {
                         body: &exchange.body,
                     };
                     tracing::debug!(attempt, status = exchange.status, elapsed_ms = elapsed_ms(started), "answer");
+                    tracing::Span::current().record("status", exchange.status);
                     decode(&answer).map_err(|e| {
                         // Only a refused answer needs the server's clock.
                         if let Some(date) = exchange.date.as_deref().and_then(|d| httpdate::parse_http_date(d).ok()) {
@@ -175,7 +184,10 @@ impl Core {
                 Err(_) => Err((AttemptError::Transport { kind: TransportKind::Timeout, source: None }, None)),
             };
             let (error, retry_after) = match outcome {
-                Ok(result) => return Ok(result),
+                Ok(result) => {
+                    record_end(attempt, Some(0), started);
+                    return Ok(result);
+                }
                 Err(failed) => failed,
             };
             let failure = error.failure();
@@ -190,7 +202,9 @@ impl Core {
                 "attempt failed"
             );
             if !(may && in_time && self.inner.budget.withdraw()) {
-                return Err(error.into_error(op, call(attempt)));
+                let error = error.into_error(op, call(attempt));
+                record_end(attempt, error.as_api().map(|api| api.raw_code), started);
+                return Err(error);
             }
             tokio::time::sleep(wait).await;
         }
@@ -289,6 +303,16 @@ fn prepare<B: Serialize + Validate>(op: &'static Operation, input: Input<'_, B>)
                 .map_err(|e| invalid(vec![format!("the query cannot be encoded: {e}")]))
         }
     }
+}
+
+/// Completes the call's span: attempts, the code (0 on success) and the time.
+fn record_end(attempts: u32, code: Option<i64>, started: Instant) {
+    let span = tracing::Span::current();
+    span.record("attempts", attempts);
+    if let Some(code) = code {
+        span.record("code", code);
+    }
+    span.record("elapsed_ms", elapsed_ms(started));
 }
 
 fn elapsed_ms(started: Instant) -> u64 {
