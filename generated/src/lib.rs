@@ -23,6 +23,8 @@
 
 // Generated code names this crate `::qiyuesuo`, so the same output compiles
 // here and in any crate that includes generated code (the fixture tests).
+#![deny(missing_docs)]
+
 extern crate self as qiyuesuo;
 
 pub mod runtime;
