@@ -20,6 +20,10 @@
 //! - [`models`]: request and answer types.
 //! - [`ResponseCode`]: every code the schema documents.
 //! - [`runtime`]: signing, transport and errors, shared by all operations.
+//!
+//! Features: `rustls` (default: TLS; without it only plain `http` to
+//! loopback works), `tracing` (default: a span per call), `mock` (the
+//! schema-driven mock server, [`mock`]).
 
 // Generated code names this crate `::qiyuesuo`, so the same output compiles
 // here and in any crate that includes generated code (the fixture tests).

@@ -179,7 +179,12 @@ fn check_base_url(text: &str, insecure_http: bool) -> Result<String, Error> {
         return Err(Error::Config(format!("base URL `{text}` must not have a query or fragment")));
     }
     match url.scheme() {
-        "https" => {}
+        "https" if cfg!(feature = "rustls") => {}
+        "https" => {
+            return Err(Error::Config(format!(
+                "base URL `{text}` is https, and this build has no TLS: enable the `rustls` feature"
+            )));
+        }
         "http" if insecure_http || is_loopback(&url) => {}
         "http" => {
             return Err(Error::Config(format!(
@@ -197,5 +202,29 @@ fn is_loopback(url: &reqwest::Url) -> bool {
         Some(host) if host.eq_ignore_ascii_case("localhost") => true,
         Some(host) => host.trim_matches(['[', ']']).parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_base_url;
+
+    #[test]
+    fn loopback_http_is_allowed_and_other_http_is_not() {
+        assert!(check_base_url("http://127.0.0.1:8080/", false).is_ok());
+        assert!(check_base_url("http://[::1]:1", false).is_ok());
+        assert!(check_base_url("http://example.com", false).is_err());
+        assert!(check_base_url("http://example.com", true).is_ok());
+    }
+
+    #[test]
+    fn https_needs_a_tls_feature() {
+        let checked = check_base_url("https://openapi.qiyuesuo.cn", false);
+        if cfg!(feature = "rustls") {
+            assert_eq!(checked.ok().as_deref(), Some("https://openapi.qiyuesuo.cn"));
+        } else {
+            let error = checked.err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(error.contains("enable the `rustls` feature"), "{error}");
+        }
     }
 }

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{CONTENT_TYPE, DATE, HeaderValue, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
-use tracing::Instrument;
 
 use super::envelope::{self, Answer, AttemptError};
 use super::error::{CallInfo, Error, TransportKind};
@@ -19,6 +18,7 @@ use super::operation::{Input, Method, Operation};
 use super::options::{CallOptions, Settings};
 use super::retry::{self, RetryBudget};
 use super::signing::Signer;
+use super::trace;
 use super::validate::Validate;
 
 /// What the API sends JSON bodies as.
@@ -130,16 +130,7 @@ impl Core {
         // 64 random bits: unique enough to find one call in the logs, and
         // formatted only when a span or an error shows it.
         let request_id = RequestId(fastrand::u64(..));
-        let span = tracing::info_span!(
-            "qiyuesuo.call",
-            operation = op.id,
-            request_id = %request_id,
-            attempts = tracing::field::Empty,
-            status = tracing::field::Empty,
-            code = tracing::field::Empty,
-            elapsed_ms = tracing::field::Empty,
-        );
-        self.attempts(op, prepared, &decode, started, request_id).instrument(span).await
+        trace::in_call_span(op.id, request_id, self.attempts(op, prepared, &decode, started, request_id)).await
     }
 
     async fn attempts<T>(
@@ -167,8 +158,7 @@ impl Core {
                         content_type: exchange.content_type.as_deref(),
                         body: &exchange.body,
                     };
-                    tracing::debug!(attempt, status = exchange.status, elapsed_ms = elapsed_ms(started), "answer");
-                    tracing::Span::current().record("status", exchange.status);
+                    trace::answer(attempt, exchange.status, started);
                     decode(&answer).map_err(|e| {
                         // Only a refused answer needs the server's clock.
                         if let Some(date) = exchange.date.as_deref().and_then(|d| httpdate::parse_http_date(d).ok()) {
@@ -185,7 +175,7 @@ impl Core {
             };
             let (error, retry_after) = match outcome {
                 Ok(result) => {
-                    record_end(attempt, Some(0), started);
+                    trace::call_end(attempt, Some(0), started);
                     return Ok(result);
                 }
                 Err(failed) => failed,
@@ -194,16 +184,10 @@ impl Core {
             let may = attempt < settings.retry.max_attempts && retry::may_retry(failure, op.idempotent);
             let wait = settings.retry.backoff_after(attempt).max(retry_after.unwrap_or_default());
             let in_time = Instant::now() + wait < deadline;
-            tracing::info!(
-                attempt,
-                ?failure,
-                retry = may && in_time,
-                wait_ms = wait.as_millis() as u64,
-                "attempt failed"
-            );
+            trace::attempt_failed(attempt, failure, may && in_time, wait);
             if !(may && in_time && self.inner.budget.withdraw()) {
                 let error = error.into_error(op, call(attempt));
-                record_end(attempt, error.as_api().map(|api| api.raw_code), started);
+                trace::call_end(attempt, error.as_api().map(|api| api.raw_code), started);
                 return Err(error);
             }
             tokio::time::sleep(wait).await;
@@ -270,19 +254,21 @@ impl Core {
         let skew = server_ms - self.inner.signer.clock.now_millis() as i64;
         let corrected = if skew.abs() > SKEW_TOLERANCE_MS { skew } else { 0 };
         if self.inner.skew_ms.swap(corrected, Ordering::Relaxed) != corrected && corrected != 0 {
-            tracing::warn!(skew_ms = corrected, "the server's clock differs from ours; timestamps are corrected");
+            trace::skew_corrected(corrected);
         }
     }
 }
 
 /// The reqwest client every handle starts from.
 pub(crate) fn http_client(connect_timeout: Duration, accept_invalid_certs: bool) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .connect_timeout(connect_timeout)
-        .danger_accept_invalid_certs(accept_invalid_certs)
-        .user_agent(concat!("qiyuesuo-rust/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| Error::Config(format!("the HTTP client cannot start: {e}")))
+        .user_agent(concat!("qiyuesuo-rust/", env!("CARGO_PKG_VERSION")));
+    #[cfg(feature = "rustls")]
+    let builder = builder.danger_accept_invalid_certs(accept_invalid_certs);
+    #[cfg(not(feature = "rustls"))]
+    let _ = accept_invalid_certs;
+    builder.build().map_err(|e| Error::Config(format!("the HTTP client cannot start: {e}")))
 }
 
 /// Validates and encodes the input once; nothing is sent if this fails.
@@ -303,20 +289,6 @@ fn prepare<B: Serialize + Validate>(op: &'static Operation, input: Input<'_, B>)
                 .map_err(|e| invalid(vec![format!("the query cannot be encoded: {e}")]))
         }
     }
-}
-
-/// Completes the call's span: attempts, the code (0 on success) and the time.
-fn record_end(attempts: u32, code: Option<i64>, started: Instant) {
-    let span = tracing::Span::current();
-    span.record("attempts", attempts);
-    if let Some(code) = code {
-        span.record("code", code);
-    }
-    span.record("elapsed_ms", elapsed_ms(started));
-}
-
-fn elapsed_ms(started: Instant) -> u64 {
-    u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 /// What one attempt brought back.

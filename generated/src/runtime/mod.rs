@@ -13,6 +13,7 @@ mod operation;
 mod options;
 mod retry;
 pub mod signing;
+mod trace;
 pub mod validate;
 
 pub use builder::{ClientBuilder, FromCore};
