@@ -23,7 +23,9 @@ fn main() -> ExitCode {
     for schema in schemas {
         let name = schema.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let target = Path::new(&out_dir).join("fixtures").join(&name);
-        if let Err(error) = qiyuesuo_codegen::build_script(&schema, &target) {
+        // The fixture modules live at `qiyuesuo_tests::<name>`; their doc examples say so.
+        let options = qiyuesuo_codegen::Options { crate_path: format!("qiyuesuo_tests::{name}") };
+        if let Err(error) = qiyuesuo_codegen::build_script_with(&schema, &target, &options) {
             eprintln!("error: {error}");
             return ExitCode::FAILURE;
         }

@@ -113,6 +113,8 @@ pub struct Operation {
     /// Safe to send again after it may have been processed: every GET, and
     /// operations marked `x-qys-idempotent: true`.
     pub idempotent: bool,
+    /// The request body's `example`, which the method's doc example uses.
+    pub request_example: Option<serde_json::Value>,
 }
 
 /// How an operation's input travels.

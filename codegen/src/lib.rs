@@ -44,9 +44,28 @@ pub struct Generated {
     pub files: Vec<GeneratedFile>,
 }
 
+/// Settings for one generation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// The path at which users reach the generated items, for the doc
+    /// examples: `qiyuesuo` for the crate itself.
+    pub crate_path: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { crate_path: "qiyuesuo".to_owned() }
+    }
+}
+
 /// Checks `schema` (OpenAPI 3.0 JSON) and generates the client from it.
 /// `schema_name` only labels the files' headers.
 pub fn generate(schema: &str, schema_name: &str) -> Result<Generated, Errors> {
+    generate_with(schema, schema_name, &Options::default())
+}
+
+/// [`generate`] with explicit [`Options`].
+pub fn generate_with(schema: &str, schema_name: &str, options: &Options) -> Result<Generated, Errors> {
     let doc: serde_json::Value = serde_json::from_str(schema)
         .map_err(|e| Errors::one("", format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;
     check::check(&doc)?;
@@ -54,6 +73,7 @@ pub fn generate(schema: &str, schema_name: &str) -> Result<Generated, Errors> {
     let api = lowered.api;
     let model_items = models::generate(&api, &lowered.type_schemas)?;
     let requests = emit::requests::emit(&api, &model_items);
+    let client = emit::client::emit(&api, &model_items, &options.crate_path);
     let models_file: syn::File = syn::parse_quote! { #(#model_items)* };
     let label = |file: &str| format!("{schema_name} ({file})");
     let files = vec![
@@ -61,7 +81,7 @@ pub fn generate(schema: &str, schema_name: &str) -> Result<Generated, Errors> {
         GeneratedFile { name: "requests.rs", contents: print::print(&label("request builders"), requests)? },
         GeneratedFile { name: "codes.rs", contents: print::print(&label("response codes"), emit::codes::emit(&api))? },
         GeneratedFile { name: "servers.rs", contents: print::print(&label("servers"), emit::servers::emit(&api))? },
-        GeneratedFile { name: "client.rs", contents: print::print(&label("client"), emit::client::emit(&api))? },
+        GeneratedFile { name: "client.rs", contents: print::print(&label("client"), client)? },
     ];
     Ok(Generated { api, files })
 }
@@ -95,13 +115,18 @@ impl std::error::Error for BuildError {}
 /// schema, `schema.json`, for the crate to embed), writing only the files
 /// whose contents changed, and tells cargo to rerun when the schema does.
 pub fn build_script(schema: &Path, out_dir: &Path) -> Result<Generated, BuildError> {
+    build_script_with(schema, out_dir, &Options::default())
+}
+
+/// [`build_script`] with explicit [`Options`].
+pub fn build_script_with(schema: &Path, out_dir: &Path, options: &Options) -> Result<Generated, BuildError> {
     println!("cargo:rerun-if-changed={}", schema.display());
     let shown = schema.display().to_string();
     let text = std::fs::read_to_string(schema).map_err(|e| BuildError::Io(shown.clone(), e))?;
     let name = schema.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // `generate` never panics on any schema the tests try; should one slip
     // through, a build gets a sentence rather than a backtrace.
-    let generated = std::panic::catch_unwind(|| generate(&text, &name))
+    let generated = std::panic::catch_unwind(|| generate_with(&text, &name, options))
         .map_err(|_| BuildError::Internal(shown.clone()))?
         .map_err(|e| BuildError::Schema(shown, e))?;
     std::fs::create_dir_all(out_dir).map_err(|e| BuildError::Io(out_dir.display().to_string(), e))?;

@@ -70,6 +70,11 @@ pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
                 result: result_of(doc, op),
                 codes: own,
                 idempotent: method == Method::Get || op.get("x-qys-idempotent") == Some(&Value::Bool(true)),
+                request_example: op
+                    .get("requestBody")
+                    .map(|b| follow(doc, b))
+                    .and_then(|b| b.pointer("/content/application~1json/example"))
+                    .cloned(),
                 pointer,
             });
         }

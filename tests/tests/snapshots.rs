@@ -4,13 +4,20 @@
 use std::path::Path;
 
 fn generate(path: &Path) -> qiyuesuo_codegen::Generated {
+    generate_at(path, "qiyuesuo")
+}
+
+/// As `build.rs` does: the doc examples name the crate path of the output.
+fn generate_at(path: &Path, crate_path: &str) -> qiyuesuo_codegen::Generated {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
-    qiyuesuo_codegen::generate(&text, &name).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    let options = qiyuesuo_codegen::Options { crate_path: crate_path.to_owned() };
+    qiyuesuo_codegen::generate_with(&text, &name, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn snapshot_all(prefix: &str, path: &Path) {
-    let generated = generate(path);
+    let crate_path = if prefix == "qiyuesuo" { "qiyuesuo".to_owned() } else { format!("qiyuesuo_tests::{prefix}") };
+    let generated = generate_at(path, &crate_path);
     for file in &generated.files {
         insta::assert_snapshot!(format!("{prefix}__{}", file.name), &file.contents);
     }

@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs;
 use crate::ir::{Api, Input, Method, Operation};
 
-pub(crate) fn emit(api: &Api) -> TokenStream {
+pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenStream {
     let version = format!("Version `{}`.", api.version);
     let client_doc = docs::paragraphs([
         Some(api.title.as_str()),
@@ -16,7 +16,7 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
         Some(&version),
         Some("Cheap to clone: clones share one connection pool and one configuration."),
     ]);
-    let methods = api.operations.iter().map(|op| method(api, op));
+    let methods = api.operations.iter().map(|op| method(api, op, models, crate_path));
     let constants = api.operations.iter().map(operation_constant);
     let dispatch = api.operations.iter().map(dispatch_arm);
     // Named `_input` when no operation reads it, rather than silenced in the body.
@@ -107,7 +107,7 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     }
 }
 
-fn method(api: &Api, op: &Operation) -> TokenStream {
+fn method(api: &Api, op: &Operation, models: &[syn::Item], crate_path: &str) -> TokenStream {
     let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
     let constant = constant_ident(op);
     let sends = format!("Sends a `{}` request to `{}`.", op.method.as_str(), op.path);
@@ -118,6 +118,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         "Not safe to repeat: retried only when the request was never sent, or the API refused it unprocessed."
     };
     let source = format!("Generated from `#{}` (operation `{}`).", op.pointer, op.id);
+    let example = format!("# Example\n\n{}", super::example::lines(api, op, models, crate_path).join("\n"));
     let doc = docs::paragraphs([
         op.summary.as_deref(),
         op.description.as_deref(),
@@ -125,6 +126,7 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
         Some(&codes),
         Some(retries),
         Some(&source),
+        Some(&example),
     ]);
     let (parameter, input) = match &op.input {
         Input::None => (quote! {}, quote! { ::qiyuesuo::runtime::Input::<()>::None }),

@@ -4,5 +4,6 @@
 pub(crate) mod client;
 pub(crate) mod codes;
 pub(crate) mod docs;
+pub(crate) mod example;
 pub(crate) mod requests;
 pub(crate) mod servers;

@@ -1,0 +1,157 @@
+//! The compiled example in each operation method's docs: the request built
+//! with `new(…)` from the schema's request example where it has one, and
+//! placeholder values of the right type where it does not.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::ir::{Api, Operation};
+use crate::models::json_name;
+
+/// The example's lines (without `///`), for the crate reached at `crate_path`.
+pub(crate) fn lines(api: &Api, op: &Operation, models: &[syn::Item], crate_path: &str) -> Vec<String> {
+    let items = Items::new(models);
+    let method = heck::AsSnakeCase(&op.id).to_string();
+    let mut out = vec![
+        "```no_run".to_owned(),
+        format!("# async fn example(client: &{crate_path}::Client) -> Result<(), ::qiyuesuo::runtime::Error> {{"),
+    ];
+    let call = match op.input.type_name() {
+        Some(type_name) => {
+            let built = construct(api, &items, type_name, op.request_example.as_ref(), crate_path, 0);
+            out.push(format!("let request = {built};"));
+            format!("client.{method}(&request).await?")
+        }
+        None => format!("client.{method}().await?"),
+    };
+    match op.result {
+        Some(_) => {
+            out.push(format!("let result = {call};"));
+            out.push("# let _ = result;".to_owned());
+        }
+        None => out.push(format!("{call};")),
+    }
+    out.push("# Ok(())".to_owned());
+    out.push("# }".to_owned());
+    out.push("```".to_owned());
+    out
+}
+
+/// What the model items say about each named type.
+struct Items<'a> {
+    structs: BTreeMap<String, &'a syn::ItemStruct>,
+    enums: BTreeMap<String, &'a syn::ItemEnum>,
+}
+
+impl<'a> Items<'a> {
+    fn new(models: &'a [syn::Item]) -> Self {
+        let mut items = Items { structs: BTreeMap::new(), enums: BTreeMap::new() };
+        for item in models {
+            match item {
+                syn::Item::Struct(s) => {
+                    items.structs.insert(s.ident.to_string(), s);
+                }
+                syn::Item::Enum(e) => {
+                    items.enums.insert(e.ident.to_string(), e);
+                }
+                _ => {}
+            }
+        }
+        items
+    }
+}
+
+/// `Type::new(required…)` for a request type, with values from `example`.
+fn construct(
+    api: &Api,
+    items: &Items<'_>,
+    type_name: &str,
+    example: Option<&Value>,
+    crate_path: &str,
+    depth: usize,
+) -> String {
+    let (Some(info), Some(item)) = (api.structs.iter().find(|s| s.name == type_name), items.structs.get(type_name))
+    else {
+        return format!("{crate_path}::models::{type_name}::default()");
+    };
+    let syn::Fields::Named(fields) = &item.fields else { return String::new() };
+    let mut arguments = Vec::new();
+    let mut setters = String::new();
+    for field in &fields.named {
+        let (Some(wire), Some(ident)) = (json_name(field), field.ident.as_ref()) else { continue };
+        let given = example.and_then(|e| e.get(&wire));
+        if info.fields.iter().any(|f| f.json_name == wire && f.required) {
+            arguments.push(value(api, items, &field.ty, given, crate_path, depth + 1));
+        } else if let (Some(given), Some(inner)) = (given, option_inner(&field.ty)) {
+            // Optional fields the example sets are shown with their setters.
+            let shown = value(api, items, inner, Some(given), crate_path, depth + 1);
+            // The outer request's setters go one per line.
+            let gap = if depth == 0 { "\n    " } else { "" };
+            setters.push_str(&format!("{gap}.{ident}({shown})"));
+        }
+    }
+    format!("{crate_path}::models::{type_name}::new({}){setters}", arguments.join(", "))
+}
+
+/// `T` of an `Option<T>` field.
+fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last().filter(|s| s.ident == "Option")?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner),
+        _ => None,
+    }
+}
+
+/// An expression of type `ty`: the example's value if it fits, else a placeholder.
+fn value(
+    api: &Api,
+    items: &Items<'_>,
+    ty: &syn::Type,
+    example: Option<&Value>,
+    crate_path: &str,
+    depth: usize,
+) -> String {
+    let syn::Type::Path(path) = ty else { return "Default::default()".to_owned() };
+    let Some(last) = path.path.segments.last() else { return "Default::default()".to_owned() };
+    let name = last.ident.to_string();
+    match name.as_str() {
+        "String" => format!("{:?}", example.and_then(Value::as_str).unwrap_or("…")),
+        "bool" => example.and_then(Value::as_bool).unwrap_or(false).to_string(),
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" => {
+            example.and_then(Value::as_i64).unwrap_or(0).to_string()
+        }
+        "f32" | "f64" => format!("{:?}", example.and_then(Value::as_f64).unwrap_or(0.0)),
+        "Vec" => "::std::vec::Vec::new()".to_owned(),
+        _ if depth < 8 && items.structs.contains_key(&name) => construct(api, items, &name, example, crate_path, depth),
+        _ => match items.enums.get(&name) {
+            Some(item) => {
+                let wanted = example.and_then(Value::as_str);
+                let variant = item
+                    .variants
+                    .iter()
+                    .find(|v| wanted.is_some_and(|w| variant_wire(v) == w))
+                    .or_else(|| item.variants.first())
+                    .map(|v| v.ident.to_string())
+                    .unwrap_or_default();
+                format!("{crate_path}::models::{name}::{variant}")
+            }
+            None => format!("{crate_path}::models::{name}::default()"),
+        },
+    }
+}
+
+fn variant_wire(variant: &syn::Variant) -> String {
+    let mut wire = variant.ident.to_string();
+    for attr in variant.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                wire = meta.value()?.parse::<syn::LitStr>()?.value();
+            }
+            Ok(())
+        });
+    }
+    wire
+}
