@@ -89,25 +89,26 @@ fn document_variants(item: &mut syn::ItemEnum) {
         if variant.attrs.iter().any(|a| a.path().is_ident("doc")) {
             continue;
         }
-        let wire = variant.attrs.iter().filter(|a| a.path().is_ident("serde")).find_map(|attr| {
-            let mut renamed = None;
-            let _ = attr.parse_nested_meta(|meta| {
-                if meta.path.is_ident("rename") {
-                    renamed = Some(meta.value()?.parse::<syn::LitStr>()?.value());
-                }
-                Ok(())
-            });
-            renamed
-        });
-        let text = format!(" `{}` on the wire.", wire.unwrap_or_else(|| variant.ident.to_string()));
+        let text = format!(" `{}` on the wire.", variant_wire(variant));
         variant.attrs.insert(0, syn::parse_quote!(#[doc = #text]));
     }
 }
 
 /// The name a field has on the wire: its `#[serde(rename = "…")]`, else its identifier.
 pub(crate) fn json_name(field: &syn::Field) -> Option<String> {
+    serde_rename(&field.attrs)
+        .or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()))
+}
+
+/// The value a variant has on the wire: its `#[serde(rename = "…")]`, else its identifier.
+pub(crate) fn variant_wire(variant: &syn::Variant) -> String {
+    serde_rename(&variant.attrs).unwrap_or_else(|| variant.ident.to_string())
+}
+
+/// The `rename` of `#[serde(…)]` attributes, skipping their other entries.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     let mut renamed = None;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("rename") {
                 let value: syn::LitStr = meta.value()?.parse()?;
@@ -118,7 +119,7 @@ pub(crate) fn json_name(field: &syn::Field) -> Option<String> {
             Ok(())
         });
     }
-    renamed.or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()))
+    renamed
 }
 
 fn comma_set_alias(set: &crate::ir::CommaSet) -> syn::Item {

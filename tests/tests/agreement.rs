@@ -2,13 +2,13 @@
 //! agree on every example in it, and that the mock serves an operation added
 //! to the schema with no code change.
 
+mod common;
+
 use qiyuesuo::ResponseCode;
 use qiyuesuo::mock::{MockServer, Rule};
 use serde_json::{Value, json};
 
-fn schema() -> Value {
-    serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap()
-}
+use common::schema;
 
 fn operations(schema: &Value) -> Vec<(String, Value)> {
     let mut found = Vec::new();

@@ -197,11 +197,11 @@ async fn a_slow_server_and_a_trickling_body_hit_the_attempt_timeout() {
 async fn a_truncated_body_is_an_error_and_retried_when_safe() {
     let mock =
         MockServer::builder().rule(Rule::new(None, []).fault(Fault::TruncatedBody).times(1)).start().await.unwrap();
-    let client = Client::builder(mock.base_url(), mock.access_token(), mock.access_secret())
+    let mocked = Client::builder(mock.base_url(), mock.access_token(), mock.access_secret())
         .retry_policy(quick())
         .build()
         .unwrap();
-    client.company_auth_miniapp_ticket(&ticket()).await.unwrap();
+    mocked.company_auth_miniapp_ticket(&ticket()).await.unwrap();
     assert_eq!(mock.log().len(), 2);
     // A body shorter than its Content-Length, every time: a transport error after three tries.
     let short = RawServer::start(vec![
@@ -209,13 +209,9 @@ async fn a_truncated_body_is_an_error_and_retried_when_safe() {
         Step::Write(b"{\"code\":0".to_vec()),
     ])
     .await;
-    let error = client_for(&short.url).company_auth_miniapp_ticket(&ticket()).await.unwrap_err();
+    let error = client(&short.url).company_auth_miniapp_ticket(&ticket()).await.unwrap_err();
     assert_eq!(error.transport_kind(), Some(TransportKind::Other), "{error}");
     assert_eq!(short.requests(), 3);
-}
-
-fn client_for(url: &str) -> Client {
-    client(url)
 }
 
 #[tokio::test]

@@ -1,13 +1,12 @@
 //! The schema's own examples against the generated types: what the doc page
 //! shows must read into the types and write back unchanged.
 
+mod common;
+
 use qiyuesuo::models::{CompanyAuthMiniappTicketRequest, CompanyModifyField, CompanyModifyFields, ContactType};
 use qiyuesuo::{ResponseCode, Server};
-use serde_json::Value;
 
-fn schema() -> Value {
-    serde_json::from_str(include_str!("../../schema/qiyuesuo.openapi.json")).unwrap()
-}
+use common::schema;
 
 const OP: &str = "/paths/~1companyauth~1miniappexchange/post";
 

@@ -1,11 +1,11 @@
 //! What the generator refuses: each broken schema is an error that names the
 //! JSON pointer at fault, and no input makes it panic.
 
+mod common;
+
 use serde_json::{Value, json};
 
-fn schema() -> Value {
-    serde_json::from_str(include_str!("../../schema/qiyuesuo.openapi.json")).unwrap()
-}
+use common::schema;
 
 /// The schema with the value at `pointer` replaced (or removed, for `None`).
 fn edited(pointer: &str, value: Option<Value>) -> String {

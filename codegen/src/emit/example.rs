@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use super::requests::wrapped;
 use crate::ir::{Api, Operation};
-use crate::models::json_name;
+use crate::models::{json_name, variant_wire};
 
 /// The example's lines (without `///`), for the crate reached at `crate_path`.
 pub(crate) fn lines(api: &Api, op: &Operation, models: &[syn::Item], crate_path: &str) -> Vec<String> {
@@ -83,7 +84,7 @@ fn construct(
         let given = example.and_then(|e| e.get(&wire));
         if info.fields.iter().any(|f| f.json_name == wire && f.required) {
             arguments.push(value(api, items, &field.ty, given, crate_path, depth + 1));
-        } else if let (Some(given), Some(inner)) = (given, option_inner(&field.ty)) {
+        } else if let (Some(given), Some(("Option", inner))) = (given, wrapped(&field.ty)) {
             // Optional fields the example sets are shown with their setters.
             let shown = value(api, items, inner, Some(given), crate_path, depth + 1);
             // The outer request's setters go one per line.
@@ -92,17 +93,6 @@ fn construct(
         }
     }
     format!("{crate_path}::models::{type_name}::new({}){setters}", arguments.join(", "))
-}
-
-/// `T` of an `Option<T>` field.
-fn option_inner(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let last = path.path.segments.last().filter(|s| s.ident == "Option")?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else { return None };
-    match args.args.first()? {
-        syn::GenericArgument::Type(inner) => Some(inner),
-        _ => None,
-    }
 }
 
 /// An expression of type `ty`: the example's value if it fits, else a placeholder.
@@ -141,17 +131,4 @@ fn value(
             None => format!("{crate_path}::models::{name}::default()"),
         },
     }
-}
-
-fn variant_wire(variant: &syn::Variant) -> String {
-    let mut wire = variant.ident.to_string();
-    for attr in variant.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                wire = meta.value()?.parse::<syn::LitStr>()?.value();
-            }
-            Ok(())
-        });
-    }
-    wire
 }

@@ -116,7 +116,7 @@ fn fields<'a>(info: &'a StructInfo, item: &'a syn::ItemStruct) -> Vec<Field<'a>>
 }
 
 /// `Some(("Option", T))` for `…::Option<T>`, likewise for `Vec`.
-fn wrapped(ty: &syn::Type) -> Option<(&'static str, &syn::Type)> {
+pub(crate) fn wrapped(ty: &syn::Type) -> Option<(&'static str, &syn::Type)> {
     let syn::Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
     let kind = ["Option", "Vec"].into_iter().find(|k| last.ident == k)?;

@@ -161,7 +161,8 @@ impl Core {
                     trace::answer(attempt, exchange.status, started);
                     decode(&answer).map_err(|e| {
                         // Only a refused answer needs the server's clock.
-                        if let Some(date) = exchange.date.as_deref().and_then(|d| httpdate::parse_http_date(d).ok()) {
+                        let date = exchange.date.as_ref().and_then(|d| d.to_str().ok());
+                        if let Some(date) = date.and_then(|d| httpdate::parse_http_date(d).ok()) {
                             self.observe_server_clock(date);
                         }
                         (e, exchange.retry_after)
@@ -222,7 +223,8 @@ impl Core {
         let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
         let content_type = header(CONTENT_TYPE).map(str::to_owned);
         let retry_after = header(RETRY_AFTER).and_then(|v| retry::retry_after(v, SystemTime::now()));
-        let date = header(DATE).map(str::to_owned);
+        // A cheap clone (shared bytes): parsed only if the attempt fails.
+        let date = response.headers().get(DATE).cloned();
         let cap = self.settings.max_body_bytes;
         let too_large = |size: String| AttemptError::Decode {
             http_status: status,
@@ -298,7 +300,7 @@ struct Exchange {
     body: Vec<u8>,
     retry_after: Option<Duration>,
     /// The server's `Date`, read only if the attempt failed.
-    date: Option<String>,
+    date: Option<HeaderValue>,
 }
 
 /// A call's id, shown as 16 hex digits.
