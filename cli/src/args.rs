@@ -11,6 +11,8 @@ pub const LEGACY: &str = "legacy-signature";
 pub const TIMEOUT: &str = "timeout";
 pub const JSON: &str = "json";
 pub const MOCK: &str = "mock";
+/// Where a download goes (`--output FILE`).
+pub const OUTPUT: &str = "output";
 
 pub fn command(operations: &[schema::Command]) -> Command {
     let mut root = Command::new("qys")
@@ -100,6 +102,15 @@ fn operation_command(operation: &schema::Command) -> Command {
     if let Some(description) = &operation.description {
         command = command.long_about(format!("{}\n\n{description}", operation.summary.clone().unwrap_or_default()));
     }
+    if operation.file.is_some() {
+        command = command.arg(
+            Arg::new(OUTPUT)
+                .long(OUTPUT)
+                .value_name("FILE")
+                .required(true)
+                .help("Where to save the file the operation answers; written whole or not at all"),
+        );
+    }
     if !operation.takes_input {
         return command;
     }
@@ -134,5 +145,6 @@ fn value_name(flag: &schema::Flag) -> &'static str {
         schema::Kind::Integer | schema::Kind::Number => "NUMBER",
         schema::Kind::List(_) => "A,B,…",
         schema::Kind::Text => "TEXT",
+        schema::Kind::File => "PATH",
     }
 }

@@ -32,7 +32,8 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
 fn convert(flag: &Flag, kind: &Kind, text: &str) -> Result<Value, String> {
     let wrong = |what: &str| format!("--{} takes {what}, not `{text}`", flag.long);
     match kind {
-        Kind::Text => Ok(Value::String(text.to_owned())),
+        // A file is its path in JSON; the client reads it before sending.
+        Kind::Text | Kind::File => Ok(Value::String(text.to_owned())),
         Kind::Boolean => match text {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),

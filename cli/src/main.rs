@@ -99,6 +99,9 @@ async fn call(operation: &schema::Command, matches: &clap::ArgMatches) -> ExitCo
         Ok(client) => client,
         Err(error) => return report(&error),
     };
+    if operation.file.is_some() {
+        return download(&client, operation, body, matches).await;
+    }
     match client.call_json(&operation.id, body).await {
         Ok(result) => match serde_json::to_string_pretty(&result) {
             Ok(text) => {
@@ -111,11 +114,36 @@ async fn call(operation: &schema::Command, matches: &clap::ArgMatches) -> ExitCo
     }
 }
 
+/// Saves the file an operation answers at `--output` and prints what was saved.
+async fn download(
+    client: &Client,
+    operation: &schema::Command,
+    body: serde_json::Value,
+    matches: &clap::ArgMatches,
+) -> ExitCode {
+    let Some(output) = matches.get_one::<String>(args::OUTPUT) else {
+        return fail(USAGE, "--output FILE is required for a download");
+    };
+    let file = match client.download_json(&operation.id, body).await {
+        Ok(file) => file,
+        Err(error) => return report(&error),
+    };
+    let content_type = file.content_type().map(str::to_owned);
+    match file.save(output).await {
+        Ok(bytes) => {
+            let saved = serde_json::json!({"file": output, "bytes": bytes, "contentType": content_type});
+            println!("{saved}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => report(&error),
+    }
+}
+
 /// One `error:` line with the error and its causes, and the exit status for its kind.
 fn report(error: &Error) -> ExitCode {
     let status = match error {
         Error::Api(_) => API_ERROR,
-        Error::InvalidRequest { .. } | Error::Config(_) => USAGE,
+        Error::InvalidRequest { .. } | Error::Config(_) | Error::Io { .. } => USAGE,
         _ => TRANSPORT,
     };
     let mut text = error.to_string();

@@ -14,6 +14,8 @@ pub struct Command {
     pub description: Option<String>,
     /// Whether the operation takes a request at all.
     pub takes_input: bool,
+    /// The media type of the file the operation answers, if it answers one.
+    pub file: Option<String>,
     pub flags: Vec<Flag>,
 }
 
@@ -39,6 +41,8 @@ pub enum Kind {
     Number,
     /// Comma-separated items of the inner kind, sent as a JSON array.
     List(Box<Kind>),
+    /// A file to upload, given by its path.
+    File,
 }
 
 /// Every operation of `schema`, in schema order.
@@ -52,7 +56,10 @@ pub fn commands(schema: &Value) -> Vec<Command> {
             let id = op["operationId"].as_str().unwrap_or_default().to_owned();
             let mut flags = Vec::new();
             let body = op.get("requestBody").map(|b| follow(schema, b));
-            let body_schema = body.and_then(|b| b.pointer("/content/application~1json/schema"));
+            let body_schema = body.and_then(|b| {
+                b.pointer("/content/application~1json/schema")
+                    .or_else(|| b.pointer("/content/multipart~1form-data/schema"))
+            });
             let parameters = op["parameters"].as_array().filter(|p| !p.is_empty());
             if let Some(body_schema) = body_schema {
                 object_flags(schema, body_schema, &[], true, &mut flags, 0);
@@ -64,12 +71,18 @@ pub fn commands(schema: &Value) -> Vec<Command> {
                     field_flags(schema, name, &parameter["schema"], description, &[], required, &mut flags, 0);
                 }
             }
+            let answers = op.pointer("/responses/200").map(|r| follow(schema, r));
+            let file = answers
+                .and_then(|r| r["content"].as_object())
+                .and_then(|c| c.keys().find(|k| *k != "application/json"))
+                .cloned();
             commands.push(Command {
                 name: kebab(&id),
                 id,
                 summary: op["summary"].as_str().map(str::to_owned),
                 description: op["description"].as_str().map(str::to_owned),
                 takes_input: body_schema.is_some() || parameters.is_some(),
+                file,
                 flags,
             });
         }
@@ -118,6 +131,10 @@ fn field_flags(
     let mut values: Vec<String> =
         target["enum"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect();
     let kind = match target["type"].as_str() {
+        Some("string") if target["format"] == "binary" => {
+            help.push_str(" Path of the file to upload.");
+            Kind::File
+        }
         Some("boolean") => Kind::Boolean,
         Some("integer") => Kind::Integer,
         Some("number") => Kind::Number,

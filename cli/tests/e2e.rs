@@ -140,20 +140,44 @@ fn success_against_qys_mock_with_every_flag_kind() {
 fn every_operation_in_the_schema_answers_from_its_example() {
     let schema: Value = serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap();
     let mock = Mock::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let upload = dir.path().join("licence.png");
+    std::fs::write(&upload, b"\x89PNG licence").unwrap();
     let mut operations = 0;
     for (_, item) in schema["paths"].as_object().unwrap() {
         for (_, op) in item.as_object().unwrap() {
             let id = op["operationId"].as_str().unwrap();
-            let example = op.pointer("/requestBody/content/application~1json/example").cloned().unwrap_or(json!({}));
+            let media = op.pointer("/requestBody/content").and_then(|c| c.as_object()).and_then(|c| c.values().next());
+            let mut example = media.and_then(|m| m.get("example")).cloned().unwrap_or(json!({}));
+            // File parts are paths: the example's file names become a real file.
+            let body_schema = media.and_then(|m| m["schema"]["$ref"].as_str()).and_then(|r| schema.pointer(&r[1..]));
+            for (name, property) in body_schema.and_then(|s| s["properties"].as_object()).into_iter().flatten() {
+                if property["format"] == "binary" {
+                    example[name] = json!(upload.display().to_string());
+                }
+            }
             let command = heck::AsKebabCase(id).to_string();
             let body = example.to_string();
-            let run = qys(&against(&mock, &[command.as_str(), "--json", body.as_str()]));
+            let saved = dir.path().join(format!("{command}.out"));
+            let saved_arg = saved.display().to_string();
+            let mut args = vec![command.as_str(), "--json", body.as_str()];
+            let answers_file = op.pointer("/responses/200/content").unwrap().as_object().unwrap().len() > 1;
+            if answers_file {
+                args.extend(["--output", saved_arg.as_str()]);
+            }
+            let run = qys(&against(&mock, &args));
             assert_eq!(run.status, 0, "{id}: {}", run.stderr);
-            assert!(serde_json::from_str::<Value>(&run.stdout).is_ok(), "{id}: {}", run.stdout);
+            let printed: Value =
+                serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{id}: {e}: {}", run.stdout));
+            if answers_file {
+                let bytes = std::fs::read(&saved).unwrap();
+                assert_eq!(printed["bytes"], json!(bytes.len()), "{id}");
+                assert!(bytes.starts_with(b"PK"), "{id}: not a ZIP");
+            }
             operations += 1;
         }
     }
-    assert!(operations >= 1);
+    assert_eq!(operations, 14);
 }
 
 #[test]

@@ -43,9 +43,26 @@ const SCHEMA_KEYWORDS: &[&str] = &[
     "deprecated",
 ];
 
-/// Formats with a faithful Rust type; other formats are refused.
-const FORMATS: &[(&str, &str)] =
-    &[("integer", "int32"), ("integer", "int64"), ("number", "float"), ("number", "double")];
+/// Formats with a faithful Rust type; other formats are refused. A string
+/// `int64` is one of the API's 19-digit ids (the runtime's `Id`); a string
+/// `binary` is a file part of a multipart body (the runtime's `FilePart`).
+const FORMATS: &[(&str, &str)] = &[
+    ("integer", "int32"),
+    ("integer", "int64"),
+    ("number", "float"),
+    ("number", "double"),
+    ("string", "int64"),
+    ("string", "binary"),
+];
+
+/// Type names the generated code takes from the runtime.
+pub(crate) const RESERVED_NAMES: &[&str] = &["Id", "FilePart"];
+
+/// Request body media types, each a way the runtime encodes a request.
+const REQUEST_MEDIA: &[&str] = &["application/json", "multipart/form-data"];
+
+/// Confidence levels of `x-qys-source`: the facts file's [P], [S] and [U].
+const CONFIDENCE: &[&str] = &["primary", "secondary", "unconfirmed"];
 
 /// Checks the whole document.
 pub(crate) fn check(doc: &Value) -> Result<(), Errors> {
@@ -178,6 +195,9 @@ fn check_components(doc: &Value, errors: &mut Collector) {
                 &pointer,
                 format!("schema name `{name}` must be UpperCamelCase (`{rust_name}`): it is the Rust type name"),
             );
+        }
+        if RESERVED_NAMES.contains(&name.as_str()) {
+            errors.push(&pointer, format!("schema name `{name}` is the runtime's own type; choose another name"));
         }
         if schema.get("x-qys-envelope").is_some() {
             continue;
@@ -457,9 +477,111 @@ fn check_operation(
         errors.push(pointer, "an operation takes a request body or query parameters, not both");
     }
     check_responses(doc, operation, pointer, errors);
+    if let Some(source) = operation.get("x-qys-source") {
+        check_source(source, &join(pointer, "x-qys-source"), errors);
+    }
+    if let Some(callbacks) = operation.get("callbacks") {
+        check_callbacks(doc, callbacks, &join(pointer, "callbacks"), errors);
+    }
     if let Some(own) = operation.get("x-qys-response-codes") {
         check_codes(own, &join(pointer, "x-qys-response-codes"), codes, errors);
     }
+}
+
+/// `x-qys-source`: where an operation's facts come from, and how sure they are.
+fn check_source(source: &Value, pointer: &str, errors: &mut Collector) {
+    let strings = |key: &str| {
+        source
+            .get(key)
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().all(|v| v.as_str().is_some_and(|s| !s.is_empty())))
+    };
+    if !strings("references") || source.get("references").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+        errors.push(
+            join(pointer, "references"),
+            "`references` lists the doc pages or SDK files the operation comes from",
+        );
+    }
+    match source.get("confidence").and_then(Value::as_str) {
+        Some(level) if CONFIDENCE.contains(&level) => {}
+        _ => errors.push(join(pointer, "confidence"), "`confidence` is `primary`, `secondary` or `unconfirmed`"),
+    }
+    if source.get("unconfirmed").is_some() && !strings("unconfirmed") {
+        errors.push(join(pointer, "unconfirmed"), "`unconfirmed` lists what remains unconfirmed, one string each");
+    }
+    if let Some(map) = source.as_object() {
+        for key in map.keys().filter(|k| !matches!(k.as_str(), "references" | "confidence" | "unconfirmed")) {
+            errors.push(join(pointer, key), format!("`{key}` is not a field of `x-qys-source`"));
+        }
+    }
+}
+
+/// OpenAPI `callbacks`: each one a form-encoded POST to a URL taken from the
+/// request, whose payload is a named component.
+fn check_callbacks(doc: &Value, callbacks: &Value, pointer: &str, errors: &mut Collector) {
+    let Some(callbacks) = callbacks.as_object() else {
+        errors.push(pointer, "`callbacks` must be an object");
+        return;
+    };
+    for (name, callback) in callbacks {
+        let at = join(pointer, name);
+        if !is_identifier(name) {
+            errors.push(&at, format!("callback name `{name}` is not an identifier"));
+        }
+        let Some(expressions) = follow(doc, callback).as_object().filter(|c| c.len() == 1) else {
+            errors.push(&at, "a callback has exactly one URL expression");
+            continue;
+        };
+        for (expression, item) in expressions {
+            let at = join(&at, expression);
+            if callback_url_source(expression).is_none() {
+                errors.push(
+                    &at,
+                    format!(
+                        "URL expression `{expression}` is not supported; use `{{$request.body#/field}}` or \
+                         `{{$request.query.field}}`"
+                    ),
+                );
+            }
+            let keys: Vec<&String> = item.as_object().into_iter().flatten().map(|(k, _)| k).collect();
+            if keys.iter().any(|k| !matches!(k.as_str(), "post" | "summary" | "description"))
+                || !keys.iter().any(|k| *k == "post")
+            {
+                errors.push(&at, "a callback is a `post` (the API sends callbacks as POSTs)");
+                continue;
+            }
+            let post = join(&at, "post");
+            let media = item.pointer("/post/requestBody/content/application~1x-www-form-urlencoded");
+            let named = media.and_then(|m| m.get("schema")).and_then(ref_of).and_then(schema_ref_name).is_some();
+            if !named {
+                errors.push(
+                    join(&post, "requestBody"),
+                    "a callback's body is `application/x-www-form-urlencoded` with a `$ref` to a component schema",
+                );
+            }
+            for (field, encoding) in
+                media.and_then(|m| m.get("encoding")).and_then(Value::as_object).into_iter().flatten()
+            {
+                if encoding.get("contentType").and_then(Value::as_str) != Some("application/json") {
+                    errors.push(
+                        join(&join(&join(&post, "requestBody"), "encoding"), field),
+                        "a callback field's encoding may only say `contentType: application/json` (JSON text)",
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Where a callback URL comes from: `(true, pointer)` for the request body,
+/// `(false, name)` for a query parameter.
+pub(crate) fn callback_url_source(expression: &str) -> Option<(bool, &str)> {
+    let inner = expression.strip_prefix('{')?.strip_suffix('}')?;
+    if let Some(pointer) = inner.strip_prefix("$request.body#") {
+        return pointer.starts_with('/').then_some((true, pointer));
+    }
+    let name = inner.strip_prefix("$request.query.")?;
+    is_identifier(name).then_some((false, name))
 }
 
 fn check_body(body: &Value, pointer: &str, errors: &mut Collector) {
@@ -467,17 +589,31 @@ fn check_body(body: &Value, pointer: &str, errors: &mut Collector) {
         errors.push(pointer, "a request body needs `content`");
         return;
     };
-    if content.is_empty() {
-        errors.push(join(pointer, "content"), "a request body needs `application/json` content");
+    if content.len() != 1 {
+        errors.push(
+            join(pointer, "content"),
+            "a request body needs exactly one content type: `application/json` or `multipart/form-data`",
+        );
     }
     for (media_type, media) in content {
         let media_pointer = join(&join(pointer, "content"), media_type);
-        if media_type != "application/json" {
+        if !REQUEST_MEDIA.contains(&media_type.as_str()) {
             errors.push(
                 &media_pointer,
-                format!("unsupported content type `{media_type}`; request bodies are `application/json`"),
+                format!(
+                    "unsupported content type `{media_type}`; request bodies are `application/json` or \
+                     `multipart/form-data`"
+                ),
             );
             continue;
+        }
+        for (name, encoding) in media.get("encoding").and_then(Value::as_object).into_iter().flatten() {
+            let at = join(&join(&media_pointer, "encoding"), name);
+            if media_type != "multipart/form-data" {
+                errors.push(&at, "`encoding` applies to multipart bodies only");
+            } else if encoding.as_object().is_some_and(|e| e.keys().any(|k| k != "contentType")) {
+                errors.push(&at, "only `contentType` is supported in an `encoding` entry");
+            }
         }
         let named = media.get("schema").and_then(ref_of).and_then(schema_ref_name).is_some();
         if !named {
@@ -507,10 +643,25 @@ fn check_responses(doc: &Value, operation: &Value, pointer: &str, errors: &mut C
             errors.push(&response_pointer, "a response needs JSON `content` (the envelope)");
             continue;
         };
+        let mut files = 0;
         for (media_type, media) in content {
             let media_pointer = join(&join(&response_pointer, "content"), media_type);
             if media_type != "application/json" {
-                errors.push(&media_pointer, format!("unsupported content type `{media_type}` in a response"));
+                // A file answer: the `200` of a download, beside the error envelope.
+                let binary = media.get("schema").is_some_and(|s| {
+                    s.get("type").and_then(Value::as_str) == Some("string")
+                        && s.get("format").and_then(Value::as_str) == Some("binary")
+                });
+                if status != "200" || !binary {
+                    errors.push(
+                        &media_pointer,
+                        format!(
+                            "unsupported content type `{media_type}` in a response; only a `200` may answer a \
+                             file, with the schema `{{type: string, format: binary}}`"
+                        ),
+                    );
+                }
+                files += 1;
                 continue;
             }
             let schema = media.get("schema").unwrap_or(&Value::Null);
@@ -519,6 +670,22 @@ fn check_responses(doc: &Value, operation: &Value, pointer: &str, errors: &mut C
                     join(&media_pointer, "schema"),
                     "a response schema must be the envelope (`$ref` to the `x-qys-envelope` schema), or \
                      `allOf` of the envelope and an object whose only property is `result`",
+                );
+            }
+        }
+        if files > 1 {
+            errors.push(join(&response_pointer, "content"), "an operation answers at most one kind of file");
+        }
+        if files == 1 {
+            let narrowed = content
+                .get("application/json")
+                .and_then(|m| m.get("schema"))
+                .and_then(|s| envelope_result(doc, s))
+                .is_some_and(|r| r.is_some());
+            if narrowed || !content.contains_key("application/json") {
+                errors.push(
+                    join(&response_pointer, "content"),
+                    "a file answer comes with the bare envelope as `application/json` (its errors), not a `result`",
                 );
             }
         }

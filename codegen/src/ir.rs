@@ -22,6 +22,11 @@ pub struct Api {
     pub comma_sets: Vec<CommaSet>,
     /// Named object types and what the request-side emitters need of them.
     pub structs: Vec<StructInfo>,
+    /// String enums that answers or callbacks carry: generated open, with an
+    /// `Unknown(String)` variant, so a new value from the server is no error.
+    pub open_enums: Vec<OpenEnum>,
+    /// Payloads the API sends to the integrator's `callbackUrl`.
+    pub callbacks: Vec<Callback>,
 }
 
 /// One entry of `servers`.
@@ -115,6 +120,69 @@ pub struct Operation {
     pub idempotent: bool,
     /// The request body's `example`, which the method's doc example uses.
     pub request_example: Option<serde_json::Value>,
+    /// The media type of the file a download answers (its `200` beside the
+    /// error envelope); the method then returns the runtime's `Download`.
+    pub file: Option<String>,
+    /// `x-qys-source`: where the operation's facts come from.
+    pub source: Option<Source>,
+    /// Names of the callbacks this operation can cause.
+    pub callbacks: Vec<String>,
+}
+
+/// Where an operation's facts come from (`x-qys-source`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Doc page URLs or official SDK files.
+    pub references: Vec<String>,
+    /// `primary`, `secondary` or `unconfirmed`.
+    pub confidence: String,
+    /// What remains unconfirmed.
+    pub unconfirmed: Vec<String>,
+}
+
+/// A callback the API sends: a form-encoded POST with a typed payload.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    /// Its name under the operations' `callbacks`.
+    pub name: String,
+    /// Rust type name of the payload.
+    pub type_name: String,
+    /// Where the URL comes from, e.g. `{$request.body#/callbackUrl}`.
+    pub expression: String,
+    /// Operations that declare it.
+    pub operations: Vec<String>,
+    /// The payload's fields on the wire, with how each one's text is read.
+    pub fields: Vec<(String, FormKind)>,
+    /// Where it is first defined.
+    pub pointer: String,
+}
+
+/// How a form field's text becomes a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormKind {
+    /// As it is.
+    Text,
+    /// A whole number.
+    Integer,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// JSON text.
+    Json,
+}
+
+/// A string enum generated open.
+#[derive(Debug, Clone)]
+pub struct OpenEnum {
+    /// Rust type name.
+    pub name: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// Where it is defined.
+    pub pointer: String,
+    /// The known values on the wire, in schema order.
+    pub values: Vec<String>,
 }
 
 /// How an operation's input travels.
@@ -132,6 +200,11 @@ pub enum Input {
         /// Rust type name.
         type_name: String,
     },
+    /// A `multipart/form-data` body of the named type.
+    Multipart {
+        /// Rust type name.
+        type_name: String,
+    },
 }
 
 impl Input {
@@ -139,7 +212,9 @@ impl Input {
     pub fn type_name(&self) -> Option<&str> {
         match self {
             Input::None => None,
-            Input::JsonBody { type_name } | Input::Query { type_name } => Some(type_name),
+            Input::JsonBody { type_name } | Input::Query { type_name } | Input::Multipart { type_name } => {
+                Some(type_name)
+            }
         }
     }
 }
@@ -170,6 +245,8 @@ pub struct StructInfo {
     /// Whether callers build it (it is reachable from an operation's input):
     /// such types get `new(required…)`, setters and `validate`.
     pub request_side: bool,
+    /// Whether it is a `multipart/form-data` body.
+    pub multipart: bool,
 }
 
 /// One property of a named object type.
@@ -188,6 +265,8 @@ pub struct FieldInfo {
     pub nested: Option<String>,
     /// Whether the field is an array.
     pub is_array: bool,
+    /// Whether the field is a file (`format: binary`).
+    pub is_file: bool,
     /// Doc text for a field whose schema is a bare `$ref` (OpenAPI 3.0 allows
     /// no description beside one): the first paragraph of the target's.
     pub ref_description: Option<String>,

@@ -40,7 +40,7 @@ pub struct GeneratedFile {
 pub struct Generated {
     /// The IR the files were emitted from.
     pub api: ir::Api,
-    /// `models.rs`, `requests.rs`, `codes.rs`, `servers.rs` and `client.rs`.
+    /// `models.rs`, `requests.rs`, `callbacks.rs`, `codes.rs`, `servers.rs` and `client.rs`.
     pub files: Vec<GeneratedFile>,
 }
 
@@ -79,6 +79,10 @@ pub fn generate_with(schema: &str, schema_name: &str, options: &Options) -> Resu
     let files = vec![
         GeneratedFile { name: "models.rs", contents: print::print_file(&label("models"), &models_file) },
         GeneratedFile { name: "requests.rs", contents: print::print(&label("request builders"), requests)? },
+        GeneratedFile {
+            name: "callbacks.rs",
+            contents: print::print(&label("callback parsers"), emit::callbacks::emit(&api))?,
+        },
         GeneratedFile { name: "codes.rs", contents: print::print(&label("response codes"), emit::codes::emit(&api))? },
         GeneratedFile { name: "servers.rs", contents: print::print(&label("servers"), emit::servers::emit(&api))? },
         GeneratedFile { name: "client.rs", contents: print::print(&label("client"), client)? },

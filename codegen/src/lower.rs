@@ -9,7 +9,8 @@ use serde_json::{Map, Value, json};
 use crate::check::{component_schemas, envelope_result, follow};
 use crate::error::{Collector, Errors};
 use crate::ir::{
-    Api, CommaSet, Constraint, FieldInfo, Input, Method, Operation, ResponseCode, RetryClass, Server, StructInfo,
+    Api, Callback, CommaSet, Constraint, FieldInfo, FormKind, Input, Method, OpenEnum, Operation, ResponseCode,
+    RetryClass, Server, Source, StructInfo,
 };
 use crate::json::{join, ref_of, schema_ref_name};
 
@@ -28,6 +29,7 @@ pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
     add_codes(doc.get("x-qys-response-codes"), "/x-qys-response-codes", None, &mut codes);
 
     let mut operations = Vec::new();
+    let mut callbacks: Vec<Callback> = Vec::new();
     let mut type_schemas = Vec::new();
     let component_names: BTreeSet<&str> = component_schemas(doc).map(|(name, _)| name.as_str()).collect();
     for (path, item) in doc.get("paths").and_then(Value::as_object).into_iter().flatten() {
@@ -60,6 +62,7 @@ pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
                 .flatten()
                 .filter_map(|entry| entry.get("code").and_then(Value::as_i64))
                 .collect();
+            let own_callbacks = callbacks_of(doc, op, &id, &pointer, &mut callbacks, &mut errors);
             operations.push(Operation {
                 id,
                 method,
@@ -73,8 +76,14 @@ pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
                 request_example: op
                     .get("requestBody")
                     .map(|b| follow(doc, b))
-                    .and_then(|b| b.pointer("/content/application~1json/example"))
+                    .and_then(|b| b.get("content"))
+                    .and_then(Value::as_object)
+                    .and_then(|c| c.values().next())
+                    .and_then(|m| m.get("example"))
                     .cloned(),
+                file: file_of(doc, op),
+                source: op.get("x-qys-source").map(source_of),
+                callbacks: own_callbacks,
                 pointer,
             });
         }
@@ -114,6 +123,28 @@ pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
         (name, lowered)
     }));
     mark_request_side(&operations, &mut structs);
+    for op in &operations {
+        if let Input::Multipart { type_name } = &op.input
+            && let Some(info) = structs.iter_mut().find(|s| &s.name == type_name)
+        {
+            info.multipart = true;
+        }
+    }
+    for info in structs.iter().filter(|s| !s.multipart) {
+        for field in info.fields.iter().filter(|f| f.is_file) {
+            errors.push(
+                join(&join(&info.pointer, "properties"), &field.json_name),
+                "a file (`format: binary`) can only be a property of a `multipart/form-data` request body",
+            );
+        }
+    }
+    let open_enums = open_enums(doc, &operations, &callbacks, &mut errors);
+    for runtime_type in crate::check::RESERVED_NAMES {
+        let reference = Value::String(format!("#/components/schemas/{runtime_type}"));
+        if type_schemas.iter().any(|(_, schema)| mentions(schema, &reference)) {
+            type_schemas.push(((*runtime_type).to_owned(), json!({"type": "string"})));
+        }
+    }
 
     let api = Api {
         title: text(info, "title").unwrap_or_default(),
@@ -124,8 +155,197 @@ pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
         operations,
         comma_sets,
         structs,
+        open_enums,
+        callbacks,
     };
     errors.finish(Lowered { api, type_schemas })
+}
+
+/// The media type of the file a `200` answers, if it answers one.
+fn file_of(doc: &Value, op: &Value) -> Option<String> {
+    let content = follow(doc, op.pointer("/responses/200")?).get("content")?.as_object()?;
+    content.keys().find(|k| *k != "application/json").cloned()
+}
+
+fn source_of(source: &Value) -> Source {
+    let strings = |key: &str| -> Vec<String> {
+        source
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect()
+    };
+    Source {
+        references: strings("references"),
+        confidence: text(source, "confidence").unwrap_or_default(),
+        unconfirmed: strings("unconfirmed"),
+    }
+}
+
+/// Records the operation's callbacks (each payload type once) and returns their names.
+fn callbacks_of(
+    doc: &Value,
+    op: &Value,
+    id: &str,
+    pointer: &str,
+    known: &mut Vec<Callback>,
+    errors: &mut Collector,
+) -> Vec<String> {
+    let mut names = Vec::new();
+    for (name, callback) in op.get("callbacks").and_then(Value::as_object).into_iter().flatten() {
+        let at = join(&join(pointer, "callbacks"), name);
+        let Some((expression, item)) = follow(doc, callback).as_object().and_then(|c| c.iter().next()) else {
+            continue;
+        };
+        let media = item.pointer("/post/requestBody/content/application~1x-www-form-urlencoded");
+        let schema = media.and_then(|m| m.get("schema"));
+        let type_name = schema.and_then(ref_of).and_then(schema_ref_name).unwrap_or_default().to_owned();
+        names.push(name.clone());
+        if let Some(seen) = known.iter_mut().find(|c| &c.name == name) {
+            if seen.type_name != type_name {
+                errors.push(&at, format!("callback `{name}` is already defined with the payload `{}`", seen.type_name));
+            } else {
+                seen.operations.push(id.to_owned());
+            }
+            continue;
+        }
+        let json_fields: BTreeSet<&String> = media
+            .and_then(|m| m.get("encoding"))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+            .collect();
+        let payload = schema.map(|s| follow(doc, s)).unwrap_or(&Value::Null);
+        let fields = payload
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(field, property)| {
+                let property = follow(doc, property);
+                let kind = match property.get("type").and_then(Value::as_str) {
+                    _ if json_fields.contains(field) => FormKind::Json,
+                    Some("integer") => FormKind::Integer,
+                    Some("number") => FormKind::Number,
+                    Some("boolean") => FormKind::Boolean,
+                    Some("object" | "array") => FormKind::Json,
+                    _ => FormKind::Text,
+                };
+                (field.clone(), kind)
+            })
+            .collect();
+        known.push(Callback {
+            name: name.clone(),
+            type_name,
+            expression: expression.clone(),
+            operations: vec![id.to_owned()],
+            fields,
+            pointer: at,
+        });
+    }
+    names
+}
+
+/// String enums reached from an answer or a callback are open; an enum
+/// reached from a request as well is refused, since requests keep closed enums.
+fn open_enums(doc: &Value, operations: &[Operation], callbacks: &[Callback], errors: &mut Collector) -> Vec<OpenEnum> {
+    let answer_roots =
+        operations.iter().filter_map(|op| op.result.clone()).chain(callbacks.iter().map(|c| c.type_name.clone()));
+    let answers = reachable(doc, answer_roots.collect());
+    let mut request_roots: Vec<String> = Vec::new();
+    for op in operations {
+        match &op.input {
+            Input::Query { .. } => {
+                let at = doc.pointer(&join(&op.pointer, "parameters")).unwrap_or(&Value::Null);
+                collect_refs(at, &mut request_roots);
+            }
+            input => request_roots.extend(input.type_name().map(str::to_owned)),
+        }
+    }
+    let requests = reachable(doc, request_roots);
+    let mut found = Vec::new();
+    for (name, schema) in component_schemas(doc) {
+        let is_enum = schema.get("enum").is_some() && schema.get("x-qys-comma-set").is_none();
+        if !is_enum || !answers.contains(name) {
+            continue;
+        }
+        let pointer = join("/components/schemas", name);
+        if requests.contains(name) {
+            errors.push(
+                &pointer,
+                format!(
+                    "enum `{name}` is used by a request and by an answer; answers get open enums and requests \
+                     closed ones, so give each side its own component"
+                ),
+            );
+            continue;
+        }
+        let values: Vec<String> = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_owned)
+            .collect();
+        let mut variants = BTreeSet::new();
+        for value in &values {
+            let variant = value.to_upper_camel_case();
+            if !crate::check::is_identifier(&variant) || variant == "Unknown" || !variants.insert(variant.clone()) {
+                errors.push(
+                    join(&pointer, "enum"),
+                    format!("value `{value}` gives the variant `{variant}`, which is not a usable, unique Rust name"),
+                );
+            }
+        }
+        found.push(OpenEnum { name: name.clone(), description: text(schema, "description"), pointer, values });
+    }
+    found
+}
+
+/// Component names reached from `roots` through `$ref`s.
+fn reachable(doc: &Value, roots: Vec<String>) -> BTreeSet<String> {
+    let mut pending = roots;
+    let mut reached = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if reached.insert(name.clone())
+            && let Some(schema) = doc.pointer(&join("/components/schemas", &name))
+        {
+            collect_refs(schema, &mut pending);
+        }
+    }
+    reached
+}
+
+/// The component names of every `$ref` inside `value`, skipping `x-` fields.
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                if key == "$ref" {
+                    out.extend(child.as_str().and_then(schema_ref_name).map(str::to_owned));
+                } else if !key.starts_with("x-") {
+                    collect_refs(child, out);
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        _ => {}
+    }
+}
+
+/// Whether `needle` occurs anywhere in `value`.
+fn mentions(value: &Value, needle: &Value) -> bool {
+    value == needle
+        || match value {
+            Value::Object(map) => map.values().any(|v| mentions(v, needle)),
+            Value::Array(items) => items.iter().any(|v| mentions(v, needle)),
+            _ => false,
+        }
 }
 
 enum LoweredInput {
@@ -136,13 +356,13 @@ enum LoweredInput {
 fn input_of(doc: &Value, op: &Value, id: &str, pointer: &str) -> LoweredInput {
     if let Some(body) = op.get("requestBody") {
         let body = follow(doc, body);
-        let type_name = body
-            .pointer("/content/application~1json/schema")
-            .and_then(ref_of)
-            .and_then(schema_ref_name)
-            .unwrap_or_default()
-            .to_owned();
-        return LoweredInput::Plain(Input::JsonBody { type_name });
+        let multipart = body.pointer("/content/multipart~1form-data/schema");
+        let schema = multipart.or_else(|| body.pointer("/content/application~1json/schema"));
+        let type_name = schema.and_then(ref_of).and_then(schema_ref_name).unwrap_or_default().to_owned();
+        return LoweredInput::Plain(match multipart {
+            Some(_) => Input::Multipart { type_name },
+            None => Input::JsonBody { type_name },
+        });
     }
     let parameters: Vec<&Value> =
         op.get("parameters").and_then(Value::as_array).into_iter().flatten().map(|p| follow(doc, p)).collect();
@@ -233,9 +453,14 @@ fn struct_info(doc: &Value, name: &str, schema: &Value, pointer: &str) -> Struct
                 .and_then(schema_ref_name)
                 .filter(|_| follow(doc, target).get("type").and_then(Value::as_str) == Some("object"))
                 .map(str::to_owned);
-            let ref_description = ref_of(property)
-                .and_then(|_| text(follow(doc, property), "description"))
-                .map(|d| d.split("\n\n").next().unwrap_or_default().to_owned());
+            let is_file = runtime_type(property) == Some("FilePart");
+            let ref_description = match runtime_type(property) {
+                // Replaced by a runtime type, the field keeps its own description.
+                Some(_) => text(property, "description"),
+                None => ref_of(property)
+                    .and_then(|_| text(follow(doc, property), "description"))
+                    .map(|d| d.split("\n\n").next().unwrap_or_default().to_owned()),
+            };
             FieldInfo {
                 json_name: json_name.clone(),
                 required: required.contains(json_name.as_str()),
@@ -243,11 +468,25 @@ fn struct_info(doc: &Value, name: &str, schema: &Value, pointer: &str) -> Struct
                 item_constraints: if is_array { constraints(target) } else { Vec::new() },
                 nested,
                 is_array,
+                is_file,
                 ref_description,
             }
         })
         .collect();
-    StructInfo { name: name.to_owned(), pointer: pointer.to_owned(), fields, request_side: false }
+    StructInfo { name: name.to_owned(), pointer: pointer.to_owned(), fields, request_side: false, multipart: false }
+}
+
+/// The runtime type a string schema stands for: `Id` for `format: int64`
+/// (the API's 19-digit ids), `FilePart` for `format: binary`.
+fn runtime_type(schema: &Value) -> Option<&'static str> {
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        return None;
+    }
+    match schema.get("format").and_then(Value::as_str) {
+        Some("int64") => Some("Id"),
+        Some("binary") => Some("FilePart"),
+        _ => None,
+    }
 }
 
 /// The limits the generated `validate` checks; each applies to its own type.
@@ -302,6 +541,9 @@ fn for_typify(schema: &Value, component: Option<&str>) -> Value {
     let Some(map) = schema.as_object() else { return schema.clone() };
     if let Some(reference) = map.get("$ref") {
         return json!({ "$ref": reference });
+    }
+    if let Some(runtime) = runtime_type(schema) {
+        return json!({ "$ref": format!("#/components/schemas/{runtime}") });
     }
     let mut out = Map::new();
     let mut description = text(schema, "description").unwrap_or_default();

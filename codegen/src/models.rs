@@ -19,6 +19,13 @@ pub(crate) fn generate(api: &Api, type_schemas: &[(String, serde_json::Value)]) 
     for set in &api.comma_sets {
         settings.with_replacement(&set.name, &set.name, std::iter::empty());
     }
+    // Open enums are emitted by `emit::open_enums`; typify would make them closed.
+    for open in &api.open_enums {
+        settings.with_replacement(&open.name, &open.name, std::iter::empty());
+    }
+    for runtime_type in crate::check::RESERVED_NAMES {
+        settings.with_replacement(runtime_type, format!("::qiyuesuo::runtime::{runtime_type}"), std::iter::empty());
+    }
     let mut schemas = Vec::with_capacity(type_schemas.len());
     for (name, schema) in type_schemas {
         let schema: schemars::schema::Schema = serde_json::from_value(schema.clone())
@@ -55,6 +62,7 @@ pub(crate) fn generate(api: &Api, type_schemas: &[(String, serde_json::Value)]) 
     for set in &api.comma_sets {
         items.push(comma_set_alias(set));
     }
+    items.extend(api.open_enums.iter().flat_map(crate::emit::open_enums::items));
     Ok(items)
 }
 

@@ -29,9 +29,29 @@ async fn every_request_example_is_accepted_and_every_answer_example_decodes() {
     let schema = schema();
     let mock = MockServer::start().await.unwrap();
     let client = mock.client().unwrap();
+    let upload = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(upload.path(), b"licence").unwrap();
     let mut checked = 0;
     for (id, op) in operations(&schema) {
-        let request = op.pointer("/requestBody/content/application~1json/example").cloned().unwrap_or(Value::Null);
+        let media = op.pointer("/requestBody/content").and_then(Value::as_object).and_then(|c| c.values().next());
+        // Query parameters are an object; an operation without input takes `null`.
+        let empty = if op.get("parameters").is_some() { json!({}) } else { Value::Null };
+        let mut request = media.and_then(|m| m.get("example")).cloned().unwrap_or(empty);
+        // A file part is a path in JSON: the example's file names become a real file.
+        let body = media.map(|m| resolve(&schema, &m["schema"]));
+        for (name, property) in body.and_then(|b| b["properties"].as_object()).into_iter().flatten() {
+            if property["format"] == "binary" {
+                request[name] = json!(upload.path().display().to_string());
+            }
+        }
+        if op.pointer("/responses/200/content/application~1zip").is_some() {
+            let file = client.download_json(&id, request.clone()).await.unwrap_or_else(|e| panic!("{id}: {e}"));
+            let mut bytes = Vec::new();
+            file.write_to(&mut bytes).await.unwrap();
+            assert!(bytes.starts_with(b"PK"), "{id}: not a ZIP");
+            checked += 1;
+            continue;
+        }
         // The request example goes through the typed request, the mock's
         // validator and back: both sides accept it.
         let result = client.call_json(&id, request.clone()).await.unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -62,7 +82,7 @@ async fn every_request_example_is_accepted_and_every_answer_example_decodes() {
         assert!(!matches!(code, ResponseCode::Unknown(_)), "{name}: the client does not know code {code}");
         checked += 1;
     }
-    assert!(checked >= 4, "only {checked} examples");
+    assert!(checked >= 20, "only {checked} examples");
 }
 
 /// The schema with one more operation, which no generated code knows.
@@ -70,17 +90,17 @@ fn schema_with_contract_ticket() -> String {
     let mut schema = schema();
     let envelope_with_ticket =
         schema.pointer("/paths/~1companyauth~1miniappexchange/post/responses/200").cloned().unwrap();
-    schema["paths"]["/v2/contract/miniappexchange"] = json!({
+    schema["paths"]["/v2/contract/miniappexchange/view"] = json!({
         "post": {
-            "operationId": "contractMiniappTicket",
-            "summary": "Create a contract signing ticket (生成合同签署令牌).",
+            "operationId": "contractMiniappViewTicket",
+            "summary": "Create a contract viewing ticket (生成合同查看令牌).",
             "requestBody": {"required": true, "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/ContractMiniappTicketRequest"}
+                "schema": {"$ref": "#/components/schemas/ContractMiniappViewTicketRequest"}
             }}},
             "responses": {"200": envelope_with_ticket}
         }
     });
-    schema["components"]["schemas"]["ContractMiniappTicketRequest"] = json!({
+    schema["components"]["schemas"]["ContractMiniappViewTicketRequest"] = json!({
         "type": "object",
         "required": ["contractId", "user"],
         "properties": {
@@ -96,19 +116,19 @@ async fn an_operation_added_to_the_schema_is_served_with_no_code_change() {
     let text = schema_with_contract_ticket();
     // The generator accepts the edited schema as well.
     let generated = qiyuesuo_codegen::generate(&text, "edited.json").unwrap();
-    assert!(generated.api.operations.iter().any(|o| o.id == "contractMiniappTicket"));
+    assert!(generated.api.operations.iter().any(|o| o.id == "contractMiniappViewTicket"));
 
     let mock = MockServer::builder().schema(text).start().await.unwrap();
     let good = json!({"contractId": "3096207294542127115", "user": {"contact": "x", "contactType": "MOBILE"}});
-    let answer = signed_post(&mock, "/v2/contract/miniappexchange", &good).await;
+    let answer = signed_post(&mock, "/v2/contract/miniappexchange/view", &good).await;
     assert_eq!(answer["code"], 0, "{answer}");
     assert_eq!(answer["result"]["ticket"].as_str().map(str::len), Some(32), "{answer}");
 
     let bad = json!({"contractId": "12", "user": {"contact": "x", "contactType": "MOBILE"}});
-    let answer = signed_post(&mock, "/v2/contract/miniappexchange", &bad).await;
+    let answer = signed_post(&mock, "/v2/contract/miniappexchange/view", &bad).await;
     assert_eq!(answer["code"], 1005);
     assert!(answer["message"].as_str().unwrap().contains("contractId"), "{answer}");
-    assert_eq!(mock.log().last().unwrap().operation.as_deref(), Some("contractMiniappTicket"));
+    assert_eq!(mock.log().last().unwrap().operation.as_deref(), Some("contractMiniappViewTicket"));
 }
 
 async fn signed_post(mock: &MockServer, path: &str, body: &Value) -> Value {

@@ -31,7 +31,7 @@ async fn a_get_sends_its_query_percent_encoded_and_no_body() {
     let result = client.list_seals(&request).await.unwrap();
     assert_eq!(result.total, 2);
     assert_eq!(result.list[0].name, "公章");
-    assert_eq!(result.list[0].category, Some(get_query::models::SealCategory::Company));
+    assert_eq!(result.list[0].category, Some(get_query::models::SealKind::Company));
     assert_eq!(result.list[1].category, None);
 
     let received = server.received_requests().await.unwrap();

@@ -18,13 +18,18 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
     ]);
     let methods = api.operations.iter().map(|op| method(api, op, models, crate_path));
     let constants = api.operations.iter().map(operation_constant);
-    let dispatch = api.operations.iter().map(dispatch_arm);
+    let dispatch = api.operations.iter().map(|op| dispatch_arm(op, false));
+    let downloads = api.operations.iter().map(|op| dispatch_arm(op, true));
     // Named `_input` when no operation reads it, rather than silenced in the body.
-    let input = if api.operations.iter().any(|op| op.input.type_name().is_some()) {
-        quote! { input }
-    } else {
-        quote! { _input }
+    let reads_input = |file: bool| {
+        let reads = api.operations.iter().any(|op| op.file.is_some() == file && op.input.type_name().is_some());
+        if reads {
+            quote! { input }
+        } else {
+            quote! { _input }
+        }
     };
+    let (input, download_input) = (reads_input(false), reads_input(true));
     let all = api.operations.iter().map(constant_ident);
     quote! {
         #(#client_doc)*
@@ -95,6 +100,19 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
                     _ => ::std::result::Result::Err(::qiyuesuo::runtime::Error::unknown_operation(operation_id)),
                 }
             }
+
+            /// [`Client::call_json`] for the operations that answer a file:
+            /// returns the file as it starts to arrive.
+            pub async fn download_json(
+                &self,
+                operation_id: &str,
+                #download_input: ::serde_json::Value,
+            ) -> ::std::result::Result<::qiyuesuo::runtime::Download, ::qiyuesuo::runtime::Error> {
+                match operation_id {
+                    #(#downloads)*
+                    _ => ::std::result::Result::Err(::qiyuesuo::runtime::Error::unknown_operation(operation_id)),
+                }
+            }
         }
 
         /// What the runtime knows of each operation: its id, method, path and own response codes.
@@ -119,12 +137,21 @@ fn method(api: &Api, op: &Operation, models: &[syn::Item], crate_path: &str) -> 
     };
     let source = format!("Generated from `#{}` (operation `{}`).", op.pointer, op.id);
     let example = format!("# Example\n\n{}", super::example::lines(api, op, models, crate_path).join("\n"));
+    let file = op.file.as_ref().map(|media| {
+        format!(
+            "Answers a file (`{media}`), streamed as a `qiyuesuo::runtime::Download`; an error envelope in its \
+             place is an `Error::Api`."
+        )
+    });
+    let facts = op.source.as_ref().map(facts_doc);
     let doc = docs::paragraphs([
         op.summary.as_deref(),
         op.description.as_deref(),
         Some(&sends),
+        file.as_deref(),
         Some(&codes),
         Some(retries),
+        facts.as_deref(),
         Some(&source),
         Some(&example),
     ]);
@@ -138,7 +165,19 @@ fn method(api: &Api, op: &Operation, models: &[syn::Item], crate_path: &str) -> 
             let ty = Ident::new(type_name, Span::call_site());
             (quote! { , request: &super::models::#ty }, quote! { ::qiyuesuo::runtime::Input::Query(request) })
         }
+        Input::Multipart { type_name } => {
+            let ty = Ident::new(type_name, Span::call_site());
+            (quote! { , request: &super::models::#ty }, quote! { ::qiyuesuo::runtime::Input::<()>::Multipart(request) })
+        }
     };
+    if op.file.is_some() {
+        return quote! {
+            #(#doc)*
+            pub async fn #name(&self #parameter) -> ::std::result::Result<::qiyuesuo::runtime::Download, ::qiyuesuo::runtime::Error> {
+                self.core.download(&operations::#constant, #input).await
+            }
+        };
+    }
     match &op.result {
         Some(result) => {
             let ty = Ident::new(result, Span::call_site());
@@ -158,9 +197,32 @@ fn method(api: &Api, op: &Operation, models: &[syn::Item], crate_path: &str) -> 
     }
 }
 
-/// One arm of `call_json`: JSON → typed request → typed call → JSON.
-fn dispatch_arm(op: &Operation) -> TokenStream {
+/// Where the facts behind an operation come from (`x-qys-source`).
+fn facts_doc(source: &crate::ir::Source) -> String {
+    // URLs in angle brackets, so rustdoc links them.
+    let linked = source.references.iter().map(|reference| match reference.split_once(' ') {
+        Some((url, rest)) if url.starts_with("http") => format!("- <{url}> {rest}"),
+        None if reference.starts_with("http") => format!("- <{reference}>"),
+        _ => format!("- {reference}"),
+    });
+    let mut text = format!("Facts ({}) from:\n\n{}", source.confidence, linked.collect::<Vec<_>>().join("\n"));
+    if !source.unconfirmed.is_empty() {
+        text.push_str(&format!("\n\nUnconfirmed: {}.", source.unconfirmed.join("; ")));
+    }
+    text
+}
+
+/// One arm of `call_json` (`download_json` when `file`): JSON → typed
+/// request → typed call → JSON (or the file). An operation of the other
+/// kind gets an error that names the right method.
+fn dispatch_arm(op: &Operation, file: bool) -> TokenStream {
     let id = &op.id;
+    if op.file.is_some() != file {
+        let answers_file = op.file.is_some();
+        return quote! {
+            #id => ::std::result::Result::Err(::qiyuesuo::runtime::Error::wrong_answer_kind(operation_id, #answers_file)),
+        };
+    }
     let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
     let constant = constant_ident(op);
     let (read, call) = match op.input.type_name() {
@@ -176,6 +238,7 @@ fn dispatch_arm(op: &Operation) -> TokenStream {
         None => (quote! {}, quote! { self.#name().await? }),
     };
     let answer = match op.result {
+        _ if file => quote! { ::std::result::Result::Ok(#call) },
         Some(_) => quote! {
             let result = #call;
             ::qiyuesuo::runtime::json::to_value(&operations::#constant, &result)

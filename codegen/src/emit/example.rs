@@ -27,6 +27,11 @@ pub(crate) fn lines(api: &Api, op: &Operation, models: &[syn::Item], crate_path:
         None => format!("client.{method}().await?"),
     };
     match op.result {
+        _ if op.file.is_some() => {
+            out.push(format!("let file = {call};"));
+            out.push("let bytes = file.save(\"download.bin\").await?;".to_owned());
+            out.push("# let _ = bytes;".to_owned());
+        }
         Some(_) => {
             out.push(format!("let result = {call};"));
             out.push("# let _ = result;".to_owned());
@@ -115,6 +120,14 @@ fn value(
         }
         "f32" | "f64" => format!("{:?}", example.and_then(Value::as_f64).unwrap_or(0.0)),
         "Vec" => "::std::vec::Vec::new()".to_owned(),
+        "Id" => {
+            let number = example.and_then(|e| e.as_i64().or_else(|| e.as_str().and_then(|s| s.parse().ok())));
+            format!("::qiyuesuo::runtime::Id::new({})", number.unwrap_or(0))
+        }
+        "FilePart" => format!(
+            "::qiyuesuo::runtime::FilePart::from_path({:?})",
+            example.and_then(Value::as_str).unwrap_or("file.pdf")
+        ),
         _ if depth < 8 && items.structs.contains_key(&name) => construct(api, items, &name, example, crate_path, depth),
         _ => match items.enums.get(&name) {
             Some(item) => {

@@ -1,9 +1,11 @@
 //! Stage 4: the emitters. Each turns the IR (and, for request impls, the
 //! model types) into the tokens of one generated file.
 
+pub(crate) mod callbacks;
 pub(crate) mod client;
 pub(crate) mod codes;
 pub(crate) mod docs;
 pub(crate) mod example;
+pub(crate) mod open_enums;
 pub(crate) mod requests;
 pub(crate) mod servers;

@@ -70,6 +70,7 @@ fn request_impl(info: &StructInfo, item: &syn::ItemStruct) -> TokenStream {
         )
     };
     let setters = fields.iter().filter_map(setter);
+    let multipart = info.multipart.then(|| multipart_impl(name, &fields));
     let checks: Vec<TokenStream> = fields.iter().map(checks).filter(|c| !c.is_empty()).collect();
     // Unused parameters are named `_…` rather than silenced in the body.
     let (path, problems) = if checks.is_empty() {
@@ -90,6 +91,33 @@ fn request_impl(info: &StructInfo, item: &syn::ItemStruct) -> TokenStream {
         impl ::qiyuesuo::runtime::Validate for #name {
             fn validate_into(&self, #path: &str, #problems: &mut ::std::vec::Vec<::std::string::String>) {
                 #(#checks)*
+            }
+        }
+
+        #multipart
+    }
+}
+
+/// `Multipart` for a `multipart/form-data` body: its parts in schema order.
+fn multipart_impl(name: &Ident, fields: &[Field]) -> TokenStream {
+    let parts = fields.iter().map(|f| {
+        let ident = f.ident;
+        let wire = &f.info.json_name;
+        match (&f.holder, f.info.is_file) {
+            (Holder::Plain(_), true) => quote! { parts.file(#wire, ::std::option::Option::Some(&self.#ident)); },
+            (Holder::Option(_), true) => quote! { parts.file(#wire, self.#ident.as_ref()); },
+            (Holder::Vec(_), _) => quote! {
+                if !self.#ident.is_empty() {
+                    parts.field(#wire, &self.#ident);
+                }
+            },
+            _ => quote! { parts.field(#wire, &self.#ident); },
+        }
+    });
+    quote! {
+        impl ::qiyuesuo::runtime::Multipart for #name {
+            fn write_parts(&self, parts: &mut ::qiyuesuo::runtime::multipart::Parts) {
+                #(#parts)*
             }
         }
     }

@@ -59,6 +59,14 @@ pub struct Rule {
     /// Apply to the first `times` matching requests only.
     #[serde(default)]
     pub times: Option<u32>,
+    /// After a success answer, send the operation's callback to the URL the
+    /// request gave: the schema's example payload with these fields set.
+    #[serde(default)]
+    pub callback: Option<Map<String, Value>>,
+    /// Answer a download with this many bytes (filler, not a valid archive),
+    /// for streaming tests.
+    #[serde(default)]
+    pub download_bytes: Option<u64>,
     #[serde(skip)]
     used: AtomicU32,
 }
@@ -76,8 +84,22 @@ impl Rule {
             delay_ms: None,
             fault: None,
             times: None,
+            callback: None,
+            download_bytes: None,
             used: AtomicU32::new(0),
         }
+    }
+
+    /// After a success answer, sends the operation's callback with these fields set.
+    pub fn callback(mut self, fields: impl IntoIterator<Item = (&'static str, Value)>) -> Self {
+        self.callback = Some(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect());
+        self
+    }
+
+    /// Answers a download with `bytes` bytes of filler.
+    pub fn download_bytes(mut self, bytes: u64) -> Self {
+        self.download_bytes = Some(bytes);
+        self
     }
 
     /// Answers with `code` and its documented message.
@@ -146,8 +168,20 @@ impl Rule {
         if self.code.is_some() && self.fault.is_some() {
             return Err("a rule answers with a `code` or a `fault`, not both".to_owned());
         }
-        if self.code.is_none() && self.fault.is_none() && self.delay_ms.is_none() {
-            return Err("a rule needs a `code`, a `fault` or a `delay_ms`".to_owned());
+        let acts = self.code.is_some()
+            || self.fault.is_some()
+            || self.delay_ms.is_some()
+            || self.callback.is_some()
+            || self.download_bytes.is_some();
+        if !acts {
+            return Err("a rule needs a `code`, a `fault`, a `delay_ms`, a `callback` or `download_bytes`".to_owned());
+        }
+        let routes = || spec.routes.iter().filter(|r| self.operation.as_ref().is_none_or(|o| &r.id == o));
+        if self.callback.is_some() && !routes().any(|r| !r.callbacks.is_empty()) {
+            return Err("`callback` needs an operation that declares a callback".to_owned());
+        }
+        if self.download_bytes.is_some() && !routes().any(|r| r.file.is_some()) {
+            return Err("`download_bytes` needs an operation that answers a file".to_owned());
         }
         Ok(())
     }

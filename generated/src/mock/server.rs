@@ -48,6 +48,8 @@ struct Outcome {
     operation: Option<String>,
     answer: Answer,
     summary: String,
+    /// Callbacks to send once the answer is on its way.
+    callbacks: Vec<Delivery>,
 }
 
 enum Answer {
@@ -55,7 +57,19 @@ enum Answer {
     Html502,
     Truncated(Value),
     Drop,
+    File { media: String, bytes: Bytes },
 }
+
+/// A callback to POST to the integrator.
+struct Delivery {
+    name: String,
+    url: String,
+    form: String,
+}
+
+/// How many times an unacknowledged callback is sent (the API sends it
+/// once more at once, then twice after a minute; the mock keeps to the first two).
+const CALLBACK_ATTEMPTS: u32 = 2;
 
 pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Body>, Dropped> {
     let method = request.method().as_str().to_owned();
@@ -66,20 +80,75 @@ pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Res
         Answer::Html502 => (502, None),
         Answer::Truncated(_) => (200, Some(0)),
         Answer::Drop => (0, None),
+        Answer::File { .. } => (200, None),
     };
     let entry =
         LogEntry { method, path, operation: outcome.operation, http_status: status, code, outcome: outcome.summary };
     if state.print_log {
         eprintln!("{entry}");
     }
-    if let Ok(mut log) = state.log.lock() {
-        log.push(entry);
+    record(&state, entry);
+    for delivery in outcome.callbacks {
+        tokio::spawn(deliver(Arc::clone(&state), delivery));
     }
     match outcome.answer {
         Answer::Envelope { status, body } => Ok(json_response(status, &body)),
         Answer::Html502 => Ok(html_502()),
         Answer::Truncated(body) => Ok(truncated(&body)),
         Answer::Drop => Err(Dropped),
+        Answer::File { media, bytes } => Ok(file_response(&media, bytes)),
+    }
+}
+
+fn record(state: &State, entry: LogEntry) {
+    if state.print_log {
+        eprintln!("{entry}");
+    }
+    if let Ok(mut log) = state.log.lock() {
+        log.push(entry);
+    }
+}
+
+/// POSTs a callback until the integrator acknowledges it with `{"code":0}`.
+async fn deliver(state: Arc<State>, delivery: Delivery) {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build();
+    for attempt in 1..=CALLBACK_ATTEMPTS {
+        let sent = match &client {
+            Ok(client) => client
+                .post(&delivery.url)
+                .header(hyper::header::CONTENT_TYPE, "application/x-www-form-urlencoded;charset=UTF-8")
+                .body(delivery.form.clone())
+                .send()
+                .await
+                .map_err(|e| e.without_url().to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        let (status, code, acknowledged) = match sent {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let ack: Option<Value> = response.bytes().await.ok().and_then(|b| serde_json::from_slice(&b).ok());
+                let code = ack.as_ref().and_then(|a| a["code"].as_i64());
+                (status, code, status == 200 && code == Some(0))
+            }
+            Err(_) => (0, None, false),
+        };
+        let outcome = if acknowledged {
+            format!("callback acknowledged (delivery {attempt})")
+        } else {
+            format!("callback not acknowledged (delivery {attempt} of {CALLBACK_ATTEMPTS})")
+        };
+        let entry = LogEntry {
+            method: "CALLBACK".to_owned(),
+            path: delivery.url.clone(),
+            operation: Some(delivery.name.clone()),
+            http_status: status,
+            code,
+            outcome,
+        };
+        record(&state, entry);
+        if acknowledged {
+            return;
+        }
     }
 }
 
@@ -89,6 +158,7 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
         operation: None,
         answer: Answer::Envelope { status: http_status_for(code.code), body: envelope(&code, &message) },
         summary,
+        callbacks: Vec::new(),
     };
     if let Err(rejection) = state.gate.check(request.headers()) {
         let code = spec.code_named(rejection.code_name);
@@ -106,9 +176,17 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
             operation: None,
             answer: Answer::Envelope { status, body: envelope(&code, &format!("{what},{method} {path}")) },
             summary: format!("rejected: no operation at {method} {path}"),
+            callbacks: Vec::new(),
         };
     };
-    let outcome = |answer: Answer, summary: String| Outcome { operation: Some(route.id.clone()), answer, summary };
+    let outcome = |answer: Answer, summary: String| Outcome {
+        operation: Some(route.id.clone()),
+        answer,
+        summary,
+        callbacks: Vec::new(),
+    };
+    let content_type =
+        request.headers().get(hyper::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let invalid = |message: String| {
         let code = spec.code_named("INVALID_PARAM");
         let text = format!("{},{message}", code.message);
@@ -118,12 +196,13 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
         Ok(collected) => collected.to_bytes(),
         Err(_) => return invalid(format!("the body is larger than {MAX_BODY} bytes or broken")),
     };
-    let input = match read_input(route, &body, &query) {
+    let input = match read_input(route, body, &query, &content_type).await {
         Ok(input) => input,
         Err(message) => return invalid(message),
     };
     let rules: Vec<Arc<Rule>> = state.rules.lock().map(|r| r.clone()).unwrap_or_default();
-    if let Some(rule) = rules.iter().find(|rule| rule.take(&route.id, &input)) {
+    let matched = rules.iter().find(|rule| rule.take(&route.id, &input));
+    if let Some(rule) = matched {
         if let Some(delay) = rule.delay_ms {
             tokio::time::sleep(Duration::from_millis(delay)).await;
         }
@@ -147,18 +226,90 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
             (None, None) => {}
         }
     }
-    outcome(Answer::Envelope { status: 200, body: success(route) }, "ok".to_owned())
+    if let Some(media) = &route.file {
+        let bytes = file_body(media, matched.and_then(|r| r.download_bytes));
+        let summary = format!("ok: a {} byte file", bytes.len());
+        return outcome(Answer::File { media: media.clone(), bytes }, summary);
+    }
+    let body = success(route);
+    let callbacks = match matched.and_then(|r| r.callback.as_ref()) {
+        Some(fields) => route.callbacks.iter().filter_map(|c| delivery(c, &input, &body, fields)).collect(),
+        None => Vec::new(),
+    };
+    let summary = if callbacks.is_empty() { "ok".to_owned() } else { "ok, callback follows".to_owned() };
+    Outcome { callbacks, ..outcome(Answer::Envelope { status: 200, body }, summary) }
+}
+
+/// The callback for this request: the schema's example, with the values
+/// the answer just gave (`requestId`, `authId`) and the rule's fields.
+fn delivery(
+    callback: &super::spec::CallbackRoute,
+    input: &Value,
+    answer: &Value,
+    fields: &Map<String, Value>,
+) -> Option<Delivery> {
+    let url = if callback.url_in_body { input.pointer(&callback.url_at) } else { input.get(&callback.url_at) };
+    let url = url.and_then(Value::as_str).filter(|u| !u.is_empty())?.to_owned();
+    let mut payload = callback.example.clone();
+    for (name, value) in payload.iter_mut() {
+        if let Some(given) = answer["result"].get(name) {
+            *value = given.clone();
+        }
+    }
+    payload.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in &payload {
+        let text = match value {
+            Value::String(text) => text.clone(),
+            Value::Null => continue,
+            other => other.to_string(),
+        };
+        form.append_pair(name, &text);
+    }
+    Some(Delivery { name: callback.name.clone(), url, form: form.finish() })
+}
+
+/// A download's body: an empty ZIP archive (its end record) for
+/// `application/zip`, else a few bytes; `size` bytes of filler when asked.
+fn file_body(media: &str, size: Option<u64>) -> Bytes {
+    if let Some(size) = size {
+        let filler = b"QIYUESUO-MOCK-FILE-".iter().copied().cycle();
+        return filler.take(usize::try_from(size).unwrap_or(usize::MAX)).collect::<Vec<u8>>().into();
+    }
+    if media == "application/zip" {
+        let mut end_record = b"PK\x05\x06".to_vec();
+        end_record.resize(22, 0);
+        return end_record.into();
+    }
+    Bytes::from_static(b"qiyuesuo mock file\n")
+}
+
+fn file_response(media: &str, bytes: Bytes) -> Response<Body> {
+    let length = bytes.len();
+    let mut response = Response::new(Full::new(bytes).map_err(|never: Infallible| match never {}).boxed());
+    let content_type = hyper::header::HeaderValue::from_str(media)
+        .unwrap_or(hyper::header::HeaderValue::from_static("application/octet-stream"));
+    response.headers_mut().insert(hyper::header::CONTENT_TYPE, content_type);
+    response.headers_mut().insert(hyper::header::CONTENT_LENGTH, hyper::header::HeaderValue::from(length));
+    response.headers_mut().insert(
+        hyper::header::CONTENT_DISPOSITION,
+        hyper::header::HeaderValue::from_static("attachment; filename=\"contract.zip\""),
+    );
+    response
 }
 
 /// The request's input as JSON, validated against the operation's schema.
-fn read_input(route: &Route, body: &[u8], query: &str) -> Result<Value, String> {
+async fn read_input(route: &Route, body: Bytes, query: &str, content_type: &str) -> Result<Value, String> {
     let (input, validator) = match &route.input {
         RouteInput::None => return Ok(Value::Null),
         RouteInput::Json { validator } => {
-            let input: Value = serde_json::from_slice(body).map_err(|e| format!("the body is not JSON ({e})"))?;
+            let input: Value = serde_json::from_slice(&body).map_err(|e| format!("the body is not JSON ({e})"))?;
             (input, validator)
         }
         RouteInput::Query { validator, parameters } => (query_object(query, parameters), validator),
+        RouteInput::Multipart { validator, parameters } => {
+            (multipart_object(body, content_type, parameters).await?, validator)
+        }
     };
     let problems: Vec<String> = validator
         .iter_errors(&input)
@@ -171,30 +322,68 @@ fn read_input(route: &Route, body: &[u8], query: &str) -> Result<Value, String> 
     if problems.is_empty() { Ok(input) } else { Err(problems.join("; ")) }
 }
 
+/// A multipart body as an object: text parts typed by their schema, JSON
+/// parts parsed, file parts replaced by their file names.
+async fn multipart_object(body: Bytes, content_type: &str, parameters: &[(String, Value)]) -> Result<Value, String> {
+    let boundary = multer::parse_boundary(content_type).map_err(|e| format!("not a multipart body ({e})"))?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut object = Map::new();
+    while let Some(field) = multipart.next_field().await.map_err(|e| format!("a broken multipart body ({e})"))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let Some((_, schema)) = parameters.iter().find(|(n, _)| *n == name) else { continue };
+        let data = field.bytes().await.map_err(|e| format!("{name}: a broken part ({e})"))?;
+        let is_file = schema["format"] == "binary";
+        let value = match (is_file, file_name) {
+            (true, Some(file_name)) if !data.is_empty() => Value::String(file_name),
+            (true, _) => return Err(format!("{name}: expected a file with a name and contents")),
+            (false, _) => {
+                let text = String::from_utf8(data.to_vec()).map_err(|_| format!("{name}: not UTF-8 text"))?;
+                typed(text, schema).map_err(|why| format!("{name}: {why}"))?
+            }
+        };
+        object.insert(name, value);
+    }
+    Ok(Value::Object(object))
+}
+
+/// A part's text as its schema's type; objects and arrays are JSON text.
+fn typed(text: String, schema: &Value) -> Result<Value, String> {
+    match schema["type"].as_str() {
+        Some("object" | "array") => serde_json::from_str(&text).map_err(|e| format!("not JSON ({e})")),
+        _ => Ok(scalar(text, schema)),
+    }
+}
+
 /// Query pairs as an object, each value typed as its parameter's schema says,
 /// so the validator sees `selectLimit=x` as the wrong type it is.
 fn query_object(query: &str, parameters: &[(String, Value)]) -> Value {
     let mut object = Map::new();
     for (name, value) in form_pairs(query) {
         let Some((_, schema)) = parameters.iter().find(|(n, _)| *n == name) else { continue };
-        let typed = match schema["type"].as_str() {
-            Some("integer") => value.parse::<i64>().map(Value::from).unwrap_or(Value::String(value)),
-            Some("number") => value
-                .parse::<f64>()
-                .ok()
-                .and_then(serde_json::Number::from_f64)
-                .map(Value::Number)
-                .unwrap_or(Value::String(value)),
-            Some("boolean") => match value.as_str() {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => Value::String(value),
-            },
-            _ => Value::String(value),
-        };
-        object.insert(name, typed);
+        object.insert(name, scalar(value, schema));
     }
     Value::Object(object)
+}
+
+/// A text value as the scalar type its schema says, left a string when it is not one.
+fn scalar(value: String, schema: &Value) -> Value {
+    match schema["type"].as_str() {
+        Some("integer") => value.parse::<i64>().map(Value::from).unwrap_or(Value::String(value)),
+        Some("number") => value
+            .parse::<f64>()
+            .ok()
+            .and_then(serde_json::Number::from_f64)
+            .map(Value::Number)
+            .unwrap_or(Value::String(value)),
+        Some("boolean") => match value.as_str() {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => Value::String(value),
+        },
+        _ => Value::String(value),
+    }
 }
 
 /// `application/x-www-form-urlencoded` pairs, decoded.

@@ -9,8 +9,29 @@ use serde_json::{Map, Value, json};
 /// How an operation's input arrives.
 pub(crate) enum RouteInput {
     None,
-    Json { validator: jsonschema::Validator },
-    Query { validator: jsonschema::Validator, parameters: Vec<(String, Value)> },
+    Json {
+        validator: jsonschema::Validator,
+    },
+    Query {
+        validator: jsonschema::Validator,
+        parameters: Vec<(String, Value)>,
+    },
+    /// Parts, each typed by its property's schema: files become their file
+    /// names, JSON-text parts their values.
+    Multipart {
+        validator: jsonschema::Validator,
+        parameters: Vec<(String, Value)>,
+    },
+}
+
+/// A callback the operation causes, which a scenario can ask the mock to send.
+pub(crate) struct CallbackRoute {
+    pub name: String,
+    /// Where the URL is: a pointer into the request body, or a query parameter.
+    pub url_in_body: bool,
+    pub url_at: String,
+    /// The payload's example from the schema.
+    pub example: Map<String, Value>,
 }
 
 /// One operation as the mock serves it.
@@ -23,6 +44,9 @@ pub(crate) struct Route {
     pub success: Value,
     /// Pointers below `/result` whose values are new on every answer (`x-qys-fresh`).
     pub fresh: Vec<(String, FreshKind)>,
+    /// The media type of the file a download answers.
+    pub file: Option<String>,
+    pub callbacks: Vec<CallbackRoute>,
 }
 
 /// What kind of fresh value a field gets.
@@ -104,11 +128,9 @@ impl Spec {
 fn route(doc: &Value, components: &Value, method: &'static str, path: &str, op: &Value) -> Result<Route, String> {
     let id = op["operationId"].as_str().unwrap_or_default().to_owned();
     let place = |what: &str| format!("{method} {path} ({id}): {what}");
-    let body_schema = op
-        .get("requestBody")
-        .map(|b| follow(doc, b))
-        .and_then(|b| b.pointer("/content/application~1json/schema"))
-        .cloned();
+    let body = op.get("requestBody").map(|b| follow(doc, b));
+    let body_schema = body.and_then(|b| b.pointer("/content/application~1json/schema")).cloned();
+    let multipart_schema = body.and_then(|b| b.pointer("/content/multipart~1form-data/schema")).cloned();
     let parameters: Vec<(String, Value, bool)> = op["parameters"]
         .as_array()
         .into_iter()
@@ -119,6 +141,11 @@ fn route(doc: &Value, components: &Value, method: &'static str, path: &str, op: 
         .collect();
     let input = if let Some(schema) = body_schema {
         RouteInput::Json { validator: validator(schema, components).map_err(|e| place(&e))? }
+    } else if let Some(schema) = multipart_schema {
+        let object = resolve_schema(doc, &schema);
+        let parameters = object["properties"].as_object().into_iter().flatten();
+        let parameters = parameters.map(|(n, s)| (n.clone(), resolve_schema(doc, s).clone())).collect();
+        RouteInput::Multipart { validator: validator(schema, components).map_err(|e| place(&e))?, parameters }
     } else if !parameters.is_empty() {
         let properties: Map<String, Value> = parameters.iter().map(|(n, s, _)| (n.clone(), s.clone())).collect();
         let required: Vec<&str> = parameters.iter().filter(|(_, _, r)| *r).map(|(n, ..)| n.as_str()).collect();
@@ -139,7 +166,30 @@ fn route(doc: &Value, components: &Value, method: &'static str, path: &str, op: 
     if let Some(schema) = &result_schema {
         fresh_fields(doc, schema, "/result", &mut fresh, 0);
     }
-    Ok(Route { id, method, path: path.to_owned(), input, success, fresh })
+    let file = response
+        .and_then(|r| r.get("content"))
+        .and_then(Value::as_object)
+        .and_then(|c| c.keys().find(|k| *k != "application/json"))
+        .cloned();
+    let mut callbacks = Vec::new();
+    for (name, callback) in op["callbacks"].as_object().into_iter().flatten() {
+        let Some((expression, item)) = follow(doc, callback).as_object().and_then(|c| c.iter().next()) else {
+            continue;
+        };
+        let inner = expression.trim_start_matches('{').trim_end_matches('}');
+        let (url_in_body, url_at) = match (inner.strip_prefix("$request.body#"), inner.strip_prefix("$request.query."))
+        {
+            (Some(pointer), _) => (true, pointer.to_owned()),
+            (None, Some(name)) => (false, name.to_owned()),
+            (None, None) => {
+                return Err(place(&format!("callback `{name}`: unsupported URL expression `{expression}`")));
+            }
+        };
+        let media = item.pointer("/post/requestBody/content/application~1x-www-form-urlencoded");
+        let example = media.and_then(|m| m.get("example")).and_then(Value::as_object).cloned().unwrap_or_default();
+        callbacks.push(CallbackRoute { name: name.clone(), url_in_body, url_at, example });
+    }
+    Ok(Route { id, method, path: path.to_owned(), input, success, fresh, file, callbacks })
 }
 
 /// A validator for `schema`, whose `$ref`s point into the schema's components.

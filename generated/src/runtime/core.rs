@@ -12,8 +12,10 @@ use reqwest::header::{CONTENT_TYPE, DATE, HeaderValue, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
+use super::download::Download;
 use super::envelope::{self, Answer, AttemptError};
 use super::error::{CallInfo, Error, TransportKind};
+use super::multipart::{self, Parts, Ready};
 use super::operation::{Input, Method, Operation};
 use super::options::{CallOptions, Settings};
 use super::retry::{self, RetryBudget};
@@ -63,6 +65,19 @@ enum Prepared {
     None,
     Json(bytes::Bytes),
     Query(String),
+    /// Parts with their files read; a fresh form is built from them per attempt.
+    Multipart(Vec<(&'static str, Ready)>),
+}
+
+/// Turns the answer of a download operation into a [`Download`].
+type Streamer<'a, T> = &'a (dyn Fn(reqwest::Response, Option<bytes::Bytes>, CallInfo) -> T + Sync);
+
+/// What an attempt received.
+enum Received {
+    /// A whole (enveloped) answer.
+    Whole(Exchange),
+    /// A file, with its first chunk already read.
+    Stream(reqwest::Response, Option<bytes::Bytes>),
 }
 
 impl Core {
@@ -107,8 +122,8 @@ impl Core {
         B: Serialize + Validate,
         T: DeserializeOwned,
     {
-        let prepared = prepare(op, input)?;
-        self.run(op, &prepared, envelope::decode_required::<T>).await
+        let prepared = prepare(op, input).await?;
+        self.run(op, &prepared, envelope::decode_required::<T>, None).await
     }
 
     /// Calls `op`, whose answer documents no `result`.
@@ -116,8 +131,26 @@ impl Core {
     where
         B: Serialize + Validate,
     {
-        let prepared = prepare(op, input)?;
-        self.run(op, &prepared, |answer| envelope::decode::<IgnoredAny>(answer).map(|_| ())).await
+        let prepared = prepare(op, input).await?;
+        self.run(op, &prepared, |answer| envelope::decode::<IgnoredAny>(answer).map(|_| ()), None).await
+    }
+
+    /// Calls `op`, which answers a file, and returns it as it starts to
+    /// arrive. An error envelope in its place is an error, never a file.
+    pub async fn download<B>(&self, op: &'static Operation, input: Input<'_, B>) -> Result<Download, Error>
+    where
+        B: Serialize + Validate,
+    {
+        let prepared = prepare(op, input).await?;
+        let idle = self.settings.attempt_timeout;
+        let started = Instant::now();
+        let streamer = move |response, first, call: CallInfo| Download::new(response, first, op, call, started, idle);
+        // A JSON answer is an error envelope: code 0 there is not the file.
+        let refuse = |answer: &Answer<'_>| {
+            envelope::decode::<IgnoredAny>(answer)?;
+            Err(AttemptError::decode(answer, "an envelope with code 0 where a file was expected".to_owned()))
+        };
+        self.run(op, &prepared, refuse, Some(&streamer)).await
     }
 
     async fn run<T>(
@@ -125,12 +158,14 @@ impl Core {
         op: &'static Operation,
         prepared: &Prepared,
         decode: impl Fn(&Answer<'_>) -> Result<T, AttemptError>,
+        stream: Option<Streamer<'_, T>>,
     ) -> Result<T, Error> {
         let started = Instant::now();
         // 64 random bits: unique enough to find one call in the logs, and
         // formatted only when a span or an error shows it.
         let request_id = RequestId(fastrand::u64(..));
-        trace::in_call_span(op.id, request_id, self.attempts(op, prepared, &decode, started, request_id)).await
+        let attempts = self.attempts(op, prepared, &decode, stream, started, request_id);
+        trace::in_call_span(op.id, request_id, attempts).await
     }
 
     async fn attempts<T>(
@@ -138,6 +173,7 @@ impl Core {
         op: &'static Operation,
         prepared: &Prepared,
         decode: &impl Fn(&Answer<'_>) -> Result<T, AttemptError>,
+        stream: Option<Streamer<'_, T>>,
         started: Instant,
         request_id: RequestId,
     ) -> Result<T, Error> {
@@ -151,8 +187,16 @@ impl Core {
             attempt += 1;
             let remaining = deadline.saturating_duration_since(Instant::now());
             let limit = settings.attempt_timeout.min(remaining);
-            let outcome = match tokio::time::timeout(limit, self.attempt(op, prepared)).await {
-                Ok(Ok(exchange)) => {
+            let outcome = match tokio::time::timeout(limit, self.attempt(op, prepared, stream.is_some())).await {
+                Ok(Ok(Received::Stream(response, first))) => match stream {
+                    Some(streamer) => {
+                        trace::answer(attempt, response.status().as_u16(), started);
+                        Ok(streamer(response, first, call(attempt)))
+                    }
+                    // `attempt` streams only when asked to.
+                    None => Err((AttemptError::Transport { kind: TransportKind::Other, source: None }, None)),
+                },
+                Ok(Ok(Received::Whole(exchange))) => {
                     let answer = Answer {
                         status: exchange.status,
                         content_type: exchange.content_type.as_deref(),
@@ -195,8 +239,14 @@ impl Core {
         }
     }
 
-    /// One attempt: sign, send, read the body within the cap.
-    async fn attempt(&self, op: &'static Operation, prepared: &Prepared) -> Result<Exchange, AttemptError> {
+    /// One attempt: sign, send, read the body within the cap (or, for a
+    /// file, only its first chunk).
+    async fn attempt(
+        &self,
+        op: &'static Operation,
+        prepared: &Prepared,
+        stream: bool,
+    ) -> Result<Received, AttemptError> {
         let skew = self.inner.skew_ms.load(Ordering::Relaxed);
         let headers = self.inner.signer.headers(skew).map_err(AttemptError::Unsendable)?;
         let mut url = format!("{}{}", self.inner.base_url, op.path);
@@ -211,8 +261,12 @@ impl Core {
             url.push_str(query);
         }
         let mut request = self.http.request(method, url).headers(headers);
-        if let Prepared::Json(bytes) = prepared {
-            request = request.header(CONTENT_TYPE, HeaderValue::from_static(JSON)).body(bytes.clone());
+        match prepared {
+            Prepared::Json(bytes) => {
+                request = request.header(CONTENT_TYPE, HeaderValue::from_static(JSON)).body(bytes.clone());
+            }
+            Prepared::Multipart(parts) => request = request.multipart(multipart::form(parts)),
+            Prepared::None | Prepared::Query(_) => {}
         }
         let transport = |source: reqwest::Error| {
             let kind = if source.is_connect() { TransportKind::Connect } else { TransportKind::Other };
@@ -233,19 +287,29 @@ impl Core {
             reason: format!("the answer is {size} bytes, over the cap of {cap}"),
             retry: false,
         };
+        let mut body = Vec::new();
+        let is_json = content_type.as_deref().is_some_and(|t| t.contains("json"));
+        if stream && (200..300).contains(&status) && !is_json {
+            let first = response.chunk().await.map_err(transport)?;
+            // A ZIP or PDF never starts with `{`; an envelope sent as a file does.
+            let enveloped = first.as_ref().is_some_and(|c| c.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'));
+            if !enveloped {
+                return Ok(Received::Stream(response, first));
+            }
+            body.extend_from_slice(first.as_deref().unwrap_or_default());
+        }
         if let Some(length) = response.content_length()
             && length > cap as u64
         {
             return Err(too_large(length.to_string()));
         }
-        let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(transport)? {
             if body.len() + chunk.len() > cap {
                 return Err(too_large(format!("more than {}", body.len() + chunk.len())));
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Exchange { status, content_type, body, retry_after, date })
+        Ok(Received::Whole(Exchange { status, content_type, body, retry_after, date }))
     }
 
     /// Remembers the server's clock when it is far from ours, so the next
@@ -273,8 +337,9 @@ pub(crate) fn http_client(connect_timeout: Duration, accept_invalid_certs: bool)
     builder.build().map_err(|e| Error::Config(format!("the HTTP client cannot start: {e}")))
 }
 
-/// Validates and encodes the input once; nothing is sent if this fails.
-fn prepare<B: Serialize + Validate>(op: &'static Operation, input: Input<'_, B>) -> Result<Prepared, Error> {
+/// Validates and encodes the input once (reading any files); nothing is
+/// sent if this fails.
+async fn prepare<B: Serialize + Validate>(op: &'static Operation, input: Input<'_, B>) -> Result<Prepared, Error> {
     let invalid = |problems: Vec<String>| Error::InvalidRequest { operation: op.id, problems };
     match input {
         Input::None => Ok(Prepared::None),
@@ -289,6 +354,12 @@ fn prepare<B: Serialize + Validate>(op: &'static Operation, input: Input<'_, B>)
             serde_urlencoded::to_string(query)
                 .map(Prepared::Query)
                 .map_err(|e| invalid(vec![format!("the query cannot be encoded: {e}")]))
+        }
+        Input::Multipart(body) => {
+            body.validate().map_err(invalid)?;
+            let mut parts = Parts::default();
+            body.write_parts(&mut parts);
+            multipart::load(parts).await.map(Prepared::Multipart).map_err(invalid)
         }
     }
 }

@@ -32,6 +32,14 @@ pub enum Error {
     /// An answer arrived but is not the envelope the API documents.
     #[error(transparent)]
     Decode(Box<DecodeError>),
+    /// A download could not be written where it was asked to go.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done, with the path.
+        what: String,
+        /// The system's error.
+        source: std::io::Error,
+    },
 }
 
 impl Error {
@@ -40,6 +48,16 @@ impl Error {
         Error::InvalidRequest {
             operation: "call_json",
             problems: vec![format!("the schema has no operation `{operation_id}`")],
+        }
+    }
+
+    /// `call_json` was asked for an operation that answers a file, or
+    /// `download_json` for one that answers JSON.
+    pub fn wrong_answer_kind(operation_id: &str, answers_file: bool) -> Self {
+        let (answers, method) = if answers_file { ("a file", "download_json") } else { ("JSON", "call_json") };
+        Error::InvalidRequest {
+            operation: "call_json",
+            problems: vec![format!("operation `{operation_id}` answers {answers}; call it with `{method}`")],
         }
     }
 
@@ -72,7 +90,7 @@ impl Error {
             Error::Transport(_) => true,
             Error::Api(api) => api.code().retry() != super::retry::RetryClass::Never,
             Error::Decode(decode) => matches!(decode.http_status, 429 | 502 | 503 | 504),
-            Error::InvalidRequest { .. } | Error::Config(_) => false,
+            Error::InvalidRequest { .. } | Error::Config(_) | Error::Io { .. } => false,
         }
     }
 

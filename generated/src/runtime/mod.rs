@@ -3,12 +3,17 @@
 //! Nothing here knows any particular operation.
 
 mod builder;
+pub mod callback;
 mod comma_set;
 mod core;
 mod credentials;
+mod download;
 pub mod envelope;
 mod error;
+mod file;
+mod id;
 pub mod json;
+pub mod multipart;
 mod operation;
 mod options;
 mod retry;
@@ -17,10 +22,15 @@ mod trace;
 pub mod validate;
 
 pub use builder::{ClientBuilder, FromCore};
+pub use callback::{ACK, Callback, CallbackError};
 pub use comma_set::{CommaSet, UnknownValue};
 pub use core::Core;
 pub use credentials::Credentials;
+pub use download::Download;
 pub use error::{ApiError, CallInfo, DecodeError, Error, TransportError, TransportKind};
+pub use file::FilePart;
+pub use id::{Id, InvalidId};
+pub use multipart::Multipart;
 pub use operation::{Input, Method, Operation};
 pub use options::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT,
@@ -44,6 +54,7 @@ macro_rules! include_generated {
         pub mod models {
             include!(concat!(env!("OUT_DIR"), $dir, "/models.rs"));
             include!(concat!(env!("OUT_DIR"), $dir, "/requests.rs"));
+            include!(concat!(env!("OUT_DIR"), $dir, "/callbacks.rs"));
         }
         mod codes {
             include!(concat!(env!("OUT_DIR"), $dir, "/codes.rs"));

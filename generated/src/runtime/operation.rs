@@ -33,4 +33,6 @@ pub enum Input<'a, B> {
     Json(&'a B),
     /// `B` as query parameters.
     Query(&'a B),
+    /// A `multipart/form-data` body.
+    Multipart(&'a dyn super::multipart::Multipart),
 }
