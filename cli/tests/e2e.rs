@@ -384,3 +384,55 @@ fn a_refused_connection_exits_3() {
         run.stderr
     );
 }
+
+#[test]
+fn a_file_flag_uploads_the_file_and_a_download_needs_output() {
+    let mock = Mock::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let licence = dir.path().join("licence.pdf");
+    std::fs::write(&licence, b"%PDF-1.4 licence").unwrap();
+    let licence_arg = licence.display().to_string();
+    let upload = [
+        "company-auth-miniapp-ticket-with-license",
+        "--company-name",
+        "上海契约锁公司",
+        "--applicant-info-contact",
+        "12312378900",
+        "--applicant-info-contact-type",
+        "MOBILE",
+        "--close-button",
+        "false",
+        "--modify-fields",
+        "corpName,license",
+        "--license",
+    ];
+    let mut args = upload.to_vec();
+    args.push(&licence_arg);
+    let run = qys(&against(&mock, &args));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(serde_json::from_str::<Value>(&run.stdout).unwrap()["ticket"].as_str().map(str::len), Some(32));
+
+    // A missing file: exit 2, and the mock saw nothing of it.
+    let mut args = upload.to_vec();
+    args.push("/nonexistent/licence.pdf");
+    let run = qys(&against(&mock, &args));
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("license: cannot read /nonexistent/licence.pdf"), "{}", run.stderr);
+
+    // A download writes --output and says what it wrote; without --output it is a usage error.
+    let zip = dir.path().join("contract.zip");
+    let zip_arg = zip.display().to_string();
+    let run =
+        qys(&against(&mock, &["contract-download", "--contract-id", "2589012345678901234", "--output", &zip_arg]));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let printed: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(printed["contentType"], "application/zip");
+    assert_eq!(printed["bytes"], json!(std::fs::read(&zip).unwrap().len()));
+    let run = qys(&against(&mock, &["contract-download", "--contract-id", "1"]));
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--output <FILE>"), "{}", run.stderr);
+
+    let log = mock.stop();
+    assert_eq!(log.matches("(companyAuthMiniappTicketWithLicense) -> HTTP 200 code 0: ok").count(), 1, "{log}");
+    assert!(log.contains("(contractDownload) -> HTTP 200: ok: a 22 byte file"), "{log}");
+}

@@ -1,5 +1,6 @@
 //! Property tests: the signer against an independent MD5 for any input, client
-//! construction with any token, and the comma-set round trip.
+//! construction with any token, the comma-set round trip, exact ids and
+//! open answer enums.
 
 mod common;
 
@@ -50,4 +51,53 @@ proptest! {
             .collect();
         prop_assert_eq!(text, expected.join(","));
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(10_000))]
+
+    /// Every id the API can send, as a JSON string or a JSON number, is kept
+    /// exactly (an `f64` would round most 19-digit ones) and sent back as a string.
+    #[test]
+    fn ids_round_trip_exactly_from_strings_and_numbers(id in 0i64..=i64::MAX) {
+        use qiyuesuo::runtime::Id;
+        let from_number: Id = serde_json::from_str(&id.to_string()).unwrap();
+        let from_string: Id = serde_json::from_str(&format!("\"{id}\"")).unwrap();
+        prop_assert_eq!(from_number.get(), id);
+        prop_assert_eq!(from_string, from_number);
+        prop_assert_eq!(serde_json::to_string(&from_number).unwrap(), format!("\"{id}\""));
+        // Inside an answer, through the generated model.
+        let detail: qiyuesuo::models::CompanyDetail =
+            serde_json::from_str(&format!(r#"{{"status": "AUTH_SUCCESS", "id": {id}}}"#)).unwrap();
+        prop_assert_eq!(detail.id.map(Id::get), Some(id));
+    }
+
+    #[test]
+    fn text_that_is_not_an_id_is_refused(text in "[0-9]{20,25}|-[0-9]{1,5}|[0-9]{1,5}[a-z .e+][0-9]{0,3}| *") {
+        let quoted = serde_json::to_string(&text).unwrap();
+        prop_assert!(serde_json::from_str::<qiyuesuo::runtime::Id>(&quoted).is_err(), "{} was accepted", quoted);
+    }
+}
+
+#[test]
+fn ids_that_json_numbers_cannot_hold_exactly_are_refused() {
+    use qiyuesuo::runtime::Id;
+    for text in ["2.5e18", "2589012345678901234.0", "99999999999999999999", "-1", "9223372036854775808"] {
+        let error = serde_json::from_str::<Id>(text).unwrap_err();
+        assert!(!error.to_string().is_empty(), "{text}");
+    }
+    let error = serde_json::from_str::<Id>("2.5e18").unwrap_err();
+    assert!(error.to_string().contains("is not exact"), "{error}");
+}
+
+#[test]
+fn an_answer_enum_keeps_a_value_this_version_does_not_know() {
+    use qiyuesuo::models::{CompanyDetail, CompanyState};
+    let known: CompanyDetail = serde_json::from_str(r#"{"status": "AUTH_SUCCESS"}"#).unwrap();
+    assert_eq!(known.status, CompanyState::AuthSuccess);
+    let novel: CompanyDetail = serde_json::from_str(r#"{"status": "AUTH_FROZEN"}"#).unwrap();
+    assert_eq!(novel.status, CompanyState::Unknown("AUTH_FROZEN".to_owned()));
+    assert_eq!(serde_json::to_value(&novel).unwrap()["status"], "AUTH_FROZEN");
+    assert_eq!(novel.status.to_string(), "AUTH_FROZEN");
+    assert_eq!(CompanyState::from("UNREGISTERED"), CompanyState::Unregistered);
 }

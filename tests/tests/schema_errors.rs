@@ -124,6 +124,46 @@ fn each_unsupported_shape_is_refused_with_its_pointer() {
         ),
         ("/servers".into(), Some(json!([])), "#/servers: `servers` must list at least one server".into()),
         (
+            "/components/schemas/PersonalAuthStatus/properties/mode".into(),
+            Some(json!({"$ref": "#/components/schemas/ContactType"})),
+            "#/components/schemas/ContactType: enum `ContactType` is used by a request and by an answer".into(),
+        ),
+        (
+            format!("{request}/properties/registerNo/format"),
+            Some(json!("binary")),
+            format!(
+                "#{request}/properties/registerNo: a file (`format: binary`) can only be a property of a `multipart/form-data` request body"
+            ),
+        ),
+        (
+            format!("{OP}/callbacks/companyAuthResult"),
+            Some(json!({"{$response.body#/url}": {"post": {}}})),
+            format!(
+                "#{OP}/callbacks/companyAuthResult/{{$response.body#~1url}}: URL expression `{{$response.body#/url}}` is not supported"
+            ),
+        ),
+        (
+            format!("{OP}/x-qys-source/confidence"),
+            Some(json!("sure")),
+            format!("#{OP}/x-qys-source/confidence: `confidence` is `primary`, `secondary` or `unconfirmed`"),
+        ),
+        (
+            "/components/schemas/Id".into(),
+            Some(json!({"type": "string"})),
+            "#/components/schemas/Id: schema name `Id` is the runtime's own type".into(),
+        ),
+        (
+            "/paths/~1v2~1contract~1download/get/responses/200/content/application~1json/schema".into(),
+            schema().pointer(&format!("{OP}/responses/200/content/application~1json/schema")).cloned(),
+            "#/paths/~1v2~1contract~1download/get/responses/200/content: a file answer comes with the bare envelope"
+                .into(),
+        ),
+        (
+            "/components/schemas/CompanyState/enum/1".into(),
+            Some(json!("Unknown")),
+            "#/components/schemas/CompanyState/enum: value `Unknown` gives the variant `Unknown`".into(),
+        ),
+        (
             "/components/schemas/Envelope/x-qys-envelope".into(),
             None,
             "#/components/schemas: no schema is marked `x-qys-envelope: true`".into(),

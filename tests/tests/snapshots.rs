@@ -64,3 +64,20 @@ fn every_item_says_where_it_came_from() {
     }
     assert!(!models.contains("deny_unknown_fields"));
 }
+
+#[test]
+fn every_operation_records_its_sources_in_its_docs() {
+    let generated = generate(&workspace("schema/qiyuesuo.openapi.json"));
+    let client = generated.files.iter().find(|f| f.name == "client.rs").map(|f| f.contents.clone()).unwrap();
+    let operations = &generated.api.operations;
+    assert_eq!(operations.len(), 14);
+    for op in operations {
+        let source = op.source.as_ref().unwrap_or_else(|| panic!("{}: no x-qys-source", op.id));
+        assert!(!source.references.is_empty(), "{}", op.id);
+        assert!(["primary", "secondary", "unconfirmed"].contains(&source.confidence.as_str()), "{}", op.id);
+        // Anything short of primary says what remains unconfirmed.
+        assert!(source.confidence == "primary" || !source.unconfirmed.is_empty(), "{}", op.id);
+    }
+    assert_eq!(client.matches("/// Facts (").count(), operations.len());
+    assert!(client.contains("/// - <https://help.qiyuesuo.com/document/open/detail/2772301596023853826>"), "{client}");
+}

@@ -84,9 +84,6 @@ pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Res
     };
     let entry =
         LogEntry { method, path, operation: outcome.operation, http_status: status, code, outcome: outcome.summary };
-    if state.print_log {
-        eprintln!("{entry}");
-    }
     record(&state, entry);
     for delivery in outcome.callbacks {
         tokio::spawn(deliver(Arc::clone(&state), delivery));

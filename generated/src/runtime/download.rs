@@ -59,7 +59,9 @@ impl Download {
 
     /// The size the server declared, if it did.
     pub fn content_length(&self) -> Option<u64> {
-        self.response.content_length()
+        // From the header: reqwest's own figure shrinks as the body is read.
+        let header = self.response.headers().get(reqwest::header::CONTENT_LENGTH)?;
+        header.to_str().ok()?.parse().ok()
     }
 
     /// The file name from `Content-Disposition`, if the server sent one.
