@@ -40,7 +40,7 @@ pub struct GeneratedFile {
 pub struct Generated {
     /// The IR the files were emitted from.
     pub api: ir::Api,
-    /// `models.rs`, `requests.rs`, `callbacks.rs`, `codes.rs`, `servers.rs` and `client.rs`.
+    /// `models.rs`, `requests.rs`, `callbacks.rs`, `codes.rs`, `servers.rs`, `client.rs` and `blocking.rs`.
     pub files: Vec<GeneratedFile>,
 }
 
@@ -86,6 +86,10 @@ pub fn generate_with(schema: &str, schema_name: &str, options: &Options) -> Resu
         GeneratedFile { name: "codes.rs", contents: print::print(&label("response codes"), emit::codes::emit(&api))? },
         GeneratedFile { name: "servers.rs", contents: print::print(&label("servers"), emit::servers::emit(&api))? },
         GeneratedFile { name: "client.rs", contents: print::print(&label("client"), client)? },
+        GeneratedFile {
+            name: "blocking.rs",
+            contents: print::print(&label("blocking client"), emit::blocking::emit(&api))?,
+        },
     ];
     Ok(Generated { api, files })
 }

@@ -11,6 +11,11 @@ fn sendable<T: Send>(_: &T) {}
 #[test]
 fn client_errors_and_futures_have_the_usual_traits() {
     shared::<Client>();
+    shared::<qiyuesuo::blocking::Client>();
+    shared::<qiyuesuo::runtime::Id>();
+    shared::<qiyuesuo::runtime::FilePart>();
+    error::<qiyuesuo::runtime::CallbackError>();
+    sendable(&qiyuesuo::runtime::Id::new(1));
     shared::<qiyuesuo::ResponseCode>();
     shared::<CompanyAuthMiniappTicketRequest>();
     error::<qiyuesuo::Error>();
@@ -19,6 +24,9 @@ fn client_errors_and_futures_have_the_usual_traits() {
     let request = CompanyAuthMiniappTicketRequest::new("c", User::new("x", ContactType::Mobile));
     let future = client.company_auth_miniapp_ticket(&request);
     sendable(&future);
+    let contract = qiyuesuo::models::ContractDownloadRequest::new();
+    let download = client.contract_download(&contract);
+    sendable(&download);
     // An error is small enough to return through `?` cheaply.
     assert!(std::mem::size_of::<qiyuesuo::Error>() <= 48, "{}", std::mem::size_of::<qiyuesuo::Error>());
 }

@@ -1,6 +1,7 @@
 //! Stage 4: the emitters. Each turns the IR (and, for request impls, the
 //! model types) into the tokens of one generated file.
 
+pub(crate) mod blocking;
 pub(crate) mod callbacks;
 pub(crate) mod client;
 pub(crate) mod codes;

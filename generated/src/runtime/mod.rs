@@ -2,6 +2,8 @@
 //! the envelope, errors and the small types the schema's extensions need.
 //! Nothing here knows any particular operation.
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod builder;
 pub mod callback;
 mod comma_set;
@@ -68,6 +70,11 @@ macro_rules! include_generated {
             include!(concat!(env!("OUT_DIR"), $dir, "/client.rs"));
         }
         pub use client::{Client, operations};
+        /// A synchronous client with the same methods (feature `blocking`).
+        #[cfg(feature = "blocking")]
+        pub mod blocking {
+            include!(concat!(env!("OUT_DIR"), $dir, "/blocking.rs"));
+        }
         /// The OpenAPI schema this code was generated from.
         pub const SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), $dir, "/schema.json"));
     };

@@ -1,0 +1,128 @@
+//! Emits `blocking::Client`: the same operations as the async `Client`,
+//! each a plain function that runs the async call on the client's own
+//! runtime. A wrapper, not a second client, so the two never disagree.
+
+use heck::ToSnakeCase;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::ir::{Api, Operation};
+
+pub(crate) fn emit(api: &Api) -> TokenStream {
+    let methods = api.operations.iter().map(method);
+    quote! {
+        /// The API's operations as blocking calls, for programs without an
+        /// async runtime. Each method runs the async `Client`'s on a
+        /// current-thread runtime of this client's own; called inside an async
+        /// runtime it returns an error instead of blocking that runtime.
+        ///
+        /// Cheap to clone: clones share the connection pool, the settings and the runtime.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: super::Client,
+            runtime: ::qiyuesuo::runtime::blocking::Runtime,
+        }
+
+        impl Client {
+            /// A client for `base_url` (a `Server` or any URL) with the default settings.
+            pub fn new(
+                base_url: impl ::std::convert::AsRef<str>,
+                access_token: impl ::std::convert::Into<::std::string::String>,
+                access_secret: impl ::std::convert::Into<::std::string::String>,
+            ) -> ::std::result::Result<Self, ::qiyuesuo::runtime::Error> {
+                Self::builder(base_url, access_token, access_secret).build()
+            }
+
+            /// A builder for a client with other settings, as for the async `Client`.
+            pub fn builder(
+                base_url: impl ::std::convert::AsRef<str>,
+                access_token: impl ::std::convert::Into<::std::string::String>,
+                access_secret: impl ::std::convert::Into<::std::string::String>,
+            ) -> ::qiyuesuo::runtime::ClientBuilder<Self> {
+                ::qiyuesuo::runtime::ClientBuilder::new(base_url.as_ref(), access_token, access_secret)
+            }
+
+            /// The async client this one drives.
+            pub fn as_async(&self) -> &super::Client {
+                &self.inner
+            }
+
+            #(#methods)*
+
+            /// The blocking form of the async `Client::call_json`.
+            pub fn call_json(
+                &self,
+                operation_id: &str,
+                input: ::serde_json::Value,
+            ) -> ::std::result::Result<::serde_json::Value, ::qiyuesuo::runtime::Error> {
+                self.runtime.block_on(self.inner.call_json(operation_id, input))
+            }
+
+            /// The blocking form of the async `Client::download_json`.
+            pub fn download_json(
+                &self,
+                operation_id: &str,
+                input: ::serde_json::Value,
+            ) -> ::std::result::Result<::qiyuesuo::runtime::blocking::Download, ::qiyuesuo::runtime::Error> {
+                let download = self.runtime.block_on(self.inner.download_json(operation_id, input))?;
+                ::std::result::Result::Ok(::qiyuesuo::runtime::blocking::Download::new(download, self.runtime.clone()))
+            }
+        }
+
+        impl ::qiyuesuo::runtime::FromCore for Client {
+            fn from_core(core: ::qiyuesuo::runtime::Core) -> Self {
+                Client {
+                    inner: <super::Client as ::qiyuesuo::runtime::FromCore>::from_core(core),
+                    runtime: ::std::default::Default::default(),
+                }
+            }
+        }
+    }
+}
+
+fn method(op: &Operation) -> TokenStream {
+    let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
+    let summary = op.summary.as_deref().map(|s| format!(" {s}"));
+    let summary = summary.iter();
+    let form = format!(
+        " The blocking form of the async `Client::{name}`: sends a `{}` request to `{}`.",
+        op.method.as_str(),
+        op.path
+    );
+    let source = format!(" Generated from `#{}` (operation `{}`).", op.pointer, op.id);
+    let (parameter, argument) = match op.input.type_name() {
+        Some(type_name) => {
+            let ty = Ident::new(type_name, Span::call_site());
+            (quote! { , request: &super::models::#ty }, quote! { request })
+        }
+        None => (quote! {}, quote! {}),
+    };
+    let docs = quote! {
+        #(#[doc = #summary] #[doc = ""])*
+        #[doc = #form]
+        #[doc = ""]
+        #[doc = #source]
+    };
+    if op.file.is_some() {
+        return quote! {
+            #docs
+            pub fn #name(&self #parameter) -> ::std::result::Result<::qiyuesuo::runtime::blocking::Download, ::qiyuesuo::runtime::Error> {
+                let download = self.runtime.block_on(self.inner.#name(#argument))?;
+                ::std::result::Result::Ok(::qiyuesuo::runtime::blocking::Download::new(download, self.runtime.clone()))
+            }
+        };
+    }
+    let answer = match &op.result {
+        Some(result) => {
+            let ty = Ident::new(result, Span::call_site());
+            quote! { super::models::#ty }
+        }
+        None => quote! { () },
+    };
+    quote! {
+        #docs
+        pub fn #name(&self #parameter) -> ::std::result::Result<#answer, ::qiyuesuo::runtime::Error> {
+            self.runtime.block_on(self.inner.#name(#argument))
+        }
+    }
+}
