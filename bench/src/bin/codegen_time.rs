@@ -77,9 +77,16 @@ fn scaled(schema: &Value, copies: usize) -> Value {
                 if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
                     operation["operationId"] = Value::String(format!("{id}{suffix}"));
                 }
-                // Each copy's own codes would repeat the originals' names.
+                // Each copy's own codes would repeat the originals' names;
+                // its callbacks get names of their own, as its types do.
                 if copy > 0 {
                     operation.as_object_mut().map(|o| o.remove("x-qys-response-codes"));
+                    if let Some(callbacks) = operation.get_mut("callbacks").and_then(Value::as_object_mut) {
+                        *callbacks = std::mem::take(callbacks)
+                            .into_iter()
+                            .map(|(name, callback)| (format!("{name}{suffix}"), callback))
+                            .collect();
+                    }
                 }
             }
             paths.insert(format!("{path}{}", suffix.to_lowercase()), item);

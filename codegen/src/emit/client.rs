@@ -16,7 +16,8 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
         Some(&version),
         Some("Cheap to clone: clones share one connection pool and one configuration."),
     ]);
-    let methods = api.operations.iter().map(|op| method(api, op, models, crate_path));
+    let items = super::example::Items::new(models);
+    let methods = api.operations.iter().map(|op| method(api, op, &items, crate_path));
     let constants = api.operations.iter().map(operation_constant);
     let dispatch = api.operations.iter().map(|op| dispatch_arm(op, false));
     let downloads = api.operations.iter().map(|op| dispatch_arm(op, true));
@@ -125,7 +126,7 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
     }
 }
 
-fn method(api: &Api, op: &Operation, models: &[syn::Item], crate_path: &str) -> TokenStream {
+fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_path: &str) -> TokenStream {
     let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
     let constant = constant_ident(op);
     let sends = format!("Sends a `{}` request to `{}`.", op.method.as_str(), op.path);
@@ -136,7 +137,7 @@ fn method(api: &Api, op: &Operation, models: &[syn::Item], crate_path: &str) -> 
         "Not safe to repeat: retried only when the request was never sent, or the API refused it unprocessed."
     };
     let source = format!("Generated from `#{}` (operation `{}`).", op.pointer, op.id);
-    let example = format!("# Example\n\n{}", super::example::lines(api, op, models, crate_path).join("\n"));
+    let example = format!("# Example\n\n{}", super::example::lines(api, op, items, crate_path).join("\n"));
     let file = op.file.as_ref().map(|media| {
         format!(
             "Answers a file (`{media}`), streamed as a `qiyuesuo::runtime::Download`; an error envelope in its \

@@ -11,8 +11,7 @@ use crate::ir::{Api, Operation};
 use crate::models::{json_name, variant_wire};
 
 /// The example's lines (without `///`), for the crate reached at `crate_path`.
-pub(crate) fn lines(api: &Api, op: &Operation, models: &[syn::Item], crate_path: &str) -> Vec<String> {
-    let items = Items::new(models);
+pub(crate) fn lines(api: &Api, op: &Operation, items: &Items<'_>, crate_path: &str) -> Vec<String> {
     let method = heck::AsSnakeCase(&op.id).to_string();
     let mut out = vec![
         "```no_run".to_owned(),
@@ -20,7 +19,7 @@ pub(crate) fn lines(api: &Api, op: &Operation, models: &[syn::Item], crate_path:
     ];
     let call = match op.input.type_name() {
         Some(type_name) => {
-            let built = construct(api, &items, type_name, op.request_example.as_ref(), crate_path, 0);
+            let built = construct(api, items, type_name, op.request_example.as_ref(), crate_path, 0);
             out.push(format!("let request = {built};"));
             format!("client.{method}(&request).await?")
         }
@@ -44,14 +43,14 @@ pub(crate) fn lines(api: &Api, op: &Operation, models: &[syn::Item], crate_path:
     out
 }
 
-/// What the model items say about each named type.
-struct Items<'a> {
+/// What the model items say about each named type; built once for all operations.
+pub(crate) struct Items<'a> {
     structs: BTreeMap<String, &'a syn::ItemStruct>,
     enums: BTreeMap<String, &'a syn::ItemEnum>,
 }
 
 impl<'a> Items<'a> {
-    fn new(models: &'a [syn::Item]) -> Self {
+    pub(crate) fn new(models: &'a [syn::Item]) -> Self {
         let mut items = Items { structs: BTreeMap::new(), enums: BTreeMap::new() };
         for item in models {
             match item {
