@@ -1,5 +1,5 @@
 //! A typed, signed client for the 契约锁 (QiYueSuo) open platform API,
-//! generated at build time from `schema/qiyuesuo.openapi.json`.
+//! generated at build time from its OpenAPI schema.
 //!
 //! ```no_run
 //! use qiyuesuo::models::{CompanyAuthMiniappTicketRequest, ContactType, User};
@@ -16,14 +16,113 @@
 //! ```
 //!
 //! - [`Client`]: one async method per operation, each returning the typed
-//!   `result` of the answer envelope or an [`Error`].
-//! - [`models`]: request and answer types.
-//! - [`ResponseCode`]: every code the schema documents.
-//! - [`runtime`]: signing, transport and errors, shared by all operations.
+//!   `result` of the answer envelope or an [`Error`]; `blocking::Client`
+//!   (feature `blocking`) has the same methods without async.
+//! - [`models`]: request types (required fields in `new`, optional ones as
+//!   setters) and answer types (enums in answers are open: `Unknown(String)`).
+//! - [`ResponseCode`]: every code the schema documents, with its message.
+//! - [`runtime`]: signing, transport, errors, ids, files, downloads and
+//!   callbacks, shared by all operations.
 //!
-//! Features: `rustls` (default: TLS; without it only plain `http` to
-//! loopback works), `tracing` (default: a span per call), `mock` (the
-//! schema-driven mock server, [`mock`]).
+//! # Configuration
+//!
+//! [`Client::new`] takes a [`Server`] (or any base URL), the AppToken and the
+//! AppSecret; [`Client::builder`] changes the defaults: connect timeout 3 s,
+//! 30 s per attempt, 60 s per call, 3 attempts with full-jitter backoff from
+//! 0.5 s, answers up to 16 MiB, the four-header signature with a fresh nonce
+//! on every attempt. [`Client::with_options`] gives one call other timeouts or
+//! retries. Plain `http` is refused except to loopback; TLS is always verified
+//! unless `danger_accept_invalid_certs` says otherwise.
+//!
+//! ```no_run
+//! # fn run() -> Result<(), qiyuesuo::Error> {
+//! use std::time::Duration;
+//! use qiyuesuo::runtime::{CallOptions, RetryPolicy};
+//!
+//! let client = qiyuesuo::Client::builder(qiyuesuo::Server::Production, "app-token", "app-secret")
+//!     .total_timeout(Duration::from_secs(20))
+//!     .retry_policy(RetryPolicy::default().max_attempts(2))
+//!     .build()?;
+//! let patient = client.with_options(CallOptions::new().attempt_timeout(Duration::from_secs(120)))?;
+//! # let _ = patient; Ok(()) }
+//! ```
+//!
+//! # Errors and codes
+//!
+//! Every failure is one [`Error`]: `Api` when the API answered `code != 0`
+//! (its [`ResponseCode`], message, HTTP status), `InvalidRequest` when the
+//! request breaks the schema (nothing was sent), `Config`, `Transport` (no
+//! usable answer), `Decode` (an answer that is not the envelope) and `Io` (a
+//! download could not be saved). Each shows the operation and the call's
+//! request id, attempts and time, never the secret.
+//!
+//! ```no_run
+//! # async fn run(client: &qiyuesuo::Client, request: &qiyuesuo::models::CompanyAuthMiniappTicketRequest) {
+//! use qiyuesuo::ResponseCode;
+//! match client.company_auth_miniapp_ticket(request).await {
+//!     Ok(ticket) => println!("{}", ticket.ticket),
+//!     Err(error) if error.code() == Some(ResponseCode::CompanyAlreadyAuthed) => println!("already verified"),
+//!     Err(error) if error.is_retryable() => eprintln!("try again later: {error}"),
+//!     Err(error) => eprintln!("{error}"),
+//! }
+//! # }
+//! ```
+//!
+//! # Retries
+//!
+//! A call is retried only when that is safe: a request that was never sent,
+//! always; timeouts, broken connections, 429/502/503/504 and the codes the
+//! schema marks `retry: idempotent` only for operations safe to repeat (every
+//! GET, and those marked `x-qys-idempotent`, such as the ticket operations);
+//! codes marked `retry: always` (rate limiting) for any operation. Each
+//! attempt is signed anew; a retry budget shared by clones stops retry storms.
+//!
+//! # Uploads, downloads and ids
+//!
+//! Multipart operations take files as [`runtime::FilePart`] (bytes, or a path
+//! read before anything is sent). Downloads return a [`runtime::Download`]:
+//! chunks, a stream, an `AsyncRead`, or `save(path)`, whole or not at all; an
+//! error envelope in the file's place is an `Error::Api`. The API's 19-digit
+//! ids are [`runtime::Id`], exact whether the JSON has a string or a number.
+//!
+//! # Callbacks
+//!
+//! Verification results arrive as form-encoded POSTs to the `callbackUrl` you
+//! gave. Each payload type parses the raw body with one call; answer
+//! [`runtime::ACK`] once it is handled:
+//!
+//! ```
+//! use qiyuesuo::models::CompanyAuthCallback;
+//!
+//! let callback = CompanyAuthCallback::from_form(b"status=1&actionEvent=7&requestId=42").unwrap();
+//! assert_eq!((callback.status, callback.action_event), (1, Some(7)));
+//! let malformed = CompanyAuthCallback::from_form(b"status=yes").unwrap_err();
+//! assert!(malformed.to_string().contains("status: expected a whole number"));
+//! ```
+//!
+//! # Testing with the mock
+//!
+//! With the `mock` feature, `mock::MockServer` serves every operation of the
+//! schema on loopback: it checks signatures as the gateway does, validates
+//! requests, answers from the schema's examples, and follows rules that answer
+//! a documented code, inject a fault, or deliver a callback.
+//!
+//! ```no_run
+//! # #[cfg(feature = "mock")]
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use qiyuesuo::mock::{MockServer, Rule};
+//!
+//! let mock = MockServer::start().await?;
+//! mock.add_rule(Rule::new(Some("companyAuthMiniappTicket"), [("companyName", "已认证公司".into())]).code(1605))?;
+//! let client = mock.client()?;
+//! # let _ = client; Ok(()) }
+//! ```
+//!
+//! # Features
+//!
+//! `rustls` (default: TLS; without it only plain `http` to loopback works),
+//! `tracing` (default: a `qiyuesuo.call` span per call and an event per
+//! attempt), `blocking` (the synchronous client), `mock` (the mock server).
 
 // Generated code names this crate `::qiyuesuo`, so the same output compiles
 // here and in any crate that includes generated code (the fixture tests).

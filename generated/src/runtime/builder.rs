@@ -179,10 +179,10 @@ fn check_base_url(text: &str, insecure_http: bool) -> Result<String, Error> {
         return Err(Error::Config(format!("base URL `{text}` must not have a query or fragment")));
     }
     match url.scheme() {
-        "https" if cfg!(feature = "rustls") => {}
+        "https" if cfg!(any(feature = "rustls", feature = "native-tls")) => {}
         "https" => {
             return Err(Error::Config(format!(
-                "base URL `{text}` is https, and this build has no TLS: enable the `rustls` feature"
+                "base URL `{text}` is https, and this build has no TLS: enable the `rustls` or `native-tls` feature"
             )));
         }
         "http" if insecure_http || is_loopback(&url) => {}
@@ -220,11 +220,11 @@ mod tests {
     #[test]
     fn https_needs_a_tls_feature() {
         let checked = check_base_url("https://openapi.qiyuesuo.cn", false);
-        if cfg!(feature = "rustls") {
+        if cfg!(any(feature = "rustls", feature = "native-tls")) {
             assert_eq!(checked.ok().as_deref(), Some("https://openapi.qiyuesuo.cn"));
         } else {
             let error = checked.err().map(|e| e.to_string()).unwrap_or_default();
-            assert!(error.contains("enable the `rustls` feature"), "{error}");
+            assert!(error.contains("enable the `rustls` or `native-tls` feature"), "{error}");
         }
     }
 }

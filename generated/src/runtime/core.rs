@@ -330,9 +330,15 @@ pub(crate) fn http_client(connect_timeout: Duration, accept_invalid_certs: bool)
     let builder = reqwest::Client::builder()
         .connect_timeout(connect_timeout)
         .user_agent(concat!("qiyuesuo-rust/", env!("CARGO_PKG_VERSION")));
+    // With both TLS features on, rustls (the default) wins, whatever order
+    // features unify in.
     #[cfg(feature = "rustls")]
+    let builder = builder.tls_backend_rustls();
+    #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+    let builder = builder.tls_backend_native();
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
     let builder = builder.danger_accept_invalid_certs(accept_invalid_certs);
-    #[cfg(not(feature = "rustls"))]
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
     let _ = accept_invalid_certs;
     builder.build().map_err(|e| Error::Config(format!("the HTTP client cannot start: {e}")))
 }

@@ -1,0 +1,98 @@
+//! The integrator service against the mock: a ticket for the front end, the
+//! verification callback received and acknowledged, a malformed callback
+//! refused, and the one-command demo run as a user would run it.
+
+// A failed test is a panic, and says where.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::time::Duration;
+
+use qiyuesuo::mock::{MockServer, Rule};
+use qiyuesuo_example_integrator::App;
+use serde_json::{Value, json};
+
+async fn start(mock: &MockServer) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = App::new(mock.client().unwrap(), &base).router();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
+#[tokio::test]
+async fn a_ticket_then_the_callback_then_the_status() {
+    let mock = MockServer::start().await.unwrap();
+    // The first matching rule wins: the specific one goes first.
+    mock.add_rule(Rule::new(Some("companyAuthMiniappTicket"), [("companyName", json!("已认证公司"))]).code(1605))
+        .unwrap();
+    mock.add_rule(
+        Rule::new(Some("companyAuthMiniappTicket"), []).callback([("status", json!(1)), ("actionEvent", json!(7))]),
+    )
+    .unwrap();
+    let base = start(&mock).await;
+    let http = reqwest::Client::new();
+
+    let ticket: Value = http
+        .post(format!("{base}/company-auth/ticket"))
+        .json(&json!({"companyName": "上海 A&B 公司", "contact": "12312378900"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ticket["ticket"].as_str().map(str::len), Some(32), "{ticket}");
+
+    let mut status = Value::Null;
+    for _ in 0..200 {
+        let answer = http
+            .get(format!("{base}/company-auth/status"))
+            .query(&[("companyName", "上海 A&B 公司")])
+            .send()
+            .await
+            .unwrap();
+        if answer.status() == 200 {
+            status = answer.json().await.unwrap();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(status, json!({"verified": true, "status": 1, "actionEvent": 7}));
+    assert!(mock.log().iter().any(|e| e.outcome == "callback acknowledged (delivery 1)"), "{:?}", mock.log());
+
+    // The API's own refusal becomes the front end's 409.
+    let conflict = http
+        .post(format!("{base}/company-auth/ticket"))
+        .json(&json!({"companyName": "已认证公司", "contact": "1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(conflict.status(), 409);
+}
+
+#[tokio::test]
+async fn a_malformed_callback_is_refused_and_not_acknowledged() {
+    let mock = MockServer::start().await.unwrap();
+    let base = start(&mock).await;
+    let answer = reqwest::Client::new()
+        .post(format!("{base}/qys/callback/company?company=x"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("status=maybe")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 400);
+    let text = answer.text().await.unwrap();
+    assert!(text.contains("status: expected a whole number"), "{text}");
+    assert!(!text.contains(r#""code":0"#), "{text}");
+}
+
+#[test]
+fn the_demo_runs_with_one_command() {
+    let output =
+        std::process::Command::new(env!("CARGO_BIN_EXE_qiyuesuo-example-integrator")).arg("--demo").output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains(r#"callback said: {"verified":true,"status":1,"actionEvent":7}"#), "{stdout}");
+    assert!(stdout.contains("callback acknowledged (delivery 1)"), "{stdout}");
+}
