@@ -32,6 +32,7 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
     };
     let (input, download_input) = (reads_input(false), reads_input(true));
     let all = api.operations.iter().map(constant_ident);
+    let send_check = send_check(api);
     quote! {
         #(#client_doc)*
         #[derive(Clone, Debug)]
@@ -116,6 +117,8 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
             }
         }
 
+        #send_check
+
         /// What the runtime knows of each operation: its id, method, path and own response codes.
         pub mod operations {
             #(#constants)*
@@ -195,6 +198,34 @@ fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_pa
                 self.core.send_without_result(&operations::#constant, #input).await
             }
         },
+    }
+}
+
+/// A compile-time check that every operation's future is `Send`, so that
+/// integrators can spawn calls: a function that is never called, only typed.
+fn send_check(api: &Api) -> TokenStream {
+    let mut parameters = Vec::new();
+    let calls = api.operations.iter().enumerate().map(|(index, op)| {
+        let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
+        match op.input.type_name() {
+            Some(type_name) => {
+                let ty = Ident::new(type_name, Span::call_site());
+                let request = Ident::new(&format!("request_{index}"), Span::call_site());
+                parameters.push(quote! { #request: &super::models::#ty });
+                quote! { send(client.#name(#request)); }
+            }
+            None => quote! { send(client.#name()); },
+        }
+    });
+    let calls: Vec<TokenStream> = calls.collect();
+    quote! {
+        const _: () = {
+            fn send<T: ::std::marker::Send>(_: T) {}
+            #[allow(dead_code)]
+            fn every_call_is_send(client: &Client, #(#parameters),*) {
+                #(#calls)*
+            }
+        };
     }
 }
 
