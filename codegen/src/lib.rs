@@ -88,7 +88,10 @@ pub fn generate_with(schema: &str, schema_name: &str, options: &Options) -> Resu
         GeneratedFile { name: "client.rs", contents: print::print(&label("client"), client)? },
         GeneratedFile {
             name: "blocking.rs",
-            contents: print::print(&label("blocking client"), emit::blocking::emit(&api))?,
+            contents: print::print(
+                &label("blocking client"),
+                emit::blocking::emit(&api, &model_items, &options.crate_path),
+            )?,
         },
     ];
     Ok(Generated { api, files })

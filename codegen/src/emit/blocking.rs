@@ -8,8 +8,9 @@ use quote::quote;
 
 use crate::ir::{Api, Operation};
 
-pub(crate) fn emit(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(method);
+pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenStream {
+    let items = super::example::Items::new(models);
+    let methods = api.operations.iter().map(|op| method(api, op, &items, crate_path));
     quote! {
         /// The API's operations as blocking calls, for programs without an
         /// async runtime. Each method runs the async `Client`'s on a
@@ -80,7 +81,7 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     }
 }
 
-fn method(op: &Operation) -> TokenStream {
+fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_path: &str) -> TokenStream {
     let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
     let summary = op.summary.as_deref().map(|s| format!(" {s}"));
     let summary = summary.iter();
@@ -97,11 +98,16 @@ fn method(op: &Operation) -> TokenStream {
         }
         None => (quote! {}, quote! {}),
     };
+    let example = super::example::lines(api, op, items, crate_path, super::example::Flavour::Blocking);
+    let example = std::iter::once("# Example".to_owned()).chain(std::iter::once(String::new())).chain(example);
+    let example = example.map(|line| if line.is_empty() { line } else { format!(" {line}") });
     let docs = quote! {
         #(#[doc = #summary] #[doc = ""])*
         #[doc = #form]
         #[doc = ""]
         #[doc = #source]
+        #[doc = ""]
+        #(#[doc = #example])*
     };
     if op.file.is_some() {
         return quote! {

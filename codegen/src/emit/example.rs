@@ -10,25 +10,33 @@ use super::requests::wrapped;
 use crate::ir::{Api, Operation};
 use crate::models::{json_name, variant_wire};
 
+/// How the example calls: through the async client, or the blocking one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavour {
+    Async,
+    Blocking,
+}
+
 /// The example's lines (without `///`), for the crate reached at `crate_path`.
-pub(crate) fn lines(api: &Api, op: &Operation, items: &Items<'_>, crate_path: &str) -> Vec<String> {
+pub(crate) fn lines(api: &Api, op: &Operation, items: &Items<'_>, crate_path: &str, flavour: Flavour) -> Vec<String> {
     let method = heck::AsSnakeCase(&op.id).to_string();
-    let mut out = vec![
-        "```no_run".to_owned(),
-        format!("# async fn example(client: &{crate_path}::Client) -> Result<(), ::qiyuesuo::runtime::Error> {{"),
-    ];
+    let (signature, wait) = match flavour {
+        Flavour::Async => (format!("async fn example(client: &{crate_path}::Client)"), ".await"),
+        Flavour::Blocking => (format!("fn example(client: &{crate_path}::blocking::Client)"), ""),
+    };
+    let mut out = vec!["```no_run".to_owned(), format!("# {signature} -> Result<(), ::qiyuesuo::runtime::Error> {{")];
     let call = match op.input.type_name() {
         Some(type_name) => {
             let built = construct(api, items, type_name, op.request_example.as_ref(), crate_path, 0);
             out.push(format!("let request = {built};"));
-            format!("client.{method}(&request).await?")
+            format!("client.{method}(&request){wait}?")
         }
-        None => format!("client.{method}().await?"),
+        None => format!("client.{method}(){wait}?"),
     };
     match op.result {
         _ if op.file.is_some() => {
             out.push(format!("let file = {call};"));
-            out.push("let bytes = file.save(\"download.bin\").await?;".to_owned());
+            out.push(format!("let bytes = file.save(\"download.bin\"){wait}?;"));
             out.push("# let _ = bytes;".to_owned());
         }
         Some(_) => {
