@@ -74,10 +74,12 @@ pub fn generate_with(schema: &str, schema_name: &str, options: &Options) -> Resu
     let model_items = models::generate(&api, &lowered.type_schemas)?;
     let requests = emit::requests::emit(&api, &model_items);
     let client = emit::client::emit(&api, &model_items, &options.crate_path);
-    let models_file: syn::File = syn::parse_quote! { #(#model_items)* };
+    let blocking = emit::blocking::emit(&api, &model_items, &options.crate_path);
+    // The items are already parsed: printed as they are, not re-parsed.
+    let models_file = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items: model_items };
     let label = |file: &str| format!("{schema_name} ({file})");
     let files = vec![
-        GeneratedFile { name: "models.rs", contents: print::print_file(&label("models"), &models_file) },
+        GeneratedFile { name: "models.rs", contents: print::print_file(&label("models"), models_file) },
         GeneratedFile { name: "requests.rs", contents: print::print(&label("request builders"), requests)? },
         GeneratedFile {
             name: "callbacks.rs",
@@ -86,13 +88,7 @@ pub fn generate_with(schema: &str, schema_name: &str, options: &Options) -> Resu
         GeneratedFile { name: "codes.rs", contents: print::print(&label("response codes"), emit::codes::emit(&api))? },
         GeneratedFile { name: "servers.rs", contents: print::print(&label("servers"), emit::servers::emit(&api))? },
         GeneratedFile { name: "client.rs", contents: print::print(&label("client"), client)? },
-        GeneratedFile {
-            name: "blocking.rs",
-            contents: print::print(
-                &label("blocking client"),
-                emit::blocking::emit(&api, &model_items, &options.crate_path),
-            )?,
-        },
+        GeneratedFile { name: "blocking.rs", contents: print::print(&label("blocking client"), blocking)? },
     ];
     Ok(Generated { api, files })
 }

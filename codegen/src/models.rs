@@ -72,7 +72,8 @@ fn reorder_fields(item: &mut syn::ItemStruct, info: &StructInfo) {
     let position =
         |field: &syn::Field| info.fields.iter().position(|f| Some(f.json_name.as_str()) == json_name(field).as_deref());
     let mut sorted: Vec<syn::Field> = fields.named.iter().cloned().collect();
-    sorted.sort_by_key(|field| position(field).unwrap_or(usize::MAX));
+    // Cached: reading a field's wire name parses its attributes.
+    sorted.sort_by_cached_key(|field| position(field).unwrap_or(usize::MAX));
     fields.named = sorted.into_iter().collect();
 }
 

@@ -9,12 +9,11 @@ use crate::error::Errors;
 pub(crate) fn print(file_name: &str, tokens: TokenStream) -> Result<String, Errors> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| Errors::one("", format!("the generator produced unparsable code for {file_name}: {e}")))?;
-    Ok(print_file(file_name, &file))
+    Ok(print_file(file_name, file))
 }
 
 /// Formats already-parsed items.
-pub(crate) fn print_file(file_name: &str, file: &syn::File) -> String {
-    let mut file = file.clone();
+pub(crate) fn print_file(file_name: &str, mut file: syn::File) -> String {
     crate::docs_pass::normalize(&mut file);
     let body = space_out_items(&prettyplease::unparse(&file));
     format!(
