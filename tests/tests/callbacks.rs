@@ -112,6 +112,8 @@ async fn a_callback_rule_needs_an_operation_with_a_callback() {
     assert!(error.to_string().contains("`callback` needs an operation that declares a callback"), "{error}");
     let error = mock.add_rule(Rule::new(Some("sealList"), []).download_bytes(1)).unwrap_err();
     assert!(error.to_string().contains("`download_bytes` needs an operation that answers a file"), "{error}");
+    let error = mock.add_rule(Rule::new(Some("contractDownload"), []).download_bytes(1 << 40)).unwrap_err();
+    assert!(error.to_string().contains("`download_bytes` is at most 1073741824 (1 GiB)"), "{error}");
 }
 
 async fn wait_for(server: &wiremock::MockServer, count: usize) -> Vec<wiremock::Request> {

@@ -16,6 +16,9 @@ use serde_json::{Map, Value};
 
 use super::spec::Spec;
 
+/// The largest download a rule may ask for.
+const MAX_DOWNLOAD_BYTES: u64 = 1 << 30;
+
 /// A fault to inject instead of (or before) an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -182,6 +185,10 @@ impl Rule {
         }
         if self.download_bytes.is_some() && !routes().any(|r| r.file.is_some()) {
             return Err("`download_bytes` needs an operation that answers a file".to_owned());
+        }
+        // The mock holds a download in memory.
+        if self.download_bytes.is_some_and(|bytes| bytes > MAX_DOWNLOAD_BYTES) {
+            return Err(format!("`download_bytes` is at most {MAX_DOWNLOAD_BYTES} (1 GiB)"));
         }
         Ok(())
     }
