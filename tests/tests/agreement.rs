@@ -132,21 +132,5 @@ async fn an_operation_added_to_the_schema_is_served_with_no_code_change() {
 }
 
 async fn signed_post(mock: &MockServer, path: &str, body: &Value) -> Value {
-    let timestamp = qiyuesuo::runtime::Clock::now_millis(&qiyuesuo::runtime::SystemClock);
-    let nonce = format!("agreement-{}", mock.log().len());
-    let signature =
-        qiyuesuo::runtime::signing::signature(mock.access_token(), mock.access_secret(), timestamp, Some(&nonce));
-    reqwest::Client::new()
-        .post(format!("{}{path}", mock.base_url()))
-        .header("x-qys-open-accesstoken", mock.access_token())
-        .header("x-qys-open-timestamp", timestamp.to_string())
-        .header("x-qys-open-nonce", nonce)
-        .header("x-qys-open-signature", signature)
-        .json(body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    common::signed_post(mock, path).json(body).send().await.unwrap().json().await.unwrap()
 }

@@ -63,3 +63,18 @@ pub fn independent_signature(token: &str, secret: &str, timestamp: &str, nonce: 
 pub fn header(request: &wiremock::Request, name: &str) -> Option<String> {
     request.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
+
+/// A POST to `path` of `mock`, signed as the gateway requires (a fresh
+/// random nonce each time), for bodies the typed client would not send.
+pub fn signed_post(mock: &qiyuesuo::mock::MockServer, path: &str) -> reqwest::RequestBuilder {
+    let timestamp = qiyuesuo::runtime::Clock::now_millis(&qiyuesuo::runtime::SystemClock);
+    let nonce = format!("raw-{:016x}", fastrand::u64(..));
+    let signature =
+        qiyuesuo::runtime::signing::signature(mock.access_token(), mock.access_secret(), timestamp, Some(&nonce));
+    reqwest::Client::new()
+        .post(format!("{}{path}", mock.base_url()))
+        .header("x-qys-open-accesstoken", mock.access_token())
+        .header("x-qys-open-timestamp", timestamp.to_string())
+        .header("x-qys-open-nonce", nonce)
+        .header("x-qys-open-signature", signature)
+}

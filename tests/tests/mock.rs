@@ -1,6 +1,8 @@
 //! The mock against the typed client: strict like the gateway, generic over
 //! the schema, scenarios and faults.
 
+mod common;
+
 use std::time::Duration;
 
 use qiyuesuo::mock::{Fault, MockServer, Rule};
@@ -129,16 +131,7 @@ async fn a_body_that_breaks_the_schema_is_1005_naming_the_field() {
 
 /// POSTs `body` to the ticket operation, correctly signed, and returns the answer.
 async fn raw_post(mock: &MockServer, body: &str) -> serde_json::Value {
-    let timestamp = qiyuesuo::runtime::Clock::now_millis(&qiyuesuo::runtime::SystemClock);
-    let nonce = format!("raw-{timestamp}-{}", body.len());
-    let signature =
-        qiyuesuo::runtime::signing::signature(mock.access_token(), mock.access_secret(), timestamp, Some(&nonce));
-    let answer = reqwest::Client::new()
-        .post(format!("{}/companyauth/miniappexchange", mock.base_url()))
-        .header("x-qys-open-accesstoken", mock.access_token())
-        .header("x-qys-open-timestamp", timestamp.to_string())
-        .header("x-qys-open-nonce", nonce)
-        .header("x-qys-open-signature", signature)
+    let answer = common::signed_post(mock, "/companyauth/miniappexchange")
         .header("content-type", "application/json")
         .body(body.to_owned())
         .send()

@@ -143,16 +143,7 @@ async fn the_mock_reads_the_parts_as_the_schema_types_them() {
 
 /// A signed POST to the with-licence ticket operation of `mock`.
 fn signed(mock: &MockServer) -> reqwest::RequestBuilder {
-    let timestamp = qiyuesuo::runtime::Clock::now_millis(&qiyuesuo::runtime::SystemClock);
-    let nonce = format!("uploads-{}", fastrand::u64(..));
-    let signature =
-        qiyuesuo::runtime::signing::signature(mock.access_token(), mock.access_secret(), timestamp, Some(&nonce));
-    reqwest::Client::new()
-        .post(format!("{}/companyauth/miniappexchangewithlicense", mock.base_url()))
-        .header("x-qys-open-accesstoken", mock.access_token())
-        .header("x-qys-open-timestamp", timestamp.to_string())
-        .header("x-qys-open-nonce", nonce)
-        .header("x-qys-open-signature", signature)
+    common::signed_post(mock, "/companyauth/miniappexchangewithlicense")
 }
 
 #[test]
