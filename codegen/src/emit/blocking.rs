@@ -6,6 +6,7 @@ use heck::ToSnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use super::docs;
 use crate::ir::{Api, Operation};
 
 pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenStream {
@@ -83,14 +84,14 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
 
 fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_path: &str) -> TokenStream {
     let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
-    let summary = op.summary.as_deref().map(|s| format!(" {s}"));
-    let summary = summary.iter();
     let form = format!(
-        " The blocking form of the async `Client::{name}`: sends a `{}` request to `{}`.",
+        "The blocking form of the async `Client::{name}`: sends a `{}` request to `{}`.",
         op.method.as_str(),
         op.path
     );
-    let source = format!(" Generated from `#{}` (operation `{}`).", op.pointer, op.id);
+    let source = format!("Generated from `#{}` (operation `{}`).", op.pointer, op.id);
+    let example = super::example::section(api, op, items, crate_path, super::example::Flavour::Blocking);
+    let docs = docs::paragraphs([op.summary.as_deref(), Some(&form), Some(&source), Some(&example)]);
     let (parameter, argument) = match op.input.type_name() {
         Some(type_name) => {
             let ty = Ident::new(type_name, Span::call_site());
@@ -98,20 +99,9 @@ fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_pa
         }
         None => (quote! {}, quote! {}),
     };
-    let example = super::example::lines(api, op, items, crate_path, super::example::Flavour::Blocking);
-    let example = std::iter::once("# Example".to_owned()).chain(std::iter::once(String::new())).chain(example);
-    let example = example.map(|line| if line.is_empty() { line } else { format!(" {line}") });
-    let docs = quote! {
-        #(#[doc = #summary] #[doc = ""])*
-        #[doc = #form]
-        #[doc = ""]
-        #[doc = #source]
-        #[doc = ""]
-        #(#[doc = #example])*
-    };
     if op.file.is_some() {
         return quote! {
-            #docs
+            #(#docs)*
             pub fn #name(&self #parameter) -> ::std::result::Result<::qiyuesuo::runtime::blocking::Download, ::qiyuesuo::runtime::Error> {
                 let download = self.runtime.block_on(self.inner.#name(#argument))?;
                 ::std::result::Result::Ok(::qiyuesuo::runtime::blocking::Download::new(download, self.runtime.clone()))
@@ -126,7 +116,7 @@ fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_pa
         None => quote! { () },
     };
     quote! {
-        #docs
+        #(#docs)*
         pub fn #name(&self #parameter) -> ::std::result::Result<#answer, ::qiyuesuo::runtime::Error> {
             self.runtime.block_on(self.inner.#name(#argument))
         }

@@ -140,10 +140,7 @@ fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_pa
         "Not safe to repeat: retried only when the request was never sent, or the API refused it unprocessed."
     };
     let source = format!("Generated from `#{}` (operation `{}`).", op.pointer, op.id);
-    let example = format!(
-        "# Example\n\n{}",
-        super::example::lines(api, op, items, crate_path, super::example::Flavour::Async).join("\n")
-    );
+    let example = super::example::section(api, op, items, crate_path, super::example::Flavour::Async);
     let file = op.file.as_ref().map(|media| {
         format!(
             "Answers a file (`{media}`), streamed as a `qiyuesuo::runtime::Download`; an error envelope in its \

@@ -17,8 +17,13 @@ pub(crate) enum Flavour {
     Blocking,
 }
 
+/// The doc section `# Example` for an operation method.
+pub(crate) fn section(api: &Api, op: &Operation, items: &Items<'_>, crate_path: &str, flavour: Flavour) -> String {
+    format!("# Example\n\n{}", lines(api, op, items, crate_path, flavour).join("\n"))
+}
+
 /// The example's lines (without `///`), for the crate reached at `crate_path`.
-pub(crate) fn lines(api: &Api, op: &Operation, items: &Items<'_>, crate_path: &str, flavour: Flavour) -> Vec<String> {
+fn lines(api: &Api, op: &Operation, items: &Items<'_>, crate_path: &str, flavour: Flavour) -> Vec<String> {
     let method = heck::AsSnakeCase(&op.id).to_string();
     let (signature, wait) = match flavour {
         Flavour::Async => (format!("async fn example(client: &{crate_path}::Client)"), ".await"),
