@@ -92,9 +92,7 @@ impl Download {
     pub fn write_to<W: io::Write + ?Sized>(mut self, writer: &mut W) -> Result<u64, Error> {
         let mut written = 0;
         while let Some(chunk) = self.chunk()? {
-            writer
-                .write_all(&chunk)
-                .map_err(|e| Error::Io { what: "cannot write the download".to_owned(), source: e })?;
+            writer.write_all(&chunk).map_err(download::write_failed)?;
             written += chunk.len() as u64;
         }
         Ok(written)

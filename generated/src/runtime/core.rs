@@ -143,8 +143,7 @@ impl Core {
     {
         let prepared = prepare(op, input).await?;
         let idle = self.settings.attempt_timeout;
-        let started = Instant::now();
-        let streamer = move |response, first, call: CallInfo| Download::new(response, first, op, call, started, idle);
+        let streamer = move |response, first, call: CallInfo| Download::new(response, first, op, call, idle);
         // A JSON answer is an error envelope: code 0 there is not the file.
         let refuse = |answer: &Answer<'_>| {
             envelope::decode::<IgnoredAny>(answer)?;

@@ -46,9 +46,10 @@ impl Download {
         first: Option<Bytes>,
         op: &'static Operation,
         call: CallInfo,
-        started: Instant,
         idle: Duration,
     ) -> Self {
+        // The call started `call.elapsed` ago; errors while streaming count from there.
+        let started = Instant::now().checked_sub(call.elapsed).unwrap_or_else(Instant::now);
         Download { response, first, op, call, started, idle, received: 0 }
     }
 
@@ -107,12 +108,9 @@ impl Download {
     /// Writes the whole file to `writer` and returns its size.
     pub async fn write_to<W: AsyncWrite + Unpin + ?Sized>(mut self, writer: &mut W) -> Result<u64, Error> {
         while let Some(chunk) = self.chunk().await? {
-            writer
-                .write_all(&chunk)
-                .await
-                .map_err(|e| Error::Io { what: "cannot write the download".to_owned(), source: e })?;
+            writer.write_all(&chunk).await.map_err(write_failed)?;
         }
-        writer.flush().await.map_err(|e| Error::Io { what: "cannot write the download".to_owned(), source: e })?;
+        writer.flush().await.map_err(write_failed)?;
         Ok(self.received)
     }
 
@@ -143,6 +141,11 @@ impl Download {
         let call = CallInfo { elapsed: self.started.elapsed(), ..self.call.clone() };
         Error::Transport(Box::new(TransportError { operation: self.op.id, kind, call, source }))
     }
+}
+
+/// A writer refused the download's bytes.
+pub(crate) fn write_failed(source: std::io::Error) -> Error {
+    Error::Io { what: "cannot write the download".to_owned(), source }
 }
 
 fn partial_path(path: &Path) -> PathBuf {
