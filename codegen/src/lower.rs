@@ -1,7 +1,7 @@
 //! Stage 2: turns a checked schema into the IR ([`crate::ir`]) and into the
 //! JSON Schemas that typify turns into model types.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use heck::ToUpperCamelCase;
 use serde_json::{Map, Value, json};
@@ -122,7 +122,11 @@ pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
         let lowered = for_typify(&schema, None);
         (name, lowered)
     }));
-    mark_request_side(&operations, &mut structs);
+    // A type is request-side when an operation's input reaches it.
+    let requests = request_reach(doc, &operations);
+    for info in &mut structs {
+        info.request_side = requests.contains(&info.name);
+    }
     for op in &operations {
         if let Input::Multipart { type_name } = &op.input
             && let Some(info) = structs.iter_mut().find(|s| &s.name == type_name)
@@ -138,7 +142,7 @@ pub(crate) fn lower(doc: &Value) -> Result<Lowered, Errors> {
             );
         }
     }
-    let open_enums = open_enums(doc, &operations, &callbacks, &mut errors);
+    let open_enums = open_enums(doc, &operations, &callbacks, &requests, &mut errors);
     for runtime_type in crate::check::RESERVED_NAMES {
         let reference = Value::String(format!("#/components/schemas/{runtime_type}"));
         if type_schemas.iter().any(|(_, schema)| mentions(schema, &reference)) {
@@ -252,21 +256,16 @@ fn callbacks_of(
 
 /// String enums reached from an answer or a callback are open; an enum
 /// reached from a request as well is refused, since requests keep closed enums.
-fn open_enums(doc: &Value, operations: &[Operation], callbacks: &[Callback], errors: &mut Collector) -> Vec<OpenEnum> {
+fn open_enums(
+    doc: &Value,
+    operations: &[Operation],
+    callbacks: &[Callback],
+    requests: &BTreeSet<String>,
+    errors: &mut Collector,
+) -> Vec<OpenEnum> {
     let answer_roots =
         operations.iter().filter_map(|op| op.result.clone()).chain(callbacks.iter().map(|c| c.type_name.clone()));
     let answers = reachable(doc, answer_roots.collect());
-    let mut request_roots: Vec<String> = Vec::new();
-    for op in operations {
-        match &op.input {
-            Input::Query { .. } => {
-                let at = doc.pointer(&join(&op.pointer, "parameters")).unwrap_or(&Value::Null);
-                collect_refs(at, &mut request_roots);
-            }
-            input => request_roots.extend(input.type_name().map(str::to_owned)),
-        }
-    }
-    let requests = reachable(doc, request_roots);
     let mut found = Vec::new();
     for (name, schema) in component_schemas(doc) {
         let is_enum = schema.get("enum").is_some() && schema.get("x-qys-comma-set").is_none();
@@ -305,6 +304,20 @@ fn open_enums(doc: &Value, operations: &[Operation], callbacks: &[Callback], err
         found.push(OpenEnum { name: name.clone(), description: text(schema, "description"), pointer, values });
     }
     found
+}
+
+/// The type names an operation's input reaches: its request type (a
+/// component, or the type its query parameters become) and every component
+/// that one refers to.
+fn request_reach(doc: &Value, operations: &[Operation]) -> BTreeSet<String> {
+    let mut roots: Vec<String> = operations.iter().filter_map(|op| op.input.type_name().map(str::to_owned)).collect();
+    for op in operations.iter().filter(|op| matches!(op.input, Input::Query { .. })) {
+        let parameters = doc.pointer(&join(&op.pointer, "parameters")).and_then(Value::as_array);
+        for parameter in parameters.into_iter().flatten() {
+            collect_refs(follow(doc, parameter).get("schema").unwrap_or(&Value::Null), &mut roots);
+        }
+    }
+    reachable(doc, roots)
 }
 
 /// Component names reached from `roots` through `$ref`s.
@@ -510,22 +523,6 @@ fn constraints(schema: &Value) -> Vec<Constraint> {
         _ => {}
     }
     found
-}
-
-/// A type is request-side when an operation's input reaches it.
-fn mark_request_side(operations: &[Operation], structs: &mut [StructInfo]) {
-    let by_name: BTreeMap<String, Vec<String>> =
-        structs.iter().map(|s| (s.name.clone(), s.fields.iter().filter_map(|f| f.nested.clone()).collect())).collect();
-    let mut pending: Vec<String> = operations.iter().filter_map(|op| op.input.type_name().map(str::to_owned)).collect();
-    let mut reached = BTreeSet::new();
-    while let Some(name) = pending.pop() {
-        if reached.insert(name.clone()) {
-            pending.extend(by_name.get(&name).into_iter().flatten().cloned());
-        }
-    }
-    for info in structs {
-        info.request_side = reached.contains(&info.name);
-    }
 }
 
 /// Rewrites an OpenAPI schema into the JSON Schema typify should see:
