@@ -4,8 +4,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use qiyuesuo::runtime::envelope::{Answer, decode_result};
-use qiyuesuo::runtime::{Credentials, signed_headers};
+use qiyuesuo::runtime::__hooks::{Answer, Credentials, decode_result, signed_headers};
 use qiyuesuo_bench::*;
 
 fn signing(c: &mut Criterion) {
@@ -38,7 +37,7 @@ fn decoding(c: &mut Criterion) {
     let mut group = c.benchmark_group("decode envelope");
     group.bench_function("baseline: hand-written struct", |b| b.iter(|| hand_decode(black_box(body.as_bytes()))));
     group.bench_function("generated: decode_result", |b| {
-        b.iter(|| decode_result::<qiyuesuo::models::TicketResult>(op, black_box(&answer)))
+        b.iter(|| decode_result::<qiyuesuo::ResponseCode, qiyuesuo::models::TicketResult>(op, black_box(&answer)))
     });
     group.finish();
 }

@@ -1,6 +1,7 @@
 //! The `clap` command tree, built at run time from the schema's operations.
 
 use clap::{Arg, ArgAction, Command};
+use qiyuesuo_schema::ir::ValueKind;
 
 use crate::schema;
 
@@ -140,11 +141,12 @@ fn operation_command(operation: &schema::Command) -> Command {
 }
 
 fn value_name(flag: &schema::Flag) -> &'static str {
-    match &flag.kind {
-        schema::Kind::Boolean => "BOOL",
-        schema::Kind::Integer | schema::Kind::Number => "NUMBER",
-        schema::Kind::List(_) => "A,B,…",
-        schema::Kind::Text => "TEXT",
-        schema::Kind::File => "PATH",
+    match flag.kind {
+        _ if flag.list => "A,B,…",
+        ValueKind::Boolean => "BOOL",
+        ValueKind::Integer | ValueKind::Number => "NUMBER",
+        ValueKind::Text => "TEXT",
+        ValueKind::Json => "JSON",
+        ValueKind::File => "PATH",
     }
 }

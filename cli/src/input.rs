@@ -4,7 +4,7 @@ use clap::ArgMatches;
 use serde_json::{Map, Value};
 
 use crate::args::JSON;
-use crate::schema::{Command, Flag, Kind};
+use crate::schema::{Command, Flag};
 
 /// The request for `command`: `--json` as given, else the flags placed at
 /// their paths; `null` for an operation without input.
@@ -22,38 +22,23 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
     let mut body = Value::Object(Map::new());
     for flag in &command.flags {
         if let Some(text) = matches.get_one::<String>(&flag.long) {
-            let value = convert(flag, &flag.kind, text)?;
+            let value = convert(flag, text)?;
             place(&mut body, &flag.path, value);
         }
     }
     Ok(body)
 }
 
-fn convert(flag: &Flag, kind: &Kind, text: &str) -> Result<Value, String> {
-    let wrong = |what: &str| format!("--{} takes {what}, not `{text}`", flag.long);
-    match kind {
+fn convert(flag: &Flag, text: &str) -> Result<Value, String> {
+    let one = |text: &str| {
         // A file is its path in JSON; the client reads it before sending.
-        Kind::Text | Kind::File => Ok(Value::String(text.to_owned())),
-        Kind::Boolean => match text {
-            "true" => Ok(Value::Bool(true)),
-            "false" => Ok(Value::Bool(false)),
-            _ => Err(wrong("true or false")),
-        },
-        Kind::Integer => text.parse::<i64>().map(Value::from).map_err(|_| wrong("a whole number")),
-        Kind::Number => text
-            .parse::<f64>()
-            .ok()
-            .and_then(serde_json::Number::from_f64)
-            .map(Value::Number)
-            .ok_or_else(|| wrong("a number")),
-        Kind::List(item) => text
-            .split(',')
-            .map(str::trim)
-            .filter(|part| !part.is_empty())
-            .map(|part| convert(flag, item, part))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array),
+        flag.kind.read(text).map_err(|expected| format!("--{} takes {expected}, not `{text}`", flag.long))
+    };
+    if !flag.list {
+        return one(text);
     }
+    let items = text.split(',').map(str::trim).filter(|part| !part.is_empty());
+    items.map(one).collect::<Result<Vec<_>, _>>().map(Value::Array)
 }
 
 /// Sets `value` at `path`, creating the objects on the way.

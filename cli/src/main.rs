@@ -17,11 +17,11 @@ const USAGE: u8 = 2;
 const TRANSPORT: u8 = 3;
 
 fn main() -> ExitCode {
-    let schema: serde_json::Value = match serde_json::from_str(qiyuesuo::SCHEMA_JSON) {
-        Ok(schema) => schema,
+    let api = match qiyuesuo_schema::parse(qiyuesuo::SCHEMA_JSON) {
+        Ok(api) => api,
         Err(e) => return fail(TRANSPORT, &format!("the embedded schema is unreadable: {e}")),
     };
-    let operations = schema::commands(&schema);
+    let operations = schema::commands(&api);
     let matches = args::command(&operations).get_matches();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,

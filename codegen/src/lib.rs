@@ -1,30 +1,25 @@
 //! Generates the 契约锁 (QiYueSuo) API client from its OpenAPI schema.
 //!
-//! The stages, one module each:
+//! `qiyuesuo-schema` checks the schema and lowers it into the [`ir`]; this
+//! crate turns the IR into Rust, one module per stage:
 //!
-//! 1. `check.rs`: is the schema one we can generate correct code from?
-//!    Every problem is reported with its JSON pointer.
-//! 2. `lower.rs`: schema → [`ir`] (operations, codes, servers, types).
-//! 3. `models.rs`: typify turns the schemas into model types.
-//! 4. `emit/`: the client, request builders, codes and servers, with `quote!`.
-//! 5. `print.rs` (with `docs_pass.rs`): prettyplease formats each file.
+//! 1. `models.rs`: typify turns the IR's named schemas into model types.
+//! 2. `emit/`: the client, request builders, open enums, callbacks, codes and
+//!    servers, with `quote!`.
+//! 3. `print.rs` (with `docs_pass.rs`): prettyplease formats each file.
 //!
 //! The output is deterministic: the same schema always gives the same bytes.
 //! The `qiyuesuo` crate runs [`build_script`] from its `build.rs`.
 
-mod check;
+mod docs;
 mod docs_pass;
 mod emit;
-mod error;
-pub mod ir;
-mod json;
-mod lower;
 mod models;
 mod print;
 
 use std::path::Path;
 
-pub use error::{Errors, SchemaError};
+pub use qiyuesuo_schema::{Errors, SchemaError, ir};
 
 /// One generated source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,15 +61,18 @@ pub fn generate(schema: &str, schema_name: &str) -> Result<Generated, Errors> {
 
 /// [`generate`] with explicit [`Options`].
 pub fn generate_with(schema: &str, schema_name: &str, options: &Options) -> Result<Generated, Errors> {
-    let doc: serde_json::Value = serde_json::from_str(schema)
-        .map_err(|e| Errors::one("", format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;
-    check::check(&doc)?;
-    let lowered = lower::lower(&doc)?;
-    let api = lowered.api;
-    let model_items = models::generate(&api, &lowered.type_schemas)?;
-    let requests = emit::requests::emit(&api, &model_items);
-    let client = emit::client::emit(&api, &model_items, &options.crate_path);
-    let blocking = emit::blocking::emit(&api, &model_items, &options.crate_path);
+    generate_from(qiyuesuo_schema::parse(schema)?, schema_name, options)
+}
+
+/// Generates the client from an IR that `qiyuesuo_schema::parse` made.
+pub fn generate_from(api: ir::Api, schema_name: &str, options: &Options) -> Result<Generated, Errors> {
+    let mut model_items = models::generate(&api)?;
+    model_items.extend(api.open_enums.iter().flat_map(emit::open_enums::items));
+    let index = models::Index::new(&model_items);
+    let requests = emit::requests::emit(&api, &index);
+    let client = emit::client::emit(&api, &index, &options.crate_path);
+    let blocking = emit::blocking::emit(&api, &index, &options.crate_path);
+    drop(index);
     // The items are already parsed: printed as they are, not re-parsed.
     let models_file = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items: model_items };
     let label = |file: &str| format!("{schema_name} ({file})");

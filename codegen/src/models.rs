@@ -1,19 +1,22 @@
-//! Stage 3: model types. typify turns the lowered JSON Schemas into Rust
-//! types; a pass over its syntax tree then makes them ours: fields back in
-//! schema order (typify sorts them by name), `#[non_exhaustive]` on every
-//! struct so new schema fields are not breaking changes, and comma sets
-//! replaced by the runtime's `CommaSet`.
+//! Stage 1: model types. The IR's named schemas are rewritten into the JSON
+//! Schemas typify should see, typify turns them into Rust types, and a pass
+//! over its syntax tree makes them ours: fields back in schema order (typify
+//! sorts them by name), `#[non_exhaustive]` on every struct so new schema
+//! fields are not breaking changes, and comma sets replaced by the runtime's
+//! `CommaSet`. Open enums are not typify's: `emit::open_enums` writes them.
 
 use std::collections::BTreeMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use serde_json::{Map, Value, json};
 use typify::{TypeSpace, TypeSpaceSettings};
 
-use crate::error::Errors;
+use crate::Errors;
 use crate::ir::{Api, StructInfo};
 
 /// Runs typify and returns the model items, in typify's (name) order.
-pub(crate) fn generate(api: &Api, type_schemas: &[(String, serde_json::Value)]) -> Result<Vec<syn::Item>, Errors> {
+pub(crate) fn generate(api: &Api) -> Result<Vec<syn::Item>, Errors> {
+    let type_schemas = typify_input(api);
     let mut settings = TypeSpaceSettings::default();
     settings.with_derive("PartialEq".to_owned());
     for set in &api.comma_sets {
@@ -23,14 +26,14 @@ pub(crate) fn generate(api: &Api, type_schemas: &[(String, serde_json::Value)]) 
     for open in &api.open_enums {
         settings.with_replacement(&open.name, &open.name, std::iter::empty());
     }
-    for runtime_type in crate::check::RESERVED_NAMES {
+    for runtime_type in qiyuesuo_schema::RESERVED_NAMES {
         settings.with_replacement(runtime_type, format!("::qiyuesuo::runtime::{runtime_type}"), std::iter::empty());
     }
     let mut schemas = Vec::with_capacity(type_schemas.len());
     for (name, schema) in type_schemas {
-        let schema: schemars::schema::Schema = serde_json::from_value(schema.clone())
+        let schema: schemars::schema::Schema = serde_json::from_value(schema)
             .map_err(|e| Errors::one(format!("/components/schemas/{name}"), format!("not a JSON Schema: {e}")))?;
-        schemas.push((name.clone(), schema));
+        schemas.push((name, schema));
     }
     // typify panics on some inputs; stage 1 rejects every case we know of, and
     // this turns any we do not know into an error rather than a crash.
@@ -62,8 +65,121 @@ pub(crate) fn generate(api: &Api, type_schemas: &[(String, serde_json::Value)]) 
     for set in &api.comma_sets {
         items.push(comma_set_alias(set));
     }
-    items.extend(api.open_enums.iter().flat_map(crate::emit::open_enums::items));
     Ok(items)
+}
+
+/// What typify is given: every named schema rewritten by [`for_typify`],
+/// plus a stand-in for each runtime type a schema refers to (typify needs a
+/// definition to replace).
+fn typify_input(api: &Api) -> Vec<(String, Value)> {
+    let mut schemas: Vec<(String, Value)> = api
+        .schemas
+        .iter()
+        .map(|named| {
+            let component = (!named.from_query).then_some(named.pointer.as_str());
+            (named.name.clone(), for_typify(&named.schema, component))
+        })
+        .collect();
+    for runtime_type in qiyuesuo_schema::RESERVED_NAMES {
+        let reference = Value::String(format!("#/components/schemas/{runtime_type}"));
+        if schemas.iter().any(|(_, schema)| mentions(schema, &reference)) {
+            schemas.push(((*runtime_type).to_owned(), json!({"type": "string"})));
+        }
+    }
+    schemas
+}
+
+/// Whether `needle` occurs anywhere in `value`.
+fn mentions(value: &Value, needle: &Value) -> bool {
+    value == needle
+        || match value {
+            Value::Object(map) => map.values().any(|v| mentions(v, needle)),
+            Value::Array(items) => items.iter().any(|v| mentions(v, needle)),
+            _ => false,
+        }
+}
+
+/// Rewrites an OpenAPI schema into the JSON Schema typify should see:
+///
+/// - `default`s are server-side: they go into the docs, and the field stays
+///   optional, so an unset field is not sent (typify would make it a plain
+///   value and always send it);
+/// - length, range and item-count limits are checked by the generated
+///   `validate`, so they are removed here (typify would make each a newtype);
+/// - `nullable` becomes a `null` type; `example` and `x-` fields are dropped;
+/// - the runtime's types (`Id`, `FilePart`) are referred to by name;
+/// - a component's description says where it was generated from.
+fn for_typify(schema: &Value, component: Option<&str>) -> Value {
+    let Some(map) = schema.as_object() else { return schema.clone() };
+    if let Some(reference) = map.get("$ref") {
+        return json!({ "$ref": reference });
+    }
+    if let Some(runtime) = qiyuesuo_schema::runtime_type(schema) {
+        return json!({ "$ref": format!("#/components/schemas/{runtime}") });
+    }
+    let mut out = Map::new();
+    let mut description = map.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+    if let Some(default) = map.get("default") {
+        push_paragraph(&mut description, &format!("Default (applied by the server when absent): `{default}`."));
+    }
+    if let Some(pointer) = component {
+        push_paragraph(&mut description, &format!("Generated from `#{pointer}`."));
+    }
+    if !description.is_empty() {
+        out.insert("description".into(), Value::String(description));
+    }
+    for (key, value) in map {
+        match key.as_str() {
+            "type" if map.get("nullable") == Some(&Value::Bool(true)) => {
+                out.insert(key.clone(), json!([value, "null"]));
+            }
+            "type" | "required" | "enum" | "format" | "title" => {
+                out.insert(key.clone(), value.clone());
+            }
+            "items" => {
+                out.insert(key.clone(), for_typify(value, None));
+            }
+            "properties" => {
+                let properties = value.as_object().into_iter().flatten();
+                let lowered = properties.map(|(name, property)| (name.clone(), for_typify(property, None))).collect();
+                out.insert(key.clone(), Value::Object(lowered));
+            }
+            _ => {}
+        }
+    }
+    Value::Object(out)
+}
+
+fn push_paragraph(text: &mut String, paragraph: &str) {
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(paragraph);
+}
+
+/// What the model items say about each named type, for the emitters that
+/// read field types and enum variants from typify's output; built once.
+pub(crate) struct Index<'a> {
+    pub structs: BTreeMap<String, &'a syn::ItemStruct>,
+    pub enums: BTreeMap<String, &'a syn::ItemEnum>,
+}
+
+impl<'a> Index<'a> {
+    pub(crate) fn new(models: &'a [syn::Item]) -> Self {
+        let mut index = Index { structs: BTreeMap::new(), enums: BTreeMap::new() };
+        for item in models {
+            match item {
+                syn::Item::Struct(s) => {
+                    index.structs.insert(s.ident.to_string(), s);
+                }
+                syn::Item::Enum(e) => {
+                    index.enums.insert(e.ident.to_string(), e);
+                }
+                _ => {}
+            }
+        }
+        index
+    }
 }
 
 /// Puts a struct's fields back in the schema's property order.
@@ -134,8 +250,8 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
 fn comma_set_alias(set: &crate::ir::CommaSet) -> syn::Item {
     let name = syn::Ident::new(&set.name, proc_macro2::Span::call_site());
     let item = syn::Ident::new(&set.item, proc_macro2::Span::call_site());
-    let mut docs = crate::emit::docs::lines(set.description.as_deref());
-    docs.extend(crate::emit::docs::lines(Some(&format!(
+    let mut docs = crate::docs::lines(set.description.as_deref());
+    docs.extend(crate::docs::lines(Some(&format!(
         "On the wire: the values joined with commas. Generated from `#{}`.",
         set.pointer
     ))));

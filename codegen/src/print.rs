@@ -3,7 +3,7 @@
 
 use proc_macro2::TokenStream;
 
-use crate::error::Errors;
+use crate::Errors;
 
 /// Formats one generated file.
 pub(crate) fn print(file_name: &str, tokens: TokenStream) -> Result<String, Errors> {

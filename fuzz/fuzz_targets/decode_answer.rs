@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use qiyuesuo::runtime::envelope::{Answer, decode_answer};
+use qiyuesuo::runtime::__hooks::{Answer, decode_answer};
 
 fuzz_target!(|input: &[u8]| {
     let (status, body) = match input {
@@ -12,7 +12,7 @@ fuzz_target!(|input: &[u8]| {
         _ => (200, input),
     };
     let answer = Answer { status, content_type: Some("application/json"), body };
-    let outcome = decode_answer(&qiyuesuo::operations::COMPANY_AUTH_MINIAPP_TICKET, &answer);
+    let outcome = decode_answer::<qiyuesuo::ResponseCode>(&qiyuesuo::operations::COMPANY_AUTH_MINIAPP_TICKET, &answer);
     if let Err(error) = outcome {
         // Formatting the error must not panic either.
         let _ = format!("{error} {error:?}");

@@ -130,14 +130,65 @@
 
 extern crate self as qiyuesuo;
 
-pub mod runtime;
+/// Signing, transport, errors, ids, files, downloads and callbacks: the
+/// hand-written runtime (`qiyuesuo-runtime`), shared by all operations.
+///
+/// Its error and download types are generic over an API's response codes;
+/// this crate's own are [`crate::Error`] and `Download<ResponseCode>`.
+pub mod runtime {
+    pub use qiyuesuo_runtime::*;
+}
+
+/// What generated code calls; not part of the API.
+#[doc(hidden)]
+pub use qiyuesuo_runtime::__private;
 
 #[cfg(feature = "mock")]
 pub mod mock;
 
 include_generated!("");
 
-pub use runtime::{ApiError, DecodeError, Error, TransportKind};
+/// The API answered with `code != 0`: its code typed as [`ResponseCode`].
+pub type ApiError = runtime::ApiError<ResponseCode>;
+
+pub use runtime::{DecodeError, TransportKind};
+
+/// Includes the files the generator wrote into `OUT_DIR` + `$dir`: the
+/// `models` module, `Client`, `operations`, `ResponseCode`, `Error` and `Server`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! include_generated {
+    ($dir:literal) => {
+        /// The API's data types, generated from `#/components/schemas`.
+        ///
+        /// Request types are built with `new(required…)` and setters; answer
+        /// types are read from their public fields.
+        pub mod models {
+            include!(concat!(env!("OUT_DIR"), $dir, "/models.rs"));
+            include!(concat!(env!("OUT_DIR"), $dir, "/requests.rs"));
+            include!(concat!(env!("OUT_DIR"), $dir, "/callbacks.rs"));
+        }
+        mod codes {
+            include!(concat!(env!("OUT_DIR"), $dir, "/codes.rs"));
+        }
+        pub use codes::{Error, ResponseCode};
+        mod servers {
+            include!(concat!(env!("OUT_DIR"), $dir, "/servers.rs"));
+        }
+        pub use servers::Server;
+        mod client {
+            include!(concat!(env!("OUT_DIR"), $dir, "/client.rs"));
+        }
+        pub use client::{Client, operations};
+        /// A synchronous client with the same methods (feature `blocking`).
+        #[cfg(feature = "blocking")]
+        pub mod blocking {
+            include!(concat!(env!("OUT_DIR"), $dir, "/blocking.rs"));
+        }
+        /// The OpenAPI schema this code was generated from.
+        pub const SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), $dir, "/schema.json"));
+    };
+}
 
 /// The README's examples, compiled as doc tests.
 #[cfg(all(doctest, feature = "mock"))]

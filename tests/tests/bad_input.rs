@@ -279,9 +279,12 @@ async fn deeply_nested_json_is_an_error_or_skipped_never_a_stack_overflow() {
     assert_eq!(client(&server.uri()).company_auth_miniapp_ticket(&ticket()).await.unwrap().ticket, "t");
     // Decoded as JSON values (as `call_json` and tools do): serde_json's depth limit answers.
     let deep = format!("{{\"code\":0,\"result\":{}}}", nest(100_000));
-    let answer = qiyuesuo::runtime::envelope::Answer { status: 200, content_type: None, body: deep.as_bytes() };
-    let error = qiyuesuo::runtime::envelope::decode_answer(&qiyuesuo::operations::COMPANY_AUTH_MINIAPP_TICKET, &answer)
-        .unwrap_err();
+    let answer = qiyuesuo::runtime::__hooks::Answer { status: 200, content_type: None, body: deep.as_bytes() };
+    let error = qiyuesuo::runtime::__hooks::decode_answer::<qiyuesuo::ResponseCode>(
+        &qiyuesuo::operations::COMPANY_AUTH_MINIAPP_TICKET,
+        &answer,
+    )
+    .unwrap_err();
     assert!(error.to_string().contains("recursion limit exceeded"), "{error}");
 }
 

@@ -2,7 +2,6 @@
 //! servers: query parameters, arrays, nested optional objects, enums,
 //! defaults, and an operation without a result.
 
-use qiyuesuo::Error;
 use qiyuesuo::runtime::Validate;
 use qiyuesuo_tests::{get_query, shapes};
 use serde_json::json;
@@ -52,7 +51,7 @@ async fn query_limits_are_checked_before_sending() {
     let client = get_query::Client::new(server.uri(), "t", "s").unwrap();
     let request = get_query::models::ListSealsRequest::new("").select_offset(-1).select_limit(1001);
     let error = client.list_seals(&request).await.unwrap_err();
-    let Error::InvalidRequest { problems, .. } = &error else { panic!("{error}") };
+    let get_query::Error::InvalidRequest { problems, .. } = &error else { panic!("{error}") };
     assert_eq!(
         problems,
         &[

@@ -2,16 +2,15 @@
 //! each a plain function that runs the async call on the client's own
 //! runtime. A wrapper, not a second client, so the two never disagree.
 
-use heck::ToSnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::docs;
+use crate::docs;
 use crate::ir::{Api, Operation};
+use crate::models::Index;
 
-pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenStream {
-    let items = super::example::Items::new(models);
-    let methods = api.operations.iter().map(|op| method(api, op, &items, crate_path));
+pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStream {
+    let methods = api.operations.iter().map(|op| method(api, op, items, crate_path));
     quote! {
         /// The API's operations as blocking calls, for programs without an
         /// async runtime. Each method runs the async `Client`'s on a
@@ -22,7 +21,7 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
         #[derive(Clone, Debug)]
         pub struct Client {
             inner: super::Client,
-            runtime: ::qiyuesuo::runtime::blocking::Runtime,
+            runtime: ::qiyuesuo::__private::Runtime,
         }
 
         impl Client {
@@ -31,7 +30,7 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
                 base_url: impl ::std::convert::AsRef<str>,
                 access_token: impl ::std::convert::Into<::std::string::String>,
                 access_secret: impl ::std::convert::Into<::std::string::String>,
-            ) -> ::std::result::Result<Self, ::qiyuesuo::runtime::Error> {
+            ) -> ::std::result::Result<Self, super::Error> {
                 Self::builder(base_url, access_token, access_secret).build()
             }
 
@@ -56,7 +55,7 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
                 &self,
                 operation_id: &str,
                 input: ::serde_json::Value,
-            ) -> ::std::result::Result<::serde_json::Value, ::qiyuesuo::runtime::Error> {
+            ) -> ::std::result::Result<::serde_json::Value, super::Error> {
                 self.runtime.block_on(self.inner.call_json(operation_id, input))
             }
 
@@ -65,16 +64,18 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
                 &self,
                 operation_id: &str,
                 input: ::serde_json::Value,
-            ) -> ::std::result::Result<::qiyuesuo::runtime::blocking::Download, ::qiyuesuo::runtime::Error> {
+            ) -> ::std::result::Result<::qiyuesuo::runtime::blocking::Download<super::ResponseCode>, super::Error> {
                 let download = self.runtime.block_on(self.inner.download_json(operation_id, input))?;
                 ::std::result::Result::Ok(::qiyuesuo::runtime::blocking::Download::new(download, self.runtime.clone()))
             }
         }
 
-        impl ::qiyuesuo::runtime::FromCore for Client {
-            fn from_core(core: ::qiyuesuo::runtime::Core) -> Self {
+        impl ::qiyuesuo::__private::FromCore for Client {
+            type Codes = super::ResponseCode;
+
+            fn from_core(core: ::qiyuesuo::__private::Core) -> Self {
                 Client {
-                    inner: <super::Client as ::qiyuesuo::runtime::FromCore>::from_core(core),
+                    inner: <super::Client as ::qiyuesuo::__private::FromCore>::from_core(core),
                     runtime: ::std::default::Default::default(),
                 }
             }
@@ -82,8 +83,8 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
     }
 }
 
-fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_path: &str) -> TokenStream {
-    let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
+fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> TokenStream {
+    let name = super::client::method_ident(op);
     let form = format!(
         "The blocking form of the async `Client::{name}`: sends a `{}` request to `{}`.",
         op.method.as_str(),
@@ -102,7 +103,7 @@ fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_pa
     if op.file.is_some() {
         return quote! {
             #(#docs)*
-            pub fn #name(&self #parameter) -> ::std::result::Result<::qiyuesuo::runtime::blocking::Download, ::qiyuesuo::runtime::Error> {
+            pub fn #name(&self #parameter) -> ::std::result::Result<::qiyuesuo::runtime::blocking::Download<super::ResponseCode>, super::Error> {
                 let download = self.runtime.block_on(self.inner.#name(#argument))?;
                 ::std::result::Result::Ok(::qiyuesuo::runtime::blocking::Download::new(download, self.runtime.clone()))
             }
@@ -117,7 +118,7 @@ fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_pa
     };
     quote! {
         #(#docs)*
-        pub fn #name(&self #parameter) -> ::std::result::Result<#answer, ::qiyuesuo::runtime::Error> {
+        pub fn #name(&self #parameter) -> ::std::result::Result<#answer, super::Error> {
             self.runtime.block_on(self.inner.#name(#argument))
         }
     }

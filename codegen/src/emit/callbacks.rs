@@ -5,7 +5,7 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Api, Callback, FormKind};
+use crate::ir::{Api, Callback, ValueKind};
 
 pub(crate) fn emit(api: &Api) -> TokenStream {
     let impls = api.callbacks.iter().map(callback_impl);
@@ -18,15 +18,16 @@ fn callback_impl(callback: &Callback) -> TokenStream {
     let fields = callback.fields.iter().map(|(field, kind)| {
         let kind = Ident::new(
             match kind {
-                FormKind::Text => "Text",
-                FormKind::Integer => "Integer",
-                FormKind::Number => "Number",
-                FormKind::Boolean => "Boolean",
-                FormKind::Json => "Json",
+                // A callback carries no files; a file's name would be text.
+                ValueKind::Text | ValueKind::File => "Text",
+                ValueKind::Integer => "Integer",
+                ValueKind::Number => "Number",
+                ValueKind::Boolean => "Boolean",
+                ValueKind::Json => "Json",
             },
             Span::call_site(),
         );
-        quote! { (#field, ::qiyuesuo::runtime::callback::FormKind::#kind) }
+        quote! { (#field, ::qiyuesuo::runtime::FormKind::#kind) }
     });
     let operations: Vec<String> = callback.operations.iter().map(|op| format!("`{op}`")).collect();
     let doc = format!(
@@ -38,7 +39,7 @@ fn callback_impl(callback: &Callback) -> TokenStream {
     quote! {
         impl ::qiyuesuo::runtime::Callback for #ty {
             const NAME: &'static str = #name;
-            const FIELDS: &'static [(&'static str, ::qiyuesuo::runtime::callback::FormKind)] = &[#(#fields),*];
+            const FIELDS: &'static [(&'static str, ::qiyuesuo::runtime::FormKind)] = &[#(#fields),*];
         }
 
         impl #ty {
@@ -49,7 +50,7 @@ fn callback_impl(callback: &Callback) -> TokenStream {
             #[doc = ""]
             #[doc = #source]
             pub fn from_form(body: &[u8]) -> ::std::result::Result<Self, ::qiyuesuo::runtime::CallbackError> {
-                ::qiyuesuo::runtime::callback::parse_form(body)
+                ::qiyuesuo::__private::parse_form(body)
             }
         }
     }

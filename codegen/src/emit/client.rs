@@ -1,14 +1,14 @@
 //! Emits `Client`, one async method per operation, and the `operations`
 //! table that describes each operation to the runtime.
 
-use heck::{ToShoutySnakeCase, ToSnakeCase};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::docs;
+use crate::docs;
 use crate::ir::{Api, Input, Method, Operation};
+use crate::models::Index;
 
-pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenStream {
+pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStream {
     let version = format!("Version `{}`.", api.version);
     let client_doc = docs::paragraphs([
         Some(api.title.as_str()),
@@ -16,8 +16,7 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
         Some(&version),
         Some("Cheap to clone: clones share one connection pool and one configuration."),
     ]);
-    let items = super::example::Items::new(models);
-    let methods = api.operations.iter().map(|op| method(api, op, &items, crate_path));
+    let methods = api.operations.iter().map(|op| method(api, op, items, crate_path));
     let constants = api.operations.iter().map(operation_constant);
     let dispatch = api.operations.iter().map(|op| dispatch_arm(op, false));
     let downloads = api.operations.iter().map(|op| dispatch_arm(op, true));
@@ -37,7 +36,7 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
         #(#client_doc)*
         #[derive(Clone, Debug)]
         pub struct Client {
-            core: ::qiyuesuo::runtime::Core,
+            core: ::qiyuesuo::__private::Core,
         }
 
         impl Client {
@@ -48,7 +47,7 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
                 base_url: impl ::std::convert::AsRef<str>,
                 access_token: impl ::std::convert::Into<::std::string::String>,
                 access_secret: impl ::std::convert::Into<::std::string::String>,
-            ) -> ::std::result::Result<Self, ::qiyuesuo::runtime::Error> {
+            ) -> ::std::result::Result<Self, super::Error> {
                 Self::builder(base_url, access_token, access_secret).build()
             }
 
@@ -66,18 +65,15 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
             pub fn with_options(
                 &self,
                 options: ::qiyuesuo::runtime::CallOptions,
-            ) -> ::std::result::Result<Self, ::qiyuesuo::runtime::Error> {
+            ) -> ::std::result::Result<Self, super::Error> {
                 self.core.with_options(options).map(|core| Client { core })
-            }
-
-            /// The runtime this client sends through.
-            pub fn core(&self) -> &::qiyuesuo::runtime::Core {
-                &self.core
             }
         }
 
-        impl ::qiyuesuo::runtime::FromCore for Client {
-            fn from_core(core: ::qiyuesuo::runtime::Core) -> Self {
+        impl ::qiyuesuo::__private::FromCore for Client {
+            type Codes = super::ResponseCode;
+
+            fn from_core(core: ::qiyuesuo::__private::Core) -> Self {
                 Client { core }
             }
         }
@@ -96,10 +92,10 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
                 &self,
                 operation_id: &str,
                 #input: ::serde_json::Value,
-            ) -> ::std::result::Result<::serde_json::Value, ::qiyuesuo::runtime::Error> {
+            ) -> ::std::result::Result<::serde_json::Value, super::Error> {
                 match operation_id {
                     #(#dispatch)*
-                    _ => ::std::result::Result::Err(::qiyuesuo::runtime::Error::unknown_operation(operation_id)),
+                    _ => ::std::result::Result::Err(super::Error::unknown_operation(operation_id)),
                 }
             }
 
@@ -109,10 +105,10 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
                 &self,
                 operation_id: &str,
                 #download_input: ::serde_json::Value,
-            ) -> ::std::result::Result<::qiyuesuo::runtime::Download, ::qiyuesuo::runtime::Error> {
+            ) -> ::std::result::Result<::qiyuesuo::runtime::Download<super::ResponseCode>, super::Error> {
                 match operation_id {
                     #(#downloads)*
-                    _ => ::std::result::Result::Err(::qiyuesuo::runtime::Error::unknown_operation(operation_id)),
+                    _ => ::std::result::Result::Err(super::Error::unknown_operation(operation_id)),
                 }
             }
         }
@@ -124,13 +120,13 @@ pub(crate) fn emit(api: &Api, models: &[syn::Item], crate_path: &str) -> TokenSt
             #(#constants)*
 
             /// Every operation, in schema order.
-            pub const ALL: &[&::qiyuesuo::runtime::Operation] = &[#(&#all),*];
+            pub const ALL: &[&::qiyuesuo::__private::Operation] = &[#(&#all),*];
         }
     }
 }
 
-fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_path: &str) -> TokenStream {
-    let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
+fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> TokenStream {
+    let name = method_ident(op);
     let constant = constant_ident(op);
     let sends = format!("Sends a `{}` request to `{}`.", op.method.as_str(), op.path);
     let codes = codes_doc(api, op);
@@ -160,24 +156,27 @@ fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_pa
         Some(&example),
     ]);
     let (parameter, input) = match &op.input {
-        Input::None => (quote! {}, quote! { ::qiyuesuo::runtime::Input::<()>::None }),
+        Input::None => (quote! {}, quote! { ::qiyuesuo::__private::Input::<()>::None }),
         Input::JsonBody { type_name } => {
             let ty = Ident::new(type_name, Span::call_site());
-            (quote! { , request: &super::models::#ty }, quote! { ::qiyuesuo::runtime::Input::Json(request) })
+            (quote! { , request: &super::models::#ty }, quote! { ::qiyuesuo::__private::Input::Json(request) })
         }
         Input::Query { type_name } => {
             let ty = Ident::new(type_name, Span::call_site());
-            (quote! { , request: &super::models::#ty }, quote! { ::qiyuesuo::runtime::Input::Query(request) })
+            (quote! { , request: &super::models::#ty }, quote! { ::qiyuesuo::__private::Input::Query(request) })
         }
         Input::Multipart { type_name } => {
             let ty = Ident::new(type_name, Span::call_site());
-            (quote! { , request: &super::models::#ty }, quote! { ::qiyuesuo::runtime::Input::<()>::Multipart(request) })
+            (
+                quote! { , request: &super::models::#ty },
+                quote! { ::qiyuesuo::__private::Input::<()>::Multipart(request) },
+            )
         }
     };
     if op.file.is_some() {
         return quote! {
             #(#doc)*
-            pub async fn #name(&self #parameter) -> ::std::result::Result<::qiyuesuo::runtime::Download, ::qiyuesuo::runtime::Error> {
+            pub async fn #name(&self #parameter) -> ::std::result::Result<::qiyuesuo::runtime::Download<super::ResponseCode>, super::Error> {
                 self.core.download(&operations::#constant, #input).await
             }
         };
@@ -187,14 +186,14 @@ fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_pa
             let ty = Ident::new(result, Span::call_site());
             quote! {
                 #(#doc)*
-                pub async fn #name(&self #parameter) -> ::std::result::Result<super::models::#ty, ::qiyuesuo::runtime::Error> {
+                pub async fn #name(&self #parameter) -> ::std::result::Result<super::models::#ty, super::Error> {
                     self.core.send(&operations::#constant, #input).await
                 }
             }
         }
         None => quote! {
             #(#doc)*
-            pub async fn #name(&self #parameter) -> ::std::result::Result<(), ::qiyuesuo::runtime::Error> {
+            pub async fn #name(&self #parameter) -> ::std::result::Result<(), super::Error> {
                 self.core.send_without_result(&operations::#constant, #input).await
             }
         },
@@ -205,7 +204,7 @@ fn method(api: &Api, op: &Operation, items: &super::example::Items<'_>, crate_pa
 /// integrators can spawn calls: a function that is never called, only typed.
 fn send_check(api: &Api) -> TokenStream {
     let calls = api.operations.iter().map(|op| {
-        let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
+        let name = method_ident(op);
         match op.input.type_name() {
             Some(type_name) => {
                 let ty = Ident::new(type_name, Span::call_site());
@@ -248,17 +247,17 @@ fn dispatch_arm(op: &Operation, file: bool) -> TokenStream {
     if op.file.is_some() != file {
         let answers_file = op.file.is_some();
         return quote! {
-            #id => ::std::result::Result::Err(::qiyuesuo::runtime::Error::wrong_answer_kind(operation_id, #answers_file)),
+            #id => ::std::result::Result::Err(super::Error::wrong_answer_kind(operation_id, #answers_file)),
         };
     }
-    let name = Ident::new(&op.id.to_snake_case(), Span::call_site());
+    let name = method_ident(op);
     let constant = constant_ident(op);
     let (read, call) = match op.input.type_name() {
         Some(type_name) => {
             let ty = Ident::new(type_name, Span::call_site());
             (
                 quote! {
-                    let request: super::models::#ty = ::qiyuesuo::runtime::json::from_value(&operations::#constant, input)?;
+                    let request: super::models::#ty = ::qiyuesuo::__private::from_value(&operations::#constant, input)?;
                 },
                 quote! { self.#name(&request).await? },
             )
@@ -269,7 +268,7 @@ fn dispatch_arm(op: &Operation, file: bool) -> TokenStream {
         _ if file => quote! { ::std::result::Result::Ok(#call) },
         Some(_) => quote! {
             let result = #call;
-            ::qiyuesuo::runtime::json::to_value(&operations::#constant, &result)
+            ::qiyuesuo::__private::to_value(&operations::#constant, &result)
         },
         None => quote! {
             #call;
@@ -304,8 +303,8 @@ fn operation_constant(op: &Operation) -> TokenStream {
     let id = &op.id;
     let path = &op.path;
     let method = match op.method {
-        Method::Get => quote! { ::qiyuesuo::runtime::Method::Get },
-        Method::Post => quote! { ::qiyuesuo::runtime::Method::Post },
+        Method::Get => quote! { ::qiyuesuo::__private::Method::Get },
+        Method::Post => quote! { ::qiyuesuo::__private::Method::Post },
     };
     let codes = op.codes.iter().map(|c| proc_macro2::Literal::i64_unsuffixed(*c));
     let idempotent = op.idempotent;
@@ -313,7 +312,7 @@ fn operation_constant(op: &Operation) -> TokenStream {
     let doc = format!(" `{}`: `{} {}`, {repeat}.", op.id, op.method.as_str(), op.path);
     quote! {
         #[doc = #doc]
-        pub const #ident: ::qiyuesuo::runtime::Operation = ::qiyuesuo::runtime::Operation {
+        pub const #ident: ::qiyuesuo::__private::Operation = ::qiyuesuo::__private::Operation {
             id: #id,
             method: #method,
             path: #path,
@@ -324,5 +323,10 @@ fn operation_constant(op: &Operation) -> TokenStream {
 }
 
 fn constant_ident(op: &Operation) -> Ident {
-    Ident::new(&op.id.to_shouty_snake_case(), Span::call_site())
+    Ident::new(&op.names.constant, Span::call_site())
+}
+
+/// The method's name, as the IR gives it (for the blocking client too).
+pub(crate) fn method_ident(op: &Operation) -> Ident {
+    Ident::new(&op.names.method, Span::call_site())
 }

@@ -4,7 +4,7 @@ use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::docs;
+use crate::docs;
 use crate::ir::{Api, ResponseCode};
 
 pub(crate) fn emit(api: &Api) -> TokenStream {
@@ -137,6 +137,28 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
                 }
             }
         }
+
+        impl ::qiyuesuo::runtime::Codes for ResponseCode {
+            fn from_code(code: i64) -> Self {
+                ResponseCode::from_code(code)
+            }
+
+            fn from_response_code(response_code: &str) -> ::std::option::Option<Self> {
+                ResponseCode::from_response_code(response_code)
+            }
+
+            fn code(self) -> i64 {
+                ResponseCode::code(self)
+            }
+
+            fn retry(self) -> ::qiyuesuo::runtime::RetryClass {
+                ResponseCode::retry(self)
+            }
+        }
+
+        /// Everything a call can fail with: the runtime's error, with this
+        /// API's codes as [`ResponseCode`].
+        pub type Error = ::qiyuesuo::runtime::Error<ResponseCode>;
 
         impl ::std::convert::From<i64> for ResponseCode {
             fn from(code: i64) -> Self {

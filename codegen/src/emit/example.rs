@@ -2,13 +2,11 @@
 //! with `new(…)` from the schema's request example where it has one, and
 //! placeholder values of the right type where it does not.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 
 use super::requests::wrapped;
 use crate::ir::{Api, Operation};
-use crate::models::{json_name, variant_wire};
+use crate::models::{Index, json_name, variant_wire};
 
 /// How the example calls: through the async client, or the blocking one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,18 +16,18 @@ pub(crate) enum Flavour {
 }
 
 /// The doc section `# Example` for an operation method.
-pub(crate) fn section(api: &Api, op: &Operation, items: &Items<'_>, crate_path: &str, flavour: Flavour) -> String {
+pub(crate) fn section(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str, flavour: Flavour) -> String {
     format!("# Example\n\n{}", lines(api, op, items, crate_path, flavour).join("\n"))
 }
 
 /// The example's lines (without `///`), for the crate reached at `crate_path`.
-fn lines(api: &Api, op: &Operation, items: &Items<'_>, crate_path: &str, flavour: Flavour) -> Vec<String> {
-    let method = heck::AsSnakeCase(&op.id).to_string();
+fn lines(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str, flavour: Flavour) -> Vec<String> {
+    let method = &op.names.method;
     let (signature, wait) = match flavour {
         Flavour::Async => (format!("async fn example(client: &{crate_path}::Client)"), ".await"),
         Flavour::Blocking => (format!("fn example(client: &{crate_path}::blocking::Client)"), ""),
     };
-    let mut out = vec!["```no_run".to_owned(), format!("# {signature} -> Result<(), ::qiyuesuo::runtime::Error> {{")];
+    let mut out = vec!["```no_run".to_owned(), format!("# {signature} -> Result<(), {crate_path}::Error> {{")];
     let call = match op.input.type_name() {
         Some(type_name) => {
             let built = construct(api, items, type_name, op.request_example.as_ref(), crate_path, 0);
@@ -56,34 +54,10 @@ fn lines(api: &Api, op: &Operation, items: &Items<'_>, crate_path: &str, flavour
     out
 }
 
-/// What the model items say about each named type; built once for all operations.
-pub(crate) struct Items<'a> {
-    structs: BTreeMap<String, &'a syn::ItemStruct>,
-    enums: BTreeMap<String, &'a syn::ItemEnum>,
-}
-
-impl<'a> Items<'a> {
-    pub(crate) fn new(models: &'a [syn::Item]) -> Self {
-        let mut items = Items { structs: BTreeMap::new(), enums: BTreeMap::new() };
-        for item in models {
-            match item {
-                syn::Item::Struct(s) => {
-                    items.structs.insert(s.ident.to_string(), s);
-                }
-                syn::Item::Enum(e) => {
-                    items.enums.insert(e.ident.to_string(), e);
-                }
-                _ => {}
-            }
-        }
-        items
-    }
-}
-
 /// `Type::new(required…)` for a request type, with values from `example`.
 fn construct(
     api: &Api,
-    items: &Items<'_>,
+    items: &Index<'_>,
     type_name: &str,
     example: Option<&Value>,
     crate_path: &str,
@@ -115,7 +89,7 @@ fn construct(
 /// An expression of type `ty`: the example's value if it fits, else a placeholder.
 fn value(
     api: &Api,
-    items: &Items<'_>,
+    items: &Index<'_>,
     ty: &syn::Type,
     example: Option<&Value>,
     crate_path: &str,

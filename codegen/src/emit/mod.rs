@@ -5,7 +5,6 @@ pub(crate) mod blocking;
 pub(crate) mod callbacks;
 pub(crate) mod client;
 pub(crate) mod codes;
-pub(crate) mod docs;
 pub(crate) mod example;
 pub(crate) mod open_enums;
 pub(crate) mod requests;

@@ -6,7 +6,7 @@
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span};
 
-use super::docs;
+use crate::docs;
 use crate::ir::OpenEnum;
 
 /// The enum and its impls, as model items.

@@ -3,13 +3,11 @@
 //! anything is sent. Field types are read from typify's output, so the two
 //! never disagree.
 
-use std::collections::BTreeMap;
-
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use crate::ir::{Api, Constraint, FieldInfo, StructInfo};
-use crate::models::json_name;
+use crate::models::{Index, json_name};
 
 /// How a generated field holds its value.
 enum Holder<'a> {
@@ -28,19 +26,12 @@ struct Field<'a> {
     docs: Vec<&'a syn::Attribute>,
 }
 
-pub(crate) fn emit(api: &Api, models: &[syn::Item]) -> TokenStream {
-    let by_name: BTreeMap<String, &syn::ItemStruct> = models
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Struct(s) => Some((s.ident.to_string(), s)),
-            _ => None,
-        })
-        .collect();
+pub(crate) fn emit(api: &Api, index: &Index<'_>) -> TokenStream {
     let impls = api
         .structs
         .iter()
         .filter(|info| info.request_side)
-        .filter_map(|info| by_name.get(&info.name).map(|item| request_impl(info, item)));
+        .filter_map(|info| index.structs.get(&info.name).map(|item| request_impl(info, item)));
     quote! { #(#impls)* }
 }
 
@@ -115,8 +106,8 @@ fn multipart_impl(name: &Ident, fields: &[Field]) -> TokenStream {
         }
     });
     quote! {
-        impl ::qiyuesuo::runtime::Multipart for #name {
-            fn write_parts(&self, parts: &mut ::qiyuesuo::runtime::multipart::Parts) {
+        impl ::qiyuesuo::__private::Multipart for #name {
+            fn write_parts(&self, parts: &mut ::qiyuesuo::__private::Parts) {
                 #(#parts)*
             }
         }
@@ -194,7 +185,7 @@ fn checks(field: &Field) -> TokenStream {
     let on_items = (!item_checks.is_empty() || item_nested.is_some()).then(|| {
         quote! {
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::runtime::validate::index(&field, index);
+                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
                 #item_checks
                 #item_nested
             }
@@ -217,7 +208,7 @@ fn checks(field: &Field) -> TokenStream {
     };
     quote! {
         {
-            let field = ::qiyuesuo::runtime::validate::join(path, #wire);
+            let field = ::qiyuesuo::__private::validate::join(path, #wire);
             #checked
         }
     }
@@ -234,7 +225,7 @@ fn value_checks(constraints: &[Constraint], value: TokenStream, field: TokenStre
             Constraint::MaxItems(n) => ("max_items", Literal::u64_unsuffixed(*n), quote! { #value.len() }),
         };
         let check = Ident::new(check, Span::call_site());
-        quote! { ::qiyuesuo::runtime::validate::#check(problems, #field, #measured, #bound); }
+        quote! { ::qiyuesuo::__private::validate::#check(problems, #field, #measured, #bound); }
     });
     quote! { #(#checks)* }
 }

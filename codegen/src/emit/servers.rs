@@ -4,7 +4,7 @@ use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use super::docs;
+use crate::docs;
 use crate::ir::Api;
 
 pub(crate) fn emit(api: &Api) -> TokenStream {

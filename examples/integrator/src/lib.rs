@@ -88,8 +88,7 @@ async fn company_callback(State(app): State<App>, Query(query): Query<CallbackQu
             if let Ok(mut results) = app.results.lock() {
                 results.insert(query.company, callback);
             }
-            ([(header::CONTENT_TYPE, qiyuesuo::runtime::callback::ACK_CONTENT_TYPE)], qiyuesuo::runtime::ACK)
-                .into_response()
+            ([(header::CONTENT_TYPE, qiyuesuo::runtime::ACK_CONTENT_TYPE)], qiyuesuo::runtime::ACK).into_response()
         }
         // Not acknowledged: a malformed callback is not taken as delivered.
         Err(error) => (StatusCode::BAD_REQUEST, error.to_string()).into_response(),

@@ -1,0 +1,296 @@
+//! A strict local stand-in for the 契约锁 (QiYueSuo) API, served from any
+//! schema `qiyuesuo-schema` accepts. Users reach it as `qiyuesuo::mock`
+//! (feature `mock`), where it serves the client's own schema by default.
+//!
+//! It serves every operation of the schema's IR: it checks the signing headers
+//! as the gateway does, validates each request against its schema with a JSON
+//! Schema validator, answers with the schema's success example (fresh values
+//! where the schema marks `x-qys-fresh`), and follows scenario rules that
+//! answer with a documented code, inject a fault, or deliver a callback.
+//! `MockServer<A>` is generic over the generated client `A` it serves
+//! ([`Served`]), so [`MockServer::client`] returns that client.
+
+mod auth;
+mod scenario;
+mod server;
+mod spec;
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use qiyuesuo_runtime::__private::FromCore;
+use qiyuesuo_runtime::{ClientBuilder, Error};
+
+pub use auth::{NONCE_WINDOW_MS, TIMESTAMP_WINDOW_MS};
+pub use scenario::{Fault, Rule};
+
+use server::State;
+
+/// The access token the mock accepts unless told otherwise.
+pub const DEFAULT_ACCESS_TOKEN: &str = "mock-access-token";
+/// The access secret the mock accepts unless told otherwise.
+pub const DEFAULT_ACCESS_SECRET: &str = "mock-access-secret";
+
+/// Why the mock could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MockError {
+    /// The address could not be bound.
+    #[error("the mock cannot listen on {0}: {1}")]
+    Bind(String, std::io::Error),
+    /// The schema could not be read.
+    #[error("the mock cannot serve this schema: {0}")]
+    Schema(String),
+    /// A scenario rule is wrong.
+    #[error("scenario rule {index}: {reason}")]
+    Rule {
+        /// Its position, from 0.
+        index: usize,
+        /// What is wrong.
+        reason: String,
+    },
+    /// A scenario file could not be read.
+    #[error("scenario file {0}: {1}")]
+    ScenarioFile(String, String),
+}
+
+/// One request the mock answered: never its headers or body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LogEntry {
+    /// HTTP method.
+    pub method: String,
+    /// Path.
+    pub path: String,
+    /// The operation, once routed.
+    pub operation: Option<String>,
+    /// HTTP status sent (0 when the connection was dropped).
+    pub http_status: u16,
+    /// The envelope's code, if one was sent.
+    pub code: Option<i64>,
+    /// What happened, in a few words.
+    pub outcome: String,
+}
+
+impl fmt::Display for LogEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "mock: {} {}", self.method, self.path)?;
+        if let Some(operation) = &self.operation {
+            write!(f, " ({operation})")?;
+        }
+        write!(f, " -> HTTP {}", self.http_status)?;
+        if let Some(code) = self.code {
+            write!(f, " code {code}")?;
+        }
+        write!(f, ": {}", self.outcome)
+    }
+}
+
+/// A generated client the mock can serve: the schema it was generated from.
+pub trait Served: FromCore {
+    /// The schema, as embedded in the generated crate.
+    const SCHEMA_JSON: &'static str;
+}
+
+/// Settings for a [`MockServer`].
+pub struct MockBuilder<A> {
+    addr: String,
+    schema: Option<String>,
+    access_token: String,
+    access_secret: String,
+    require_nonce: bool,
+    rules: Vec<Rule>,
+    print_log: bool,
+    api: PhantomData<fn() -> A>,
+}
+
+impl<A> fmt::Debug for MockBuilder<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockBuilder")
+            .field("addr", &self.addr)
+            .field("rules", &self.rules.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: Served> MockBuilder<A> {
+    /// Where to listen (`127.0.0.1:0`, a free port, by default).
+    pub fn addr(mut self, addr: impl Into<String>) -> Self {
+        self.addr = addr.into();
+        self
+    }
+
+    /// Serves another schema than the client's own (a copy with more
+    /// operations, say); it is checked as the generator checks one.
+    pub fn schema(mut self, schema: impl Into<String>) -> Self {
+        self.schema = Some(schema.into());
+        self
+    }
+
+    /// The credentials to accept.
+    pub fn credentials(mut self, access_token: impl Into<String>, access_secret: impl Into<String>) -> Self {
+        self.access_token = access_token.into();
+        self.access_secret = access_secret.into();
+        self
+    }
+
+    /// Refuses requests without a nonce (the three-header legacy form is accepted by default).
+    pub fn require_nonce(mut self, require: bool) -> Self {
+        self.require_nonce = require;
+        self
+    }
+
+    /// Adds a scenario rule.
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.rules.push(rule);
+        self
+    }
+
+    /// Adds the rules of a scenario file (`{"rules": [...]}`).
+    pub fn scenario_file(mut self, path: &Path) -> Result<Self, MockError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| MockError::ScenarioFile(shown.clone(), e.to_string()))?;
+        let file: scenario::ScenarioFile =
+            serde_json::from_str(&text).map_err(|e| MockError::ScenarioFile(shown, e.to_string()))?;
+        self.rules.extend(file.rules);
+        Ok(self)
+    }
+
+    /// Prints a line per request on standard error (`qys mock` does).
+    pub fn print_log(mut self, print: bool) -> Self {
+        self.print_log = print;
+        self
+    }
+
+    /// Binds and starts serving on the current tokio runtime.
+    pub async fn start(self) -> Result<MockServer<A>, MockError> {
+        let spec = spec::Spec::parse(self.schema.as_deref().unwrap_or(A::SCHEMA_JSON)).map_err(MockError::Schema)?;
+        for (index, rule) in self.rules.iter().enumerate() {
+            rule.check(&spec).map_err(|reason| MockError::Rule { index, reason })?;
+        }
+        let listener =
+            tokio::net::TcpListener::bind(&self.addr).await.map_err(|e| MockError::Bind(self.addr.clone(), e))?;
+        let addr = listener.local_addr().map_err(|e| MockError::Bind(self.addr.clone(), e))?;
+        let state = Arc::new(State {
+            spec,
+            gate: auth::Gate::new(self.access_token.clone(), self.access_secret.clone(), self.require_nonce),
+            rules: Mutex::new(self.rules.into_iter().map(Arc::new).collect()),
+            log: Mutex::new(Vec::new()),
+            print_log: self.print_log,
+        });
+        let accept_state = Arc::clone(&state);
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let state = Arc::clone(&accept_state);
+                tokio::spawn(async move {
+                    let service = service_fn(move |request| server::handle(Arc::clone(&state), request));
+                    // A connection's error is the client's business (or a
+                    // scenario's dropped connection); the server carries on.
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Ok(MockServer {
+            addr,
+            access_token: self.access_token,
+            access_secret: self.access_secret,
+            state,
+            task,
+            api: PhantomData,
+        })
+    }
+}
+
+/// A running mock. It stops when dropped.
+pub struct MockServer<A> {
+    addr: SocketAddr,
+    access_token: String,
+    access_secret: String,
+    state: Arc<State>,
+    task: tokio::task::JoinHandle<()>,
+    api: PhantomData<fn() -> A>,
+}
+
+impl<A> fmt::Debug for MockServer<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockServer").field("base_url", &self.base_url()).finish_non_exhaustive()
+    }
+}
+
+impl<A> MockServer<A> {
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl<A: Served> MockServer<A> {
+    /// Settings, starting from a free loopback port, the client's schema and
+    /// the default credentials.
+    pub fn builder() -> MockBuilder<A> {
+        MockBuilder {
+            addr: "127.0.0.1:0".to_owned(),
+            schema: None,
+            access_token: DEFAULT_ACCESS_TOKEN.to_owned(),
+            access_secret: DEFAULT_ACCESS_SECRET.to_owned(),
+            require_nonce: false,
+            rules: Vec::new(),
+            print_log: false,
+            api: PhantomData,
+        }
+    }
+
+    /// A mock with the defaults.
+    pub async fn start() -> Result<MockServer<A>, MockError> {
+        MockServer::builder().start().await
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The access token it accepts.
+    pub fn access_token(&self) -> &str {
+        &self.access_token
+    }
+
+    /// The access secret it accepts.
+    pub fn access_secret(&self) -> &str {
+        &self.access_secret
+    }
+
+    /// A client for this mock with its credentials.
+    pub fn client(&self) -> Result<A, Error<A::Codes>> {
+        ClientBuilder::<A>::new(&self.base_url(), self.access_token.as_str(), self.access_secret.as_str()).build()
+    }
+
+    /// Adds a scenario rule while running; it applies after the earlier ones.
+    pub fn add_rule(&self, rule: Rule) -> Result<(), MockError> {
+        let index = self.state.rules.lock().map(|r| r.len()).unwrap_or_default();
+        rule.check(&self.state.spec).map_err(|reason| MockError::Rule { index, reason })?;
+        if let Ok(mut rules) = self.state.rules.lock() {
+            rules.push(Arc::new(rule));
+        }
+        Ok(())
+    }
+
+    /// Every request answered so far.
+    pub fn log(&self) -> Vec<LogEntry> {
+        self.state.log.lock().map(|log| log.clone()).unwrap_or_default()
+    }
+}
+
+impl<A> Drop for MockServer<A> {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -1,0 +1,438 @@
+//! The mock's HTTP side: accepts connections, runs each request through the
+//! gateway checks, the route, the request validator and the scenario rules,
+//! and answers with an envelope (or a fault).
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::{Request, Response, StatusCode};
+use serde_json::{Map, Value, json};
+
+use super::LogEntry;
+use super::auth::Gate;
+use super::scenario::{Fault, Rule};
+use qiyuesuo_schema::ir::{Callback, ValueKind};
+
+use super::spec::{Code, InputKind, Route, Spec};
+
+/// Request bodies larger than this are refused.
+const MAX_BODY: usize = 1 << 20;
+
+/// Everything a connection needs.
+pub(crate) struct State {
+    pub spec: Spec,
+    pub gate: Gate,
+    pub rules: Mutex<Vec<Arc<Rule>>>,
+    pub log: Mutex<Vec<LogEntry>>,
+    pub print_log: bool,
+}
+
+/// Returned to hyper to make it close the connection without an answer.
+#[derive(Debug)]
+pub(crate) struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by a scenario")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+type Body = http_body_util::combinators::BoxBody<Bytes, Dropped>;
+
+/// What the handler decided, before it becomes HTTP.
+struct Outcome {
+    operation: Option<String>,
+    answer: Answer,
+    summary: String,
+    /// Callbacks to send once the answer is on its way.
+    callbacks: Vec<Delivery>,
+}
+
+enum Answer {
+    Envelope { status: u16, body: Value },
+    Html502,
+    Truncated(Value),
+    Drop,
+    File { media: String, bytes: Bytes },
+}
+
+/// A callback to POST to the integrator.
+struct Delivery {
+    name: String,
+    url: String,
+    form: String,
+}
+
+/// How many times an unacknowledged callback is sent (the API sends it
+/// once more at once, then twice after a minute; the mock keeps to the first two).
+const CALLBACK_ATTEMPTS: u32 = 2;
+
+pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Body>, Dropped> {
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let outcome = decide(&state, request).await;
+    let (status, code) = match &outcome.answer {
+        Answer::Envelope { status, body } => (*status, body["code"].as_i64()),
+        Answer::Html502 => (502, None),
+        Answer::Truncated(_) => (200, Some(0)),
+        Answer::Drop => (0, None),
+        Answer::File { .. } => (200, None),
+    };
+    let entry =
+        LogEntry { method, path, operation: outcome.operation, http_status: status, code, outcome: outcome.summary };
+    record(&state, entry);
+    for delivery in outcome.callbacks {
+        tokio::spawn(deliver(Arc::clone(&state), delivery));
+    }
+    match outcome.answer {
+        Answer::Envelope { status, body } => Ok(json_response(status, &body)),
+        Answer::Html502 => Ok(html_502()),
+        Answer::Truncated(body) => Ok(truncated(&body)),
+        Answer::Drop => Err(Dropped),
+        Answer::File { media, bytes } => Ok(file_response(&media, bytes)),
+    }
+}
+
+fn record(state: &State, entry: LogEntry) {
+    if state.print_log {
+        eprintln!("{entry}");
+    }
+    if let Ok(mut log) = state.log.lock() {
+        log.push(entry);
+    }
+}
+
+/// POSTs a callback until the integrator acknowledges it with `{"code":0}`.
+async fn deliver(state: Arc<State>, delivery: Delivery) {
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build();
+    for attempt in 1..=CALLBACK_ATTEMPTS {
+        let sent = match &client {
+            Ok(client) => client
+                .post(&delivery.url)
+                .header(hyper::header::CONTENT_TYPE, "application/x-www-form-urlencoded;charset=UTF-8")
+                .body(delivery.form.clone())
+                .send()
+                .await
+                .map_err(|e| e.without_url().to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        let (status, code, acknowledged) = match sent {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                let ack: Option<Value> = response.bytes().await.ok().and_then(|b| serde_json::from_slice(&b).ok());
+                let code = ack.as_ref().and_then(|a| a["code"].as_i64());
+                (status, code, status == 200 && code == Some(0))
+            }
+            Err(_) => (0, None, false),
+        };
+        let outcome = if acknowledged {
+            format!("callback acknowledged (delivery {attempt})")
+        } else {
+            format!("callback not acknowledged (delivery {attempt} of {CALLBACK_ATTEMPTS})")
+        };
+        let entry = LogEntry {
+            method: "CALLBACK".to_owned(),
+            path: delivery.url.clone(),
+            operation: Some(delivery.name.clone()),
+            http_status: status,
+            code,
+            outcome,
+        };
+        record(&state, entry);
+        if acknowledged {
+            return;
+        }
+    }
+}
+
+async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
+    let spec = &state.spec;
+    let rejected = |code: Code, message: String, summary: String| Outcome {
+        operation: None,
+        answer: Answer::Envelope { status: http_status_for(code.code), body: envelope(&code, &message) },
+        summary,
+        callbacks: Vec::new(),
+    };
+    if let Err(rejection) = state.gate.check(request.headers()) {
+        let code = spec.code_named(rejection.code_name);
+        let summary = format!("rejected: {}", rejection.message);
+        return rejected(code, rejection.message, summary);
+    }
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    let Some(route) = spec.route(&method, &path) else {
+        // The mock's own answer: the gateway's is undocumented.
+        let (status, what) = if spec.has_path(&path) { (405, "METHOD NOT ALLOWED") } else { (404, "NOT FOUND") };
+        let code = spec.code_named("INTERNAL_ERROR");
+        return Outcome {
+            operation: None,
+            answer: Answer::Envelope { status, body: envelope(&code, &format!("{what},{method} {path}")) },
+            summary: format!("rejected: no operation at {method} {path}"),
+            callbacks: Vec::new(),
+        };
+    };
+    let outcome = |answer: Answer, summary: String| Outcome {
+        operation: Some(route.op.id.clone()),
+        answer,
+        summary,
+        callbacks: Vec::new(),
+    };
+    let content_type =
+        request.headers().get(hyper::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let invalid = |message: String| {
+        let code = spec.code_named("INVALID_PARAM");
+        let text = format!("{},{message}", code.message);
+        outcome(Answer::Envelope { status: 200, body: envelope(&code, &text) }, format!("rejected: {message}"))
+    };
+    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return invalid(format!("the body is larger than {MAX_BODY} bytes or broken")),
+    };
+    let input = match read_input(route, body, &query, &content_type).await {
+        Ok(input) => input,
+        Err(message) => return invalid(message),
+    };
+    let rules: Vec<Arc<Rule>> = state.rules.lock().map(|r| r.clone()).unwrap_or_default();
+    let matched = rules.iter().find(|rule| rule.take(&route.op.id, &input));
+    if let Some(rule) = matched {
+        if let Some(delay) = rule.delay_ms {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+        }
+        match (rule.fault, rule.code) {
+            (Some(Fault::Html502), _) => return outcome(Answer::Html502, "scenario: HTML 502".to_owned()),
+            (Some(Fault::DropConnection), _) => return outcome(Answer::Drop, "scenario: dropped".to_owned()),
+            (Some(Fault::TruncatedBody), _) => {
+                return outcome(Answer::Truncated(success(route)), "scenario: truncated body".to_owned());
+            }
+            (None, Some(number)) => {
+                let code =
+                    spec.code(number).unwrap_or(Code { code: number, message: String::new(), response_code: None });
+                let message = rule.message.clone().unwrap_or_else(|| code.message.clone());
+                let status = rule.status.unwrap_or(200);
+                let summary = format!("scenario: code {number}");
+                return outcome(Answer::Envelope { status, body: envelope(&code, &message) }, summary);
+            }
+            (None, None) => {}
+        }
+    }
+    if let Some(media) = &route.op.file {
+        let bytes = file_body(media, matched.and_then(|r| r.download_bytes));
+        let summary = format!("ok: a {} byte file", bytes.len());
+        return outcome(Answer::File { media: media.clone(), bytes }, summary);
+    }
+    let body = success(route);
+    let callbacks = match matched.and_then(|r| r.callback.as_ref()) {
+        Some(fields) => route
+            .op
+            .callbacks
+            .iter()
+            .filter_map(|name| spec.api.callback(name))
+            .filter_map(|c| delivery(c, &input, &body, fields))
+            .collect(),
+        None => Vec::new(),
+    };
+    let summary = if callbacks.is_empty() { "ok".to_owned() } else { "ok, callback follows".to_owned() };
+    Outcome { callbacks, ..outcome(Answer::Envelope { status: 200, body }, summary) }
+}
+
+/// The callback for this request: the schema's example, with the values
+/// the answer just gave (`requestId`, `authId`) and the rule's fields.
+fn delivery(callback: &Callback, input: &Value, answer: &Value, fields: &Map<String, Value>) -> Option<Delivery> {
+    let url = callback.url.find(input).filter(|u| !u.is_empty())?.to_owned();
+    let mut payload = callback.example.clone();
+    for (name, value) in payload.iter_mut() {
+        if let Some(given) = answer["result"].get(name) {
+            *value = given.clone();
+        }
+    }
+    payload.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in &payload {
+        let text = match value {
+            Value::String(text) => text.clone(),
+            Value::Null => continue,
+            other => other.to_string(),
+        };
+        form.append_pair(name, &text);
+    }
+    Some(Delivery { name: callback.name.clone(), url, form: form.finish() })
+}
+
+/// A download's body: an empty ZIP archive (its end record) for
+/// `application/zip`, else a few bytes; `size` bytes of filler when asked.
+fn file_body(media: &str, size: Option<u64>) -> Bytes {
+    if let Some(size) = size {
+        let filler = b"QIYUESUO-MOCK-FILE-".iter().copied().cycle();
+        return filler.take(usize::try_from(size).unwrap_or(usize::MAX)).collect::<Vec<u8>>().into();
+    }
+    if media == "application/zip" {
+        let mut end_record = b"PK\x05\x06".to_vec();
+        end_record.resize(22, 0);
+        return end_record.into();
+    }
+    Bytes::from_static(b"qiyuesuo mock file\n")
+}
+
+fn file_response(media: &str, bytes: Bytes) -> Response<Body> {
+    let length = bytes.len();
+    let mut response = Response::new(Full::new(bytes).map_err(|never: Infallible| match never {}).boxed());
+    let content_type = hyper::header::HeaderValue::from_str(media)
+        .unwrap_or(hyper::header::HeaderValue::from_static("application/octet-stream"));
+    response.headers_mut().insert(hyper::header::CONTENT_TYPE, content_type);
+    response.headers_mut().insert(hyper::header::CONTENT_LENGTH, hyper::header::HeaderValue::from(length));
+    response.headers_mut().insert(
+        hyper::header::CONTENT_DISPOSITION,
+        hyper::header::HeaderValue::from_static("attachment; filename=\"contract.zip\""),
+    );
+    response
+}
+
+/// The request's input as JSON, validated against the operation's schema.
+async fn read_input(route: &Route, body: Bytes, query: &str, content_type: &str) -> Result<Value, String> {
+    let input = match route.input {
+        InputKind::None => return Ok(Value::Null),
+        InputKind::Json => serde_json::from_slice(&body).map_err(|e| format!("the body is not JSON ({e})"))?,
+        InputKind::Query => query_object(query, &route.parameters),
+        InputKind::Multipart => multipart_object(body, content_type, &route.parameters).await?,
+    };
+    let Some(validator) = &route.validator else { return Ok(input) };
+    let problems: Vec<String> = validator
+        .iter_errors(&input)
+        .map(|error| {
+            let at = error.instance_path().to_string();
+            let field = at.trim_start_matches('/').replace('/', ".");
+            if field.is_empty() { error.to_string() } else { format!("{field}: {error}") }
+        })
+        .collect();
+    if problems.is_empty() { Ok(input) } else { Err(problems.join("; ")) }
+}
+
+/// A multipart body as an object: text parts typed by their schema, JSON
+/// parts parsed, file parts replaced by their file names.
+async fn multipart_object(
+    body: Bytes,
+    content_type: &str,
+    parameters: &[(String, ValueKind)],
+) -> Result<Value, String> {
+    let boundary = multer::parse_boundary(content_type).map_err(|e| format!("not a multipart body ({e})"))?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let mut object = Map::new();
+    while let Some(field) = multipart.next_field().await.map_err(|e| format!("a broken multipart body ({e})"))? {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let Some((_, kind)) = parameters.iter().find(|(n, _)| *n == name) else { continue };
+        let data = field.bytes().await.map_err(|e| format!("{name}: a broken part ({e})"))?;
+        let value = match (*kind, file_name) {
+            (ValueKind::File, Some(file_name)) if !data.is_empty() => Value::String(file_name),
+            (ValueKind::File, _) => return Err(format!("{name}: expected a file with a name and contents")),
+            (kind, _) => {
+                let text = String::from_utf8(data.to_vec()).map_err(|_| format!("{name}: not UTF-8 text"))?;
+                match kind {
+                    ValueKind::Json => serde_json::from_str(&text).map_err(|e| format!("{name}: not JSON ({e})"))?,
+                    kind => lenient(kind, text),
+                }
+            }
+        };
+        object.insert(name, value);
+    }
+    Ok(Value::Object(object))
+}
+
+/// Query pairs as an object, each value typed as its parameter's schema says,
+/// so the validator sees `selectLimit=x` as the wrong type it is.
+fn query_object(query: &str, parameters: &[(String, ValueKind)]) -> Value {
+    let mut object = Map::new();
+    for (name, value) in form_pairs(query) {
+        let Some((_, kind)) = parameters.iter().find(|(n, _)| *n == name) else { continue };
+        object.insert(name, lenient(*kind, value));
+    }
+    Value::Object(object)
+}
+
+/// Text as its kind's value, or left a string when it is not one, so that
+/// the validator names the field and what it expected.
+fn lenient(kind: ValueKind, text: String) -> Value {
+    kind.read(&text).unwrap_or(Value::String(text))
+}
+
+/// `application/x-www-form-urlencoded` pairs, decoded.
+fn form_pairs(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes()).map(|(name, value)| (name.into_owned(), value.into_owned())).collect()
+}
+
+/// The route's success envelope with fresh values where the schema asks.
+fn success(route: &Route) -> Value {
+    let mut body = route.op.success_example.clone();
+    for field in &route.op.fresh {
+        if let Some(slot) = body.pointer_mut(&field.pointer) {
+            let fresh = uuid::Uuid::new_v4();
+            *slot = if field.number {
+                Value::from(fresh.as_u64_pair().0 >> 1)
+            } else {
+                Value::String(fresh.simple().to_string())
+            };
+        }
+    }
+    body
+}
+
+fn envelope(code: &Code, message: &str) -> Value {
+    let mut body = Map::new();
+    body.insert("code".to_owned(), json!(code.code));
+    body.insert("message".to_owned(), json!(message));
+    if let Some(response_code) = &code.response_code {
+        body.insert("responseCode".to_owned(), Value::String(response_code.clone()));
+    }
+    Value::Object(body)
+}
+
+/// The gateway answers its own codes (441, 442, and the mock's 443–445) with
+/// the code as HTTP status; business codes come with 200.
+fn http_status_for(code: i64) -> u16 {
+    u16::try_from(code).ok().filter(|status| (400..500).contains(status)).unwrap_or(200)
+}
+
+fn json_response(status: u16, body: &Value) -> Response<Body> {
+    let mut response = Response::new(full(body.to_string().into_bytes()));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    response
+        .headers_mut()
+        .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json;charset=UTF-8"));
+    response
+}
+
+fn html_502() -> Response<Body> {
+    let page =
+        "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body><h1>502 Bad Gateway</h1></body>\r\n</html>\r\n";
+    let mut response = Response::new(full(page.as_bytes().to_vec()));
+    *response.status_mut() = StatusCode::BAD_GATEWAY;
+    response.headers_mut().insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("text/html"));
+    response
+}
+
+/// Declares the whole body's length, sends half of it, then fails the stream
+/// so hyper closes the connection mid-body.
+fn truncated(body: &Value) -> Response<Body> {
+    let bytes = body.to_string().into_bytes();
+    let half = Bytes::from(bytes.get(..bytes.len() / 2).unwrap_or_default().to_vec());
+    let frames: Vec<Result<Frame<Bytes>, Dropped>> = vec![Ok(Frame::data(half)), Err(Dropped)];
+    let stream = StreamBody::new(futures_util::stream::iter(frames));
+    let mut response = Response::new(BodyExt::boxed(stream));
+    response.headers_mut().insert(hyper::header::CONTENT_LENGTH, hyper::header::HeaderValue::from(bytes.len()));
+    response
+        .headers_mut()
+        .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json;charset=UTF-8"));
+    response
+}
+
+fn full(bytes: Vec<u8>) -> Body {
+    Full::new(Bytes::from(bytes)).map_err(|never: Infallible| match never {}).boxed()
+}

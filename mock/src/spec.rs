@@ -1,0 +1,114 @@
+//! What the mock serves, from the IR (`qiyuesuo_schema::ir::Api`): a route
+//! per operation with its request validator and how its form or query text
+//! is typed. Generic: nothing here names an operation, and nothing reads the
+//! schema's JSON; answers, fresh values and callbacks come from the IR.
+
+use qiyuesuo_schema::ir::{Api, Input, InputField, Operation, ResponseCode, ValueKind};
+
+/// How an operation's input arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InputKind {
+    None,
+    Json,
+    Query,
+    Multipart,
+}
+
+/// One operation as the mock serves it.
+pub(crate) struct Route {
+    pub op: Operation,
+    pub method: &'static str,
+    pub input: InputKind,
+    pub validator: Option<jsonschema::Validator>,
+    /// How each top-level field's text is typed (queries and multipart bodies).
+    pub parameters: Vec<(String, ValueKind)>,
+}
+
+/// The schema as the mock serves it.
+pub(crate) struct Spec {
+    pub api: Api,
+    pub routes: Vec<Route>,
+}
+
+/// A code as the mock answers it.
+#[derive(Debug, Clone)]
+pub(crate) struct Code {
+    pub code: i64,
+    pub message: String,
+    pub response_code: Option<String>,
+}
+
+impl From<&ResponseCode> for Code {
+    fn from(code: &ResponseCode) -> Self {
+        Code { code: code.code, message: code.message.clone(), response_code: code.response_code.clone() }
+    }
+}
+
+impl Spec {
+    /// Checks and reads `schema`; a problem is an error naming its place.
+    pub fn parse(schema: &str) -> Result<Spec, String> {
+        let api = qiyuesuo_schema::parse(schema).map_err(|e| e.to_string())?;
+        let mut routes = Vec::with_capacity(api.operations.len());
+        for op in &api.operations {
+            let validator = match api.input_json_schema(op) {
+                Some(document) => Some(jsonschema::draft7::new(&document).map_err(|e| {
+                    format!("{} {} ({}): the request schema does not compile: {e}", op.method.as_str(), op.path, op.id)
+                })?),
+                None => None,
+            };
+            let input = match op.input {
+                Input::None => InputKind::None,
+                Input::JsonBody { .. } => InputKind::Json,
+                Input::Query { .. } => InputKind::Query,
+                Input::Multipart { .. } => InputKind::Multipart,
+            };
+            let parameters = top_level(&op.fields, input);
+            routes.push(Route { op: op.clone(), method: op.method.as_str(), input, validator, parameters });
+        }
+        Ok(Spec { api, routes })
+    }
+
+    pub fn route(&self, method: &str, path: &str) -> Option<&Route> {
+        self.routes.iter().find(|r| r.method == method && r.op.path == path)
+    }
+
+    pub fn has_path(&self, path: &str) -> bool {
+        self.api.operations.iter().any(|op| op.path == path)
+    }
+
+    /// A code by its number, if the schema documents it.
+    pub fn code(&self, code: i64) -> Option<Code> {
+        self.api.code(code).map(Code::from)
+    }
+
+    /// A code by its schema name; the mock's rejections are looked up this way.
+    /// A schema without it (a small test schema) gets 1001 with the name as message.
+    pub fn code_named(&self, name: &str) -> Code {
+        self.api.code_named(name).map(Code::from).unwrap_or(Code {
+            code: 1001,
+            message: name.replace('_', " "),
+            response_code: None,
+        })
+    }
+}
+
+/// How each top-level field's text is typed: a nested object's fields make
+/// the object one part of JSON text; a multipart array is JSON text too.
+fn top_level(fields: &[InputField], input: InputKind) -> Vec<(String, ValueKind)> {
+    let mut top: Vec<(String, ValueKind)> = Vec::new();
+    for field in fields {
+        let Some(name) = field.path.first() else { continue };
+        if top.iter().any(|(n, _)| n == name) {
+            continue;
+        }
+        let kind = match field.kind {
+            _ if field.path.len() > 1 => ValueKind::Json,
+            _ if field.list && input == InputKind::Multipart => ValueKind::Json,
+            // A query keeps a list's text whole, as the validator expects to name it.
+            _ if field.list => ValueKind::Text,
+            kind => kind,
+        };
+        top.push((name.clone(), kind));
+    }
+    top
+}

@@ -1,0 +1,190 @@
+//! The last two phases of an attempt, per kind of answer: **read** the body
+//! (whole, within the cap; or, for a file, only its first chunk) and
+//! **classify** it (the typed `result`, an API error, or a broken answer).
+//! The operation's answer kind is a type, chosen once per call by the
+//! method generated code calls, so the attempt loop carries no options.
+
+use std::future::Future;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::HeaderValue;
+use serde::de::{DeserializeOwned, IgnoredAny};
+
+use super::codes::Codes;
+use super::download::Download;
+use super::envelope::{self, Answer, AttemptError};
+use super::error::{CallInfo, TransportKind};
+use super::operation::Operation;
+
+/// What an attempt learnt from the answer's status line and headers.
+#[derive(Debug)]
+pub(crate) struct Head {
+    pub status: u16,
+    pub content_type: Option<String>,
+    /// `Retry-After`, read as a wait.
+    pub retry_after: Option<Duration>,
+    /// The server's `Date`, parsed only if the attempt fails (clock correction).
+    pub date: Option<HeaderValue>,
+}
+
+/// How a kind of answer is read and classified.
+pub(crate) trait AnswerKind<C: Codes>: Sync {
+    /// What reading the body yields.
+    type Body: Send;
+    /// What a successful call returns.
+    type Output: Send;
+
+    /// Reads the body (`cap`: the largest JSON answer accepted).
+    fn read(
+        response: reqwest::Response,
+        head: &Head,
+        cap: usize,
+    ) -> impl Future<Output = Result<Self::Body, AttemptError>> + Send;
+
+    /// The call's output, or why this attempt failed.
+    fn classify(&self, head: &Head, body: Self::Body, call: CallInfo) -> Result<Self::Output, AttemptError>;
+}
+
+/// An envelope whose `result` is a `T`.
+pub(crate) struct Json<T>(PhantomData<fn() -> T>);
+
+impl<T> Json<T> {
+    pub fn new() -> Self {
+        Json(PhantomData)
+    }
+}
+
+impl<C: Codes, T: DeserializeOwned + Send> AnswerKind<C> for Json<T> {
+    type Body = Vec<u8>;
+    type Output = T;
+
+    fn read(
+        response: reqwest::Response,
+        head: &Head,
+        cap: usize,
+    ) -> impl Future<Output = Result<Vec<u8>, AttemptError>> + Send {
+        read_whole(response, head.status, head.content_type.clone(), Vec::new(), cap)
+    }
+
+    fn classify(&self, head: &Head, body: Vec<u8>, _: CallInfo) -> Result<T, AttemptError> {
+        envelope::decode_required::<C, T>(&answer(head, &body))
+    }
+}
+
+/// An envelope that documents no `result`.
+pub(crate) struct Empty;
+
+impl<C: Codes> AnswerKind<C> for Empty {
+    type Body = Vec<u8>;
+    type Output = ();
+
+    fn read(
+        response: reqwest::Response,
+        head: &Head,
+        cap: usize,
+    ) -> impl Future<Output = Result<Vec<u8>, AttemptError>> + Send {
+        read_whole(response, head.status, head.content_type.clone(), Vec::new(), cap)
+    }
+
+    fn classify(&self, head: &Head, body: Vec<u8>, _: CallInfo) -> Result<(), AttemptError> {
+        envelope::decode::<C, IgnoredAny>(&answer(head, &body)).map(|_| ())
+    }
+}
+
+/// A file, or the envelope that says why there is none.
+pub(crate) struct File<C> {
+    pub op: &'static Operation,
+    /// How long each chunk after the first may take.
+    pub idle: Duration,
+    codes: PhantomData<fn() -> C>,
+}
+
+impl<C> File<C> {
+    pub fn new(op: &'static Operation, idle: Duration) -> Self {
+        File { op, idle, codes: PhantomData }
+    }
+}
+
+/// A file answer's body as read.
+pub(crate) enum FileBody {
+    /// The file, its first chunk already read.
+    Stream(reqwest::Response, Option<Bytes>),
+    /// An envelope (its errors come this way).
+    Envelope(Vec<u8>),
+}
+
+impl<C: Codes> AnswerKind<C> for File<C> {
+    type Body = FileBody;
+    type Output = Download<C>;
+
+    async fn read(mut response: reqwest::Response, head: &Head, cap: usize) -> Result<FileBody, AttemptError> {
+        let is_json = head.content_type.as_deref().is_some_and(|t| t.contains("json"));
+        if !(200..300).contains(&head.status) || is_json {
+            return read_whole(response, head.status, head.content_type.clone(), Vec::new(), cap)
+                .await
+                .map(FileBody::Envelope);
+        }
+        let first = response.chunk().await.map_err(transport)?;
+        // A ZIP or PDF never starts with `{`; an envelope sent as a file does.
+        let enveloped = first.as_ref().is_some_and(|c| c.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'));
+        if !enveloped {
+            return Ok(FileBody::Stream(response, first));
+        }
+        let start = first.map(|c| c.to_vec()).unwrap_or_default();
+        read_whole(response, head.status, head.content_type.clone(), start, cap).await.map(FileBody::Envelope)
+    }
+
+    fn classify(&self, head: &Head, body: FileBody, call: CallInfo) -> Result<Download<C>, AttemptError> {
+        match body {
+            FileBody::Stream(response, first) => Ok(Download::new(response, first, self.op, call, self.idle)),
+            // An envelope where a file was expected: its code, or, with code 0, not the file.
+            FileBody::Envelope(body) => {
+                let answer = answer(head, &body);
+                envelope::decode::<C, IgnoredAny>(&answer)?;
+                Err(AttemptError::decode(&answer, "an envelope with code 0 where a file was expected".to_owned()))
+            }
+        }
+    }
+}
+
+fn answer<'a>(head: &'a Head, body: &'a [u8]) -> Answer<'a> {
+    Answer { status: head.status, content_type: head.content_type.as_deref(), body }
+}
+
+/// A transport failure while reading.
+pub(crate) fn transport(source: reqwest::Error) -> AttemptError {
+    let kind = if source.is_connect() { TransportKind::Connect } else { TransportKind::Other };
+    AttemptError::Transport { kind, source: Some(source.without_url()) }
+}
+
+/// The rest of the body after `start`, refused past `cap` without reading further.
+async fn read_whole(
+    mut response: reqwest::Response,
+    status: u16,
+    content_type: Option<String>,
+    start: Vec<u8>,
+    cap: usize,
+) -> Result<Vec<u8>, AttemptError> {
+    let too_large = |size: String| AttemptError::Decode {
+        http_status: status,
+        content_type: content_type.clone(),
+        body_sample: String::new(),
+        reason: format!("the answer is {size} bytes, over the cap of {cap}"),
+        retry: false,
+    };
+    if let Some(length) = response.content_length()
+        && length > cap as u64
+    {
+        return Err(too_large(length.to_string()));
+    }
+    let mut body = start;
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if body.len() + chunk.len() > cap {
+            return Err(too_large(format!("more than {}", body.len() + chunk.len())));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}

@@ -1,0 +1,366 @@
+//! The transport: validates and encodes a call once, then runs its attempts,
+//! each in named phases — sign, send, read, classify (`answer.rs`) — with
+//! clock correction after a failed one; a failed attempt is retried when the
+//! retry classifier, the backoff strategy, the budget and the call's
+//! remaining time all allow. Nothing here knows any operation.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::answer::{self, AnswerKind, Empty, File, Head, Json};
+use super::codes::Codes;
+use super::download::Download;
+use super::envelope::AttemptError;
+use super::error::{CallInfo, Error, TransportKind};
+use super::multipart::{self, Parts, Ready};
+use super::operation::{Input, Method, Operation};
+use super::options::{CallOptions, Settings};
+use super::retry::{self, RetryBudget};
+use super::signing::Signer;
+use super::trace;
+use super::validate::Validate;
+
+/// What the API sends JSON bodies as.
+const JSON: &str = "application/json;charset=UTF-8";
+
+/// Server clocks further off than this are corrected for (from `Date`).
+const SKEW_TOLERANCE_MS: i64 = 60_000;
+
+/// The shared state of a client: HTTP pool, base URL, signer, settings and
+/// retry budget. Cheap to clone.
+#[derive(Clone)]
+pub struct Core {
+    inner: Arc<Inner>,
+    /// This handle's HTTP client: the shared one, or its own when a call
+    /// option changed the connect timeout.
+    http: reqwest::Client,
+    settings: Settings,
+}
+
+struct Inner {
+    base_url: String,
+    signer: Signer,
+    budget: RetryBudget,
+    /// How far the server's clock is ahead of ours, in ms, when it is far.
+    skew_ms: AtomicI64,
+    accept_invalid_certs: bool,
+}
+
+impl fmt::Debug for Core {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Core")
+            .field("base_url", &self.inner.base_url)
+            .field("signature_mode", &self.inner.signer.mode)
+            .field("credentials", &self.inner.signer.credentials)
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request body encoded once, for every attempt.
+enum Prepared {
+    None,
+    Json(bytes::Bytes),
+    Query(String),
+    /// Parts with their files read; a fresh form is built from them per attempt.
+    Multipart(Vec<(&'static str, Ready)>),
+}
+
+/// Who is calling: the call's id and start, for errors and traces.
+#[derive(Clone, Copy)]
+struct Call {
+    request_id: RequestId,
+    started: Instant,
+}
+
+impl Call {
+    fn info(self, attempts: u32) -> CallInfo {
+        CallInfo { request_id: self.request_id.to_string(), attempts, elapsed: self.started.elapsed() }
+    }
+}
+
+/// Why an attempt failed, with the answer's head when one arrived.
+type Failed = (AttemptError, Option<Head>);
+
+impl Core {
+    pub(crate) fn new(
+        http: reqwest::Client,
+        base_url: String,
+        signer: Signer,
+        settings: Settings,
+        budget_retries: u32,
+        accept_invalid_certs: bool,
+    ) -> Self {
+        let inner = Inner {
+            base_url,
+            signer,
+            budget: RetryBudget::new(budget_retries),
+            skew_ms: AtomicI64::new(0),
+            accept_invalid_certs,
+        };
+        Core { inner: Arc::new(inner), http, settings }
+    }
+
+    /// The base URL calls go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// A handle whose calls use `options`; it shares the credentials, the
+    /// connection pool (unless the connect timeout changes) and the retry budget.
+    pub fn with_options<C: Codes>(&self, options: CallOptions) -> Result<Core, Error<C>> {
+        let settings = self.settings.with(options);
+        let http = if settings.connect_timeout == self.settings.connect_timeout {
+            self.http.clone()
+        } else {
+            http_client(settings.connect_timeout, self.inner.accept_invalid_certs)?
+        };
+        Ok(Core { inner: Arc::clone(&self.inner), http, settings })
+    }
+
+    /// Calls `op` and returns its `result`.
+    pub async fn send<C, B, T>(&self, op: &'static Operation, input: Input<'_, B>) -> Result<T, Error<C>>
+    where
+        C: Codes,
+        B: Serialize + Validate,
+        T: DeserializeOwned + Send,
+    {
+        let prepared = prepare(op, input).await?;
+        self.run(op, &prepared, &Json::<T>::new()).await
+    }
+
+    /// Calls `op`, whose answer documents no `result`.
+    pub async fn send_without_result<C, B>(&self, op: &'static Operation, input: Input<'_, B>) -> Result<(), Error<C>>
+    where
+        C: Codes,
+        B: Serialize + Validate,
+    {
+        let prepared = prepare(op, input).await?;
+        self.run(op, &prepared, &Empty).await
+    }
+
+    /// Calls `op`, which answers a file, and returns it as it starts to
+    /// arrive. An error envelope in its place is an error, never a file.
+    pub async fn download<C, B>(&self, op: &'static Operation, input: Input<'_, B>) -> Result<Download<C>, Error<C>>
+    where
+        C: Codes,
+        B: Serialize + Validate,
+    {
+        let prepared = prepare(op, input).await?;
+        self.run(op, &prepared, &File::new(op, self.settings.attempt_timeout)).await
+    }
+
+    /// Runs a call's attempts inside its trace span.
+    async fn run<C: Codes, K: AnswerKind<C>>(
+        &self,
+        op: &'static Operation,
+        prepared: &Prepared,
+        kind: &K,
+    ) -> Result<K::Output, Error<C>> {
+        // 64 random bits: unique enough to find one call in the logs, and
+        // formatted only when a span or an error shows it.
+        let call = Call { request_id: RequestId(fastrand::u64(..)), started: Instant::now() };
+        trace::in_call_span(op.id, call.request_id, self.attempts(op, prepared, kind, call)).await
+    }
+
+    /// The attempt loop: each attempt within its timeout and the call's;
+    /// after a failure, the retry classifier, the backoff strategy and the
+    /// budget decide whether another follows.
+    async fn attempts<C: Codes, K: AnswerKind<C>>(
+        &self,
+        op: &'static Operation,
+        prepared: &Prepared,
+        kind: &K,
+        call: Call,
+    ) -> Result<K::Output, Error<C>> {
+        let settings = self.settings;
+        let deadline = call.started + settings.total_timeout;
+        self.inner.budget.deposit();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let limit = settings.attempt_timeout.min(remaining);
+            let (error, head) = match tokio::time::timeout(limit, self.attempt(op, prepared, kind, call, attempt)).await
+            {
+                Ok(Ok(output)) => {
+                    trace::call_end(attempt, Some(0), call.started);
+                    return Ok(output);
+                }
+                Ok(Err(failed)) => failed,
+                Err(_) if remaining <= settings.attempt_timeout => {
+                    (AttemptError::Transport { kind: TransportKind::CallTimeout, source: None }, None)
+                }
+                Err(_) => (AttemptError::Transport { kind: TransportKind::Timeout, source: None }, None),
+            };
+            if let Some(head) = &head {
+                self.correct_clock(head);
+            }
+            let failure = error.failure::<C>();
+            let may = attempt < settings.retry.max_attempts && retry::may_retry(failure, op.idempotent);
+            let retry_after = head.and_then(|h| h.retry_after).unwrap_or_default();
+            let wait = settings.retry.backoff_after(attempt).max(retry_after);
+            let in_time = Instant::now() + wait < deadline;
+            trace::attempt_failed(attempt, failure, may && in_time, wait);
+            if !(may && in_time && self.inner.budget.withdraw()) {
+                let error = error.into_error(op, call.info(attempt));
+                trace::call_end(attempt, error.as_api().map(|api| api.raw_code), call.started);
+                return Err(error);
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt, in phases: sign → send → read → classify.
+    async fn attempt<C: Codes, K: AnswerKind<C>>(
+        &self,
+        op: &'static Operation,
+        prepared: &Prepared,
+        kind: &K,
+        call: Call,
+        attempt: u32,
+    ) -> Result<K::Output, Failed> {
+        let headers = self.sign().map_err(|e| (e, None))?;
+        let response = self.send_request(op, prepared, headers).await.map_err(|e| (e, None))?;
+        let head = head_of(&response);
+        trace::answer(attempt, head.status, call.started);
+        let body = match K::read(response, &head, self.settings.max_body_bytes).await {
+            Ok(body) => body,
+            Err(error) => return Err((error, Some(head))),
+        };
+        match kind.classify(&head, body, call.info(attempt)) {
+            Ok(output) => Ok(output),
+            Err(error) => Err((error, Some(head))),
+        }
+    }
+
+    /// Sign: the signing headers, with a fresh timestamp (corrected for the
+    /// server's clock) and nonce.
+    fn sign(&self) -> Result<HeaderMap, AttemptError> {
+        let skew = self.inner.skew_ms.load(Ordering::Relaxed);
+        self.inner.signer.headers(skew).map_err(AttemptError::Unsendable)
+    }
+
+    /// Send: the request with its body, up to the answer's headers.
+    async fn send_request(
+        &self,
+        op: &'static Operation,
+        prepared: &Prepared,
+        headers: HeaderMap,
+    ) -> Result<reqwest::Response, AttemptError> {
+        let mut url = format!("{}{}", self.inner.base_url, op.path);
+        let method = match op.method {
+            Method::Get => reqwest::Method::GET,
+            Method::Post => reqwest::Method::POST,
+        };
+        if let Prepared::Query(query) = prepared
+            && !query.is_empty()
+        {
+            url.push('?');
+            url.push_str(query);
+        }
+        let mut request = self.http.request(method, url).headers(headers);
+        match prepared {
+            Prepared::Json(bytes) => {
+                request = request.header(CONTENT_TYPE, HeaderValue::from_static(JSON)).body(bytes.clone());
+            }
+            Prepared::Multipart(parts) => request = request.multipart(multipart::form(parts)),
+            Prepared::None | Prepared::Query(_) => {}
+        }
+        request.send().await.map_err(answer::transport)
+    }
+
+    /// Clock correction, after a failed attempt that brought an answer: the
+    /// server's clock is remembered when it is far from ours, so the next
+    /// signatures carry a timestamp the server accepts.
+    fn correct_clock(&self, head: &Head) {
+        let date = head.date.as_ref().and_then(|d| d.to_str().ok());
+        let Some(server) = date.and_then(|d| httpdate::parse_http_date(d).ok()) else { return };
+        let server_ms = server.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        // Against the signer's clock, which is the one the timestamps come from.
+        let skew = server_ms - self.inner.signer.clock.now_millis() as i64;
+        let corrected = if skew.abs() > SKEW_TOLERANCE_MS { skew } else { 0 };
+        if self.inner.skew_ms.swap(corrected, Ordering::Relaxed) != corrected && corrected != 0 {
+            trace::skew_corrected(corrected);
+        }
+    }
+}
+
+/// The answer's status and the headers the later phases need.
+fn head_of(response: &reqwest::Response) -> Head {
+    let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    Head {
+        status: response.status().as_u16(),
+        content_type: header(CONTENT_TYPE).map(str::to_owned),
+        retry_after: header(RETRY_AFTER).and_then(|v| retry::retry_after(v, SystemTime::now())),
+        // A cheap clone (shared bytes): parsed only if the attempt fails.
+        date: response.headers().get(DATE).cloned(),
+    }
+}
+
+/// The reqwest client every handle starts from.
+pub(crate) fn http_client<C>(
+    connect_timeout: Duration,
+    accept_invalid_certs: bool,
+) -> Result<reqwest::Client, Error<C>> {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(connect_timeout)
+        .user_agent(concat!("qiyuesuo-rust/", env!("CARGO_PKG_VERSION")));
+    // With both TLS features on, rustls (the default) wins, whatever order
+    // features unify in.
+    #[cfg(feature = "rustls")]
+    let builder = builder.tls_backend_rustls();
+    #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+    let builder = builder.tls_backend_native();
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    let builder = builder.danger_accept_invalid_certs(accept_invalid_certs);
+    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+    let _ = accept_invalid_certs;
+    builder.build().map_err(|e| Error::Config(format!("the HTTP client cannot start: {e}")))
+}
+
+/// Validates and encodes the input once (reading any files); nothing is
+/// sent if this fails.
+async fn prepare<C, B: Serialize + Validate>(
+    op: &'static Operation,
+    input: Input<'_, B>,
+) -> Result<Prepared, Error<C>> {
+    let invalid = |problems: Vec<String>| Error::InvalidRequest { operation: op.id, problems };
+    match input {
+        Input::None => Ok(Prepared::None),
+        Input::Json(body) => {
+            body.validate().map_err(invalid)?;
+            serde_json::to_vec(body)
+                .map(|b| Prepared::Json(b.into()))
+                .map_err(|e| invalid(vec![format!("the body cannot be JSON: {e}")]))
+        }
+        Input::Query(query) => {
+            query.validate().map_err(invalid)?;
+            serde_urlencoded::to_string(query)
+                .map(Prepared::Query)
+                .map_err(|e| invalid(vec![format!("the query cannot be encoded: {e}")]))
+        }
+        Input::Multipart(body) => {
+            body.validate().map_err(invalid)?;
+            let mut parts = Parts::default();
+            body.write_parts(&mut parts);
+            multipart::load(parts).await.map(Prepared::Multipart).map_err(invalid)
+        }
+    }
+}
+
+/// A call's id, shown as 16 hex digits.
+#[derive(Debug, Clone, Copy)]
+struct RequestId(u64);
+
+impl fmt::Display for RequestId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}

@@ -1,0 +1,160 @@
+//! A file the API sends back (a contract's ZIP, a PDF), streamed: never held
+//! in memory whole. The answer is checked before a `Download` exists: an
+//! error envelope on a download path is an `Error::Api`, never a file.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use futures_util::Stream;
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
+
+use super::codes::Codes;
+use super::error::{CallInfo, Error, TransportError, TransportKind};
+use super::operation::Operation;
+
+/// A file being received.
+///
+/// Each chunk must arrive within the attempt timeout of the one before; the
+/// total timeout covers the call up to the first chunk only, so a large file
+/// on a slow link is not cut off while it keeps arriving.
+pub struct Download<C> {
+    response: reqwest::Response,
+    /// The first chunk, read to tell a file from an error envelope.
+    first: Option<Bytes>,
+    op: &'static Operation,
+    call: CallInfo,
+    started: Instant,
+    idle: Duration,
+    received: u64,
+    codes: PhantomData<fn() -> C>,
+}
+
+impl<C> fmt::Debug for Download<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Download")
+            .field("operation", &self.op.id)
+            .field("content_type", &self.content_type())
+            .field("content_length", &self.content_length())
+            .field("received", &self.received)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C> Download<C> {
+    /// The `Content-Type` the server declared.
+    pub fn content_type(&self) -> Option<&str> {
+        self.response.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok())
+    }
+
+    /// The size the server declared, if it did.
+    pub fn content_length(&self) -> Option<u64> {
+        // From the header: reqwest's own figure shrinks as the body is read.
+        let header = self.response.headers().get(reqwest::header::CONTENT_LENGTH)?;
+        header.to_str().ok()?.parse().ok()
+    }
+
+    /// The file name from `Content-Disposition`, if the server sent one.
+    pub fn file_name(&self) -> Option<&str> {
+        let disposition = self.response.headers().get(reqwest::header::CONTENT_DISPOSITION)?.to_str().ok()?;
+        disposition.split(';').map(str::trim).find_map(|p| p.strip_prefix("filename=")).map(|n| n.trim_matches('"'))
+    }
+
+    /// Bytes received so far.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+}
+
+impl<C: Codes> Download<C> {
+    pub(crate) fn new(
+        response: reqwest::Response,
+        first: Option<Bytes>,
+        op: &'static Operation,
+        call: CallInfo,
+        idle: Duration,
+    ) -> Self {
+        // The call started `call.elapsed` ago; errors while streaming count from there.
+        let started = Instant::now().checked_sub(call.elapsed).unwrap_or_else(Instant::now);
+        Download { response, first, op, call, started, idle, received: 0, codes: PhantomData }
+    }
+
+    /// The next chunk, or `None` at the end.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error<C>> {
+        let next = match self.first.take() {
+            Some(first) => Some(first),
+            None => match tokio::time::timeout(self.idle, self.response.chunk()).await {
+                Ok(Ok(chunk)) => chunk,
+                Ok(Err(source)) => return Err(self.broken(TransportKind::Other, Some(source.without_url()))),
+                Err(_) => return Err(self.broken(TransportKind::Timeout, None)),
+            },
+        };
+        if let Some(chunk) = &next {
+            self.received += chunk.len() as u64;
+        }
+        Ok(next)
+    }
+
+    /// The chunks as a stream.
+    pub fn into_stream(self) -> impl Stream<Item = Result<Bytes, Error<C>>> + Send + 'static {
+        futures_util::stream::try_unfold(self, |mut download| async move {
+            Ok(download.chunk().await?.map(|chunk| (chunk, download)))
+        })
+    }
+
+    /// The file as an `AsyncRead`, for `tokio::io::copy` and the like.
+    pub fn into_async_read(self) -> impl AsyncRead + Send + Unpin + 'static {
+        use futures_util::TryStreamExt;
+        tokio_util::io::StreamReader::new(Box::pin(self.into_stream().map_err(std::io::Error::other)))
+    }
+
+    /// Writes the whole file to `writer` and returns its size.
+    pub async fn write_to<W: AsyncWrite + Unpin + ?Sized>(mut self, writer: &mut W) -> Result<u64, Error<C>> {
+        while let Some(chunk) = self.chunk().await? {
+            writer.write_all(&chunk).await.map_err(write_failed)?;
+        }
+        writer.flush().await.map_err(write_failed)?;
+        Ok(self.received)
+    }
+
+    /// Saves the file at `path` and returns its size. It is written beside
+    /// `path` first and renamed once complete, so `path` never holds half a file.
+    pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error<C>> {
+        let path = path.as_ref();
+        let partial = partial_path(path);
+        let io = |what: String| move |source| Error::Io { what, source };
+        let mut file =
+            tokio::fs::File::create(&partial).await.map_err(io(format!("cannot create {}", partial.display())))?;
+        let written = match self.write_to(&mut file).await {
+            Ok(written) => written,
+            Err(error) => {
+                drop(file);
+                let _ = tokio::fs::remove_file(&partial).await;
+                return Err(error);
+            }
+        };
+        drop(file);
+        tokio::fs::rename(&partial, path)
+            .await
+            .map_err(io(format!("cannot move the download to {}", path.display())))?;
+        Ok(written)
+    }
+
+    fn broken(&self, kind: TransportKind, source: Option<reqwest::Error>) -> Error<C> {
+        let call = CallInfo { elapsed: self.started.elapsed(), ..self.call.clone() };
+        Error::Transport(Box::new(TransportError { operation: self.op.id, kind, call, source }))
+    }
+}
+
+/// A writer refused the download's bytes.
+pub(crate) fn write_failed<C>(source: std::io::Error) -> Error<C> {
+    Error::Io { what: "cannot write the download".to_owned(), source }
+}
+
+fn partial_path(path: &Path) -> PathBuf {
+    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    name.push(".part");
+    path.with_file_name(name)
+}

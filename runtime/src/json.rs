@@ -1,0 +1,40 @@
+//! JSON in and out of the typed requests and results, for tools that work
+//! from the schema (`Client::call_json`). A request that does not fit its
+//! type is an invalid request naming the field; nothing is sent.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::codes::Codes;
+use super::error::{DecodeError, Error};
+use super::operation::Operation;
+
+/// Reads `value` as the operation's request type.
+pub fn from_value<C: Codes, T: DeserializeOwned>(
+    op: &'static Operation,
+    value: serde_json::Value,
+) -> Result<T, Error<C>> {
+    serde_path_to_error::deserialize(value).map_err(|error| {
+        let path = error.path().to_string();
+        let problem = if path == "." {
+            format!("the request does not fit: {}", error.inner())
+        } else {
+            format!("`{path}`: {}", error.inner())
+        };
+        Error::InvalidRequest { operation: op.id, problems: vec![problem] }
+    })
+}
+
+/// Writes a result as JSON.
+pub fn to_value<C: Codes, T: Serialize>(op: &'static Operation, result: &T) -> Result<serde_json::Value, Error<C>> {
+    serde_json::to_value(result).map_err(|e| {
+        Error::Decode(Box::new(DecodeError {
+            operation: op.id,
+            http_status: 200,
+            content_type: None,
+            body_sample: String::new(),
+            reason: format!("the result cannot be written as JSON: {e}"),
+            call: super::error::CallInfo::default(),
+        }))
+    })
+}

@@ -1,0 +1,80 @@
+//! The runtime of the generated 契约锁 (QiYueSuo) client: signing, transport,
+//! retries, the answer envelope, errors, and the small types the schema's
+//! extensions need. It knows no schema and no operation: generated code hands
+//! it each operation's description ([`__private::Operation`]) and the API's
+//! response codes (a [`Codes`] type), and this crate compiles and tests alone.
+//!
+//! Three surfaces, kept apart:
+//!
+//! - the items at this crate's root and in [`signing`] and [`blocking`]: the
+//!   user API, which the `qiyuesuo` crate re-exports as `qiyuesuo::runtime`;
+//! - [`__private`]: what generated code calls. Not for users: it changes
+//!   whenever the generator does;
+//! - [`__hooks`]: entry points for this project's mock, benchmarks and fuzz
+//!   targets. Not for users either.
+
+mod answer;
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod builder;
+mod callback;
+mod codes;
+mod comma_set;
+mod core;
+mod credentials;
+mod download;
+mod envelope;
+mod error;
+mod file;
+mod id;
+mod json;
+mod multipart;
+mod operation;
+mod options;
+mod retry;
+pub mod signing;
+mod trace;
+mod validate;
+
+pub use builder::ClientBuilder;
+pub use callback::{ACK, ACK_CONTENT_TYPE, Callback, CallbackError, FormKind};
+pub use codes::Codes;
+pub use comma_set::{CommaSet, UnknownValue};
+pub use download::Download;
+pub use error::{ApiError, CallInfo, DecodeError, Error, TransportError, TransportKind};
+pub use file::FilePart;
+pub use id::{Id, InvalidId};
+pub use options::{
+    CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT,
+    RetryPolicy,
+};
+pub use retry::RetryClass;
+pub use signing::{Clock, NonceSource, SignatureMode, SystemClock, UuidNonces};
+pub use validate::Validate;
+
+/// What generated code calls. Not part of the API: do not use it; it changes
+/// whenever the generator does.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::builder::FromCore;
+    pub use crate::callback::parse_form;
+    pub use crate::core::Core;
+    pub use crate::json::{from_value, to_value};
+    pub use crate::multipart::{Multipart, Parts};
+    pub use crate::operation::{Input, Method, Operation};
+    /// The checks generated `validate` methods make.
+    pub mod validate {
+        pub use crate::validate::*;
+    }
+    #[cfg(feature = "blocking")]
+    pub use crate::blocking::Runtime;
+}
+
+/// Entry points for this project's mock, benchmarks and fuzz targets: the
+/// answer decoder and the signer, callable on their own. Not part of the API.
+#[doc(hidden)]
+pub mod __hooks {
+    pub use crate::credentials::Credentials;
+    pub use crate::envelope::{Answer, decode_answer, decode_result};
+    pub use crate::signing::signed_headers;
+}

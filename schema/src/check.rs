@@ -1,0 +1,783 @@
+//! Checks that the schema is one the generator can turn into correct code,
+//! the mock can serve and `qys` can offer, and reports every problem with its
+//! JSON pointer. Every refusal lives here: the lowering that follows assumes
+//! what is checked, and so do typify (which panics on some inputs, dangling
+//! references among them) and everything that reads the IR.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToUpperCamelCase;
+use serde_json::{Map, Value};
+
+use crate::doc::{component_schemas, envelope_result, follow, ref_of, resolve, schema_ref_name};
+use crate::error::{Collector, Errors};
+use crate::ir::CallbackUrl;
+use crate::pointer::join;
+
+/// The HTTP methods the QiYueSuo API uses; any other is refused.
+const METHODS: &[&str] = &["get", "post"];
+const OTHER_METHODS: &[&str] = &["put", "delete", "patch", "head", "options", "trace"];
+
+/// Schema keywords the generator understands. Anything else would be
+/// silently ignored or mistranslated, so it is refused instead.
+const SCHEMA_KEYWORDS: &[&str] = &[
+    "$ref",
+    "type",
+    "description",
+    "title",
+    "properties",
+    "required",
+    "items",
+    "enum",
+    "default",
+    "example",
+    "format",
+    "nullable",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "additionalProperties",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+];
+
+/// Formats with a faithful Rust type; other formats are refused. A string
+/// `int64` is one of the API's 19-digit ids (the runtime's `Id`); a string
+/// `binary` is a file part of a multipart body (the runtime's `FilePart`).
+const FORMATS: &[(&str, &str)] = &[
+    ("integer", "int32"),
+    ("integer", "int64"),
+    ("number", "float"),
+    ("number", "double"),
+    ("string", "int64"),
+    ("string", "binary"),
+];
+
+/// Type names the generated code takes from the runtime.
+pub const RESERVED_NAMES: &[&str] = &["Id", "FilePart"];
+
+/// Request body media types, each a way the runtime encodes a request.
+const REQUEST_MEDIA: &[&str] = &["application/json", "multipart/form-data"];
+
+/// Confidence levels of `x-qys-source`: the facts file's [P], [S] and [U].
+const CONFIDENCE: &[&str] = &["primary", "secondary", "unconfirmed"];
+
+/// Checks the whole document.
+pub(crate) fn check(doc: &Value) -> Result<(), Errors> {
+    let mut errors = Collector::default();
+    let Some(root) = doc.as_object() else {
+        return Err(Errors::one("", "the document is not a JSON object"));
+    };
+    match root.get("openapi").and_then(Value::as_str) {
+        Some(version) if version.starts_with("3.0.") => {}
+        Some(version) => {
+            errors.push("/openapi", format!("OpenAPI version `{version}` is not supported; the generator reads 3.0.x"))
+        }
+        None => errors.push("/openapi", "missing `openapi` version string"),
+    }
+    check_refs(doc, doc, "", &mut errors);
+    check_servers(root, &mut errors);
+    check_envelope(doc, &mut errors);
+    check_components(doc, &mut errors);
+    let mut codes = CodeTable::default();
+    if let Some(global) = root.get("x-qys-response-codes") {
+        check_codes(global, "/x-qys-response-codes", &mut codes, &mut errors);
+    }
+    check_paths(doc, &mut codes, &mut errors);
+    check_sides(doc, &mut errors);
+    errors.finish(())
+}
+
+/// What each side of the API reaches: files only in multipart bodies; open
+/// (answer) enums apart from closed (request) ones, with usable variant names.
+fn check_sides(doc: &Value, errors: &mut Collector) {
+    let multipart_bodies: BTreeSet<&str> = crate::doc::operations(doc)
+        .filter_map(|(_, _, op)| crate::doc::body_schema(doc, op))
+        .filter(|(multipart, _)| *multipart)
+        .filter_map(|(_, schema)| crate::doc::ref_name(schema))
+        .collect();
+    for (name, schema) in component_schemas(doc).filter(|(name, _)| !multipart_bodies.contains(name.as_str())) {
+        for (field, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            if crate::doc::runtime_type(property) == Some("FilePart") {
+                errors.push(
+                    join(&join(&join("/components/schemas", name), "properties"), field),
+                    "a file (`format: binary`) can only be a property of a `multipart/form-data` request body",
+                );
+            }
+        }
+    }
+    let reach = crate::reach::reach(doc);
+    for (name, schema) in crate::reach::enums(doc).filter(|(name, _)| reach.answers.contains(name.as_str())) {
+        let pointer = join("/components/schemas", name);
+        if reach.requests.contains(name.as_str()) {
+            errors.push(
+                &pointer,
+                format!(
+                    "enum `{name}` is used by a request and by an answer; answers get open enums and requests \
+                     closed ones, so give each side its own component"
+                ),
+            );
+            continue;
+        }
+        let mut variants = BTreeSet::new();
+        for value in schema.get("enum").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            let variant = value.to_upper_camel_case();
+            if !is_identifier(&variant) || variant == "Unknown" || !variants.insert(variant.clone()) {
+                errors.push(
+                    join(&pointer, "enum"),
+                    format!("value `{value}` gives the variant `{variant}`, which is not a usable, unique Rust name"),
+                );
+            }
+        }
+    }
+}
+
+/// Every `$ref` anywhere must be local and resolve.
+fn check_refs(doc: &Value, value: &Value, pointer: &str, errors: &mut Collector) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let child_pointer = join(pointer, key);
+                if key == "$ref" {
+                    match child.as_str() {
+                        Some(reference) if !reference.starts_with("#/") => errors.push(
+                            child_pointer,
+                            format!("external reference `{reference}` is not supported; only `#/…` references are"),
+                        ),
+                        Some(reference) if resolve(doc, reference).is_none() => errors.push(
+                            child_pointer,
+                            format!("dangling reference `{reference}`: nothing is at that pointer"),
+                        ),
+                        Some(_) => {}
+                        None => errors.push(child_pointer, "`$ref` must be a string"),
+                    }
+                } else if !key.starts_with("x-") || key == "x-qys-comma-set" {
+                    check_refs(doc, child, &child_pointer, errors);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_refs(doc, child, &join(pointer, &index.to_string()), errors);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_servers(root: &Map<String, Value>, errors: &mut Collector) {
+    let Some(servers) = root.get("servers").and_then(Value::as_array).filter(|s| !s.is_empty()) else {
+        errors.push("/servers", "`servers` must list at least one server, each with an `x-qys-name`");
+        return;
+    };
+    let mut names = BTreeSet::new();
+    for (index, server) in servers.iter().enumerate() {
+        let pointer = join("/servers", &index.to_string());
+        if server.get("url").and_then(Value::as_str).is_none() {
+            errors.push(join(&pointer, "url"), "a server needs a `url` string");
+        }
+        match server.get("x-qys-name").and_then(Value::as_str) {
+            Some(name) if !is_identifier(name) => errors.push(
+                join(&pointer, "x-qys-name"),
+                format!("`{name}` is not an identifier (letters, digits and `_`, starting with a letter)"),
+            ),
+            Some(name) if !names.insert(name.to_owned()) => {
+                errors.push(join(&pointer, "x-qys-name"), format!("server name `{name}` is used twice"))
+            }
+            Some(_) => {}
+            None => errors.push(
+                join(&pointer, "x-qys-name"),
+                "a server needs an `x-qys-name` (its name in the generated `Server` enum)",
+            ),
+        }
+    }
+}
+
+/// Exactly one component schema carries `x-qys-envelope: true`, and it has the
+/// fields the runtime decodes.
+fn check_envelope(doc: &Value, errors: &mut Collector) {
+    let envelopes: Vec<&String> = component_schemas(doc)
+        .filter(|(_, schema)| schema.get("x-qys-envelope") == Some(&Value::Bool(true)))
+        .map(|(name, _)| name)
+        .collect();
+    match envelopes.as_slice() {
+        [name] => {
+            let pointer = join("/components/schemas", name);
+            let properties = doc.pointer(&join(&pointer, "properties"));
+            for (field, kind) in [("code", "integer"), ("message", "string"), ("responseCode", "string")] {
+                let found = properties.and_then(|p| p.get(field)).and_then(|f| f.get("type"));
+                if found.and_then(Value::as_str) != Some(kind) {
+                    errors.push(
+                        join(&join(&pointer, "properties"), field),
+                        format!("the envelope needs a `{field}` property of type `{kind}`"),
+                    );
+                }
+            }
+            if properties.and_then(|p| p.get("result")).is_none() {
+                errors.push(join(&pointer, "properties"), "the envelope needs a `result` property");
+            }
+        }
+        [] => errors.push(
+            "/components/schemas",
+            "no schema is marked `x-qys-envelope: true`; the generator needs to know the answer envelope",
+        ),
+        _ => errors.push("/components/schemas", "more than one schema is marked `x-qys-envelope: true`"),
+    }
+}
+
+fn check_components(doc: &Value, errors: &mut Collector) {
+    for (name, schema) in component_schemas(doc) {
+        let pointer = join("/components/schemas", name);
+        if !is_identifier(name) {
+            errors.push(&pointer, format!("schema name `{name}` is not an identifier"));
+            continue;
+        }
+        let rust_name = heck::AsUpperCamelCase(name).to_string();
+        if rust_name != *name {
+            errors.push(
+                &pointer,
+                format!("schema name `{name}` must be UpperCamelCase (`{rust_name}`): it is the Rust type name"),
+            );
+        }
+        if RESERVED_NAMES.contains(&name.as_str()) {
+            errors.push(&pointer, format!("schema name `{name}` is the runtime's own type; choose another name"));
+        }
+        if schema.get("x-qys-envelope").is_some() {
+            continue;
+        }
+        check_schema(schema, &pointer, true, errors);
+        if let Some(item) = schema.get("x-qys-comma-set") {
+            check_comma_set(doc, schema, item, &pointer, errors);
+        }
+    }
+}
+
+/// Checks one schema (recursively) against the subset the generator supports.
+///
+/// Objects and enums must be components (`top_level`): their names become Rust
+/// type names, and an inline one would get a name the schema never says.
+fn check_schema(schema: &Value, pointer: &str, top_level: bool, errors: &mut Collector) {
+    let Some(map) = schema.as_object() else {
+        errors.push(pointer, "a schema must be a JSON object");
+        return;
+    };
+    for key in map.keys() {
+        if !SCHEMA_KEYWORDS.contains(&key.as_str()) && !key.starts_with("x-") {
+            errors.push(join(pointer, key), format!("schema keyword `{key}` is not supported by the generator"));
+        }
+    }
+    if let Some(reference) = ref_of(schema) {
+        if map.len() > 1 && map.keys().any(|k| k != "$ref" && k != "description") {
+            errors.push(pointer, "a `$ref` schema may carry only a `description` beside it");
+        }
+        if schema_ref_name(reference).is_none() {
+            errors.push(join(pointer, "$ref"), format!("`{reference}` must point into `#/components/schemas/`"));
+        }
+        return;
+    }
+    let kind = map.get("type").and_then(Value::as_str);
+    if !top_level && (kind == Some("object") || map.contains_key("enum")) {
+        errors.push(pointer, "an inline object or enum has no name; move it to `#/components/schemas` and `$ref` it");
+        return;
+    }
+    match kind {
+        Some("object") => {
+            let properties = map.get("properties").and_then(Value::as_object);
+            if let Some(properties) = properties {
+                for (name, property) in properties {
+                    if !is_identifier(name) {
+                        errors.push(
+                            join(&join(pointer, "properties"), name),
+                            format!("property name `{name}` is not an identifier"),
+                        );
+                    }
+                    check_schema(property, &join(&join(pointer, "properties"), name), false, errors);
+                }
+            }
+            if let Some(required) = map.get("required") {
+                for (index, name) in required.as_array().into_iter().flatten().enumerate() {
+                    let known = name.as_str().is_some_and(|n| properties.is_some_and(|p| p.contains_key(n)));
+                    if !known {
+                        errors.push(
+                            join(&join(pointer, "required"), &index.to_string()),
+                            format!("required property {name} is not among the `properties`"),
+                        );
+                    }
+                }
+            }
+            if map.get("additionalProperties").is_some_and(|a| a != &Value::Bool(true)) {
+                errors.push(
+                    join(pointer, "additionalProperties"),
+                    "only `additionalProperties: true` is supported (answers must tolerate new fields)",
+                );
+            }
+        }
+        Some("array") => match map.get("items") {
+            Some(items) => check_schema(items, &join(pointer, "items"), false, errors),
+            None => errors.push(pointer, "an array schema needs `items`"),
+        },
+        Some("string") => {
+            if let Some(values) = map.get("enum") {
+                let all_strings = values.as_array().is_some_and(|v| !v.is_empty() && v.iter().all(Value::is_string));
+                if !all_strings {
+                    errors.push(join(pointer, "enum"), "a string enum needs a non-empty list of strings");
+                }
+            }
+        }
+        Some("integer" | "number" | "boolean") => {
+            if map.contains_key("enum") {
+                errors.push(join(pointer, "enum"), "only string enums are supported");
+            }
+        }
+        Some(other) => errors.push(join(pointer, "type"), format!("type `{other}` is not supported")),
+        None if map.contains_key("description") && map.len() == 1 => {}
+        None => errors.push(pointer, "a schema needs a `type` or a `$ref`"),
+    }
+    if let Some(format) = map.get("format").and_then(Value::as_str) {
+        let supported = FORMATS.iter().any(|(t, f)| Some(*t) == kind && *f == format);
+        if !supported {
+            errors.push(
+                join(pointer, "format"),
+                format!("format `{format}` on type `{}` is not supported", kind.unwrap_or("?")),
+            );
+        }
+    }
+}
+
+/// `x-qys-comma-set` sits on a string schema and names a string enum whose
+/// values the string joins with commas.
+fn check_comma_set(doc: &Value, schema: &Value, item: &Value, pointer: &str, errors: &mut Collector) {
+    let ext = join(pointer, "x-qys-comma-set");
+    if schema.get("type").and_then(Value::as_str) != Some("string") {
+        errors.push(&ext, "`x-qys-comma-set` belongs on a `type: string` schema (the wire form)");
+    }
+    let values =
+        ref_of(item).and_then(|r| resolve(doc, r)).and_then(|target| target.get("enum")).and_then(Value::as_array);
+    let Some(values) = values else {
+        errors.push(&ext, "`x-qys-comma-set` must be a `$ref` to a string enum schema");
+        return;
+    };
+    let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        let expected = comma_set_pattern(&values);
+        if pattern != expected {
+            errors.push(
+                join(pointer, "pattern"),
+                format!("the pattern disagrees with the set's values; expected `{expected}`"),
+            );
+        }
+    }
+}
+
+/// The pattern a comma-joined set of `values` matches.
+pub(crate) fn comma_set_pattern(values: &[&str]) -> String {
+    let alternatives = values.join("|");
+    format!("^({alternatives})(,({alternatives}))*$")
+}
+
+/// Codes seen so far: one code means one thing across the whole schema.
+#[derive(Default)]
+struct CodeTable {
+    names: BTreeMap<i64, (String, String)>,
+}
+
+fn check_codes(codes: &Value, pointer: &str, table: &mut CodeTable, errors: &mut Collector) {
+    let Some(entries) = codes.as_array() else {
+        errors.push(pointer, "`x-qys-response-codes` must be an array");
+        return;
+    };
+    for (index, entry) in entries.iter().enumerate() {
+        let entry_pointer = join(pointer, &index.to_string());
+        let code = entry.get("code").and_then(Value::as_i64);
+        let name = entry.get("name").and_then(Value::as_str);
+        let (Some(code), Some(name)) = (code, name) else {
+            errors.push(&entry_pointer, "a response code needs an integer `code` and a `name`");
+            continue;
+        };
+        if !is_upper_snake(name) {
+            errors.push(join(&entry_pointer, "name"), format!("`{name}` is not UPPER_SNAKE_CASE"));
+        } else if name == "UNKNOWN" {
+            errors.push(join(&entry_pointer, "name"), "`UNKNOWN` is reserved for codes the schema does not list");
+        }
+        if entry.get("retry").is_some_and(|r| r != "always" && r != "idempotent") {
+            errors.push(join(&entry_pointer, "retry"), "`retry` is `always` or `idempotent` (or absent: never)");
+        }
+        if entry.get("mockOnly").is_some_and(|m| !m.is_boolean()) {
+            errors.push(join(&entry_pointer, "mockOnly"), "`mockOnly` is `true` or `false`");
+        }
+        if entry.get("message").and_then(Value::as_str).is_none() {
+            errors.push(&entry_pointer, "a response code needs its `message`");
+        }
+        match table.names.get(&code) {
+            Some((known, _)) if known != name => errors.push(
+                join(&entry_pointer, "name"),
+                format!("code {code} is already named `{known}`; one code has one name"),
+            ),
+            Some(_) => {}
+            None => {
+                if let Some((other, _)) = table.names.values().find(|(n, _)| n == name) {
+                    errors
+                        .push(join(&entry_pointer, "name"), format!("name `{other}` already belongs to another code"));
+                }
+                table.names.insert(code, (name.to_owned(), entry_pointer.clone()));
+            }
+        }
+    }
+}
+
+/// What the operations checked so far have named: one name means one thing.
+struct Seen<'a> {
+    /// Method name → the operation that gives it.
+    ids: BTreeMap<String, String>,
+    codes: &'a mut CodeTable,
+    /// Callback name → its payload type.
+    payloads: BTreeMap<String, String>,
+}
+
+fn check_paths(doc: &Value, codes: &mut CodeTable, errors: &mut Collector) {
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        errors.push("/paths", "missing `paths` object");
+        return;
+    };
+    let mut seen = Seen { ids: BTreeMap::new(), codes, payloads: BTreeMap::new() };
+    for (path, item) in paths {
+        let item_pointer = join("/paths", path);
+        if !path.starts_with('/') || path.contains('{') {
+            errors.push(&item_pointer, "paths start with `/` and have no `{parameters}` (the API has none)");
+        }
+        let Some(item) = item.as_object() else {
+            errors.push(&item_pointer, "a path item must be an object");
+            continue;
+        };
+        for (key, operation) in item {
+            let pointer = join(&item_pointer, key);
+            if OTHER_METHODS.contains(&key.as_str()) {
+                errors.push(
+                    &pointer,
+                    format!("method {} is not supported; the API uses GET and POST", key.to_uppercase()),
+                );
+            } else if METHODS.contains(&key.as_str()) {
+                check_operation(doc, key, operation, &pointer, &mut seen, errors);
+            } else if !matches!(key.as_str(), "summary" | "description") && !key.starts_with("x-") {
+                errors.push(&pointer, format!("path item field `{key}` is not supported"));
+            }
+        }
+    }
+}
+
+fn check_operation(
+    doc: &Value,
+    method: &str,
+    operation: &Value,
+    pointer: &str,
+    seen: &mut Seen<'_>,
+    errors: &mut Collector,
+) {
+    match operation.get("operationId").and_then(Value::as_str) {
+        Some(id) if !is_identifier(id) => {
+            errors.push(join(pointer, "operationId"), format!("operationId `{id}` is not an identifier"))
+        }
+        Some(id) => {
+            let snake = crate::ir::Names::of(id).method;
+            if let Some(other) = seen.ids.insert(snake.clone(), pointer.to_owned()) {
+                errors.push(
+                    join(pointer, "operationId"),
+                    format!("operationId `{id}` gives the method `{snake}`, as the operation at `{other}` does"),
+                );
+            }
+        }
+        None => errors.push(pointer, "missing `operationId`: every operation needs one to name its method"),
+    }
+    if operation.get("x-qys-idempotent").is_some_and(|v| !v.is_boolean()) {
+        errors.push(join(pointer, "x-qys-idempotent"), "`x-qys-idempotent` is `true` or `false`");
+    }
+    let has_body = operation.get("requestBody").is_some();
+    if let Some(body) = operation.get("requestBody") {
+        let body_pointer = join(pointer, "requestBody");
+        if method == "get" {
+            errors.push(&body_pointer, "a GET operation cannot have a request body");
+        }
+        let body = follow(doc, body);
+        check_body(body, &body_pointer, errors);
+    }
+    let mut has_query = false;
+    if let Some(parameters) = operation.get("parameters") {
+        let parameters_pointer = join(pointer, "parameters");
+        for (index, parameter) in parameters.as_array().into_iter().flatten().enumerate() {
+            let parameter_pointer = join(&parameters_pointer, &index.to_string());
+            let parameter = follow(doc, parameter);
+            match parameter.get("in").and_then(Value::as_str) {
+                Some("query") => has_query = true,
+                Some(other) => errors.push(
+                    join(&parameter_pointer, "in"),
+                    format!("`{other}` parameters are not supported; the API takes query parameters only"),
+                ),
+                None => errors.push(&parameter_pointer, "a parameter needs `in`"),
+            }
+            match parameter.get("name").and_then(Value::as_str) {
+                Some(name) if is_identifier(name) => {}
+                _ => errors.push(&parameter_pointer, "a parameter needs an identifier `name`"),
+            }
+            match parameter.get("schema") {
+                Some(schema) => check_schema(schema, &join(&parameter_pointer, "schema"), false, errors),
+                None => errors.push(&parameter_pointer, "a parameter needs a `schema`"),
+            }
+        }
+    }
+    if has_body && has_query {
+        errors.push(pointer, "an operation takes a request body or query parameters, not both");
+    }
+    if has_query && let Some(id) = operation.get("operationId").and_then(Value::as_str) {
+        let type_name = crate::doc::query_type_name(id);
+        if component_schemas(doc).any(|(name, _)| *name == type_name) {
+            errors.push(
+                join(pointer, "parameters"),
+                format!("the query parameters become the type `{type_name}`, which a component schema already names"),
+            );
+        }
+        for (index, parameter) in crate::doc::parameters(doc, operation).into_iter().enumerate() {
+            if parameter.get("schema").and_then(crate::doc::runtime_type) == Some("FilePart") {
+                errors.push(
+                    join(&join(&join(pointer, "parameters"), &index.to_string()), "schema"),
+                    "a file (`format: binary`) can only be a property of a `multipart/form-data` request body",
+                );
+            }
+        }
+    }
+    check_responses(doc, operation, pointer, errors);
+    if let Some(source) = operation.get("x-qys-source") {
+        check_source(source, &join(pointer, "x-qys-source"), errors);
+    }
+    if let Some(callbacks) = operation.get("callbacks") {
+        check_callbacks(doc, callbacks, &join(pointer, "callbacks"), &mut seen.payloads, errors);
+    }
+    if let Some(own) = operation.get("x-qys-response-codes") {
+        check_codes(own, &join(pointer, "x-qys-response-codes"), seen.codes, errors);
+    }
+}
+
+/// `x-qys-source`: where an operation's facts come from, and how sure they are.
+fn check_source(source: &Value, pointer: &str, errors: &mut Collector) {
+    let strings = |key: &str| {
+        source
+            .get(key)
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().all(|v| v.as_str().is_some_and(|s| !s.is_empty())))
+    };
+    if !strings("references") || source.get("references").and_then(Value::as_array).is_some_and(Vec::is_empty) {
+        errors.push(
+            join(pointer, "references"),
+            "`references` lists the doc pages or SDK files the operation comes from",
+        );
+    }
+    match source.get("confidence").and_then(Value::as_str) {
+        Some(level) if CONFIDENCE.contains(&level) => {}
+        _ => errors.push(join(pointer, "confidence"), "`confidence` is `primary`, `secondary` or `unconfirmed`"),
+    }
+    if source.get("unconfirmed").is_some() && !strings("unconfirmed") {
+        errors.push(join(pointer, "unconfirmed"), "`unconfirmed` lists what remains unconfirmed, one string each");
+    }
+    if let Some(map) = source.as_object() {
+        for key in map.keys().filter(|k| !matches!(k.as_str(), "references" | "confidence" | "unconfirmed")) {
+            errors.push(join(pointer, key), format!("`{key}` is not a field of `x-qys-source`"));
+        }
+    }
+}
+
+/// OpenAPI `callbacks`: each one a form-encoded POST to a URL taken from the
+/// request, whose payload is a named component.
+fn check_callbacks(
+    doc: &Value,
+    callbacks: &Value,
+    pointer: &str,
+    payloads: &mut BTreeMap<String, String>,
+    errors: &mut Collector,
+) {
+    let Some(callbacks) = callbacks.as_object() else {
+        errors.push(pointer, "`callbacks` must be an object");
+        return;
+    };
+    for (name, callback) in callbacks {
+        let at = join(pointer, name);
+        if !is_identifier(name) {
+            errors.push(&at, format!("callback name `{name}` is not an identifier"));
+        }
+        let Some(expressions) = follow(doc, callback).as_object().filter(|c| c.len() == 1) else {
+            errors.push(&at, "a callback has exactly one URL expression");
+            continue;
+        };
+        for (expression, item) in expressions {
+            let at = join(&at, expression);
+            if CallbackUrl::parse(expression).is_none() {
+                errors.push(
+                    &at,
+                    format!(
+                        "URL expression `{expression}` is not supported; use `{{$request.body#/field}}` or \
+                         `{{$request.query.field}}`"
+                    ),
+                );
+            }
+            let keys: Vec<&String> = item.as_object().into_iter().flatten().map(|(k, _)| k).collect();
+            if keys.iter().any(|k| !matches!(k.as_str(), "post" | "summary" | "description"))
+                || !keys.iter().any(|k| *k == "post")
+            {
+                errors.push(&at, "a callback is a `post` (the API sends callbacks as POSTs)");
+                continue;
+            }
+            let post = join(&at, "post");
+            let media = item.pointer("/post/requestBody/content/application~1x-www-form-urlencoded");
+            let payload = media.and_then(|m| m.get("schema")).and_then(ref_of).and_then(schema_ref_name);
+            match payload {
+                None => errors.push(
+                    join(&post, "requestBody"),
+                    "a callback's body is `application/x-www-form-urlencoded` with a `$ref` to a component schema",
+                ),
+                Some(payload) => match payloads.get(name) {
+                    Some(known) if known != payload => errors.push(
+                        join(&post, "requestBody"),
+                        format!("callback `{name}` is already defined with the payload `{known}`"),
+                    ),
+                    Some(_) => {}
+                    None => {
+                        payloads.insert(name.clone(), payload.to_owned());
+                    }
+                },
+            }
+            for (field, encoding) in
+                media.and_then(|m| m.get("encoding")).and_then(Value::as_object).into_iter().flatten()
+            {
+                if encoding.get("contentType").and_then(Value::as_str) != Some("application/json") {
+                    errors.push(
+                        join(&join(&join(&post, "requestBody"), "encoding"), field),
+                        "a callback field's encoding may only say `contentType: application/json` (JSON text)",
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check_body(body: &Value, pointer: &str, errors: &mut Collector) {
+    let Some(content) = body.get("content").and_then(Value::as_object) else {
+        errors.push(pointer, "a request body needs `content`");
+        return;
+    };
+    if content.len() != 1 {
+        errors.push(
+            join(pointer, "content"),
+            "a request body needs exactly one content type: `application/json` or `multipart/form-data`",
+        );
+    }
+    for (media_type, media) in content {
+        let media_pointer = join(&join(pointer, "content"), media_type);
+        if !REQUEST_MEDIA.contains(&media_type.as_str()) {
+            errors.push(
+                &media_pointer,
+                format!(
+                    "unsupported content type `{media_type}`; request bodies are `application/json` or \
+                     `multipart/form-data`"
+                ),
+            );
+            continue;
+        }
+        for (name, encoding) in media.get("encoding").and_then(Value::as_object).into_iter().flatten() {
+            let at = join(&join(&media_pointer, "encoding"), name);
+            if media_type != "multipart/form-data" {
+                errors.push(&at, "`encoding` applies to multipart bodies only");
+            } else if encoding.as_object().is_some_and(|e| e.keys().any(|k| k != "contentType")) {
+                errors.push(&at, "only `contentType` is supported in an `encoding` entry");
+            }
+        }
+        let named = media.get("schema").and_then(ref_of).and_then(schema_ref_name).is_some();
+        if !named {
+            errors.push(
+                join(&media_pointer, "schema"),
+                "the body schema must be a `$ref` to a component schema, which names the request type",
+            );
+        }
+    }
+}
+
+/// The `200` answer is the envelope, optionally narrowed to a `result`; other
+/// documented answers are the bare envelope.
+fn check_responses(doc: &Value, operation: &Value, pointer: &str, errors: &mut Collector) {
+    let responses_pointer = join(pointer, "responses");
+    let Some(responses) = operation.get("responses").and_then(Value::as_object) else {
+        errors.push(&responses_pointer, "an operation needs `responses`");
+        return;
+    };
+    if !responses.contains_key("200") {
+        errors.push(&responses_pointer, "an operation needs a `200` response");
+    }
+    for (status, response) in responses {
+        let response_pointer = join(&responses_pointer, status);
+        let response = follow(doc, response);
+        let Some(content) = response.get("content").and_then(Value::as_object) else {
+            errors.push(&response_pointer, "a response needs JSON `content` (the envelope)");
+            continue;
+        };
+        let mut files = 0;
+        for (media_type, media) in content {
+            let media_pointer = join(&join(&response_pointer, "content"), media_type);
+            if media_type != "application/json" {
+                // A file answer: the `200` of a download, beside the error envelope.
+                let binary = media.get("schema").is_some_and(|s| {
+                    s.get("type").and_then(Value::as_str) == Some("string")
+                        && s.get("format").and_then(Value::as_str) == Some("binary")
+                });
+                if status != "200" || !binary {
+                    errors.push(
+                        &media_pointer,
+                        format!(
+                            "unsupported content type `{media_type}` in a response; only a `200` may answer a \
+                             file, with the schema `{{type: string, format: binary}}`"
+                        ),
+                    );
+                }
+                files += 1;
+                continue;
+            }
+            let schema = media.get("schema").unwrap_or(&Value::Null);
+            if envelope_result(doc, schema).is_none() {
+                errors.push(
+                    join(&media_pointer, "schema"),
+                    "a response schema must be the envelope (`$ref` to the `x-qys-envelope` schema), or \
+                     `allOf` of the envelope and an object whose only property is `result`",
+                );
+            }
+        }
+        if files > 1 {
+            errors.push(join(&response_pointer, "content"), "an operation answers at most one kind of file");
+        }
+        if files == 1 {
+            let narrowed = content
+                .get("application/json")
+                .and_then(|m| m.get("schema"))
+                .and_then(|s| envelope_result(doc, s))
+                .is_some_and(|r| r.is_some());
+            if narrowed || !content.contains_key("application/json") {
+                errors.push(
+                    join(&response_pointer, "content"),
+                    "a file answer comes with the bare envelope as `application/json` (its errors), not a `result`",
+                );
+            }
+        }
+    }
+}
+
+/// Letters, digits and `_`, starting with a letter: a name every consumer can use.
+pub fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn is_upper_snake(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}

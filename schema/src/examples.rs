@@ -1,0 +1,87 @@
+//! What an operation's answer looks like, for the mock: the success
+//! envelope from the schema's examples (or made from the result schema),
+//! and the places whose values are new on every answer.
+
+use serde_json::{Map, Value, json};
+
+use crate::doc::{follow, follow_all};
+use crate::ir::FreshField;
+
+/// How deep a made-up value or the search for fresh fields goes.
+const MAX_DEPTH: usize = 8;
+
+/// The example whose `code` is 0, else an envelope made from the result schema.
+pub(crate) fn success(doc: &Value, op: &Value, result: Option<&Value>) -> Value {
+    let response = op.pointer("/responses/200").map(|r| follow(doc, r));
+    let media = response.and_then(|r| r.pointer("/content/application~1json"));
+    let examples = media.and_then(|m| m.get("examples")).and_then(Value::as_object);
+    let from_examples = examples.into_iter().flatten().map(|(_, e)| follow(doc, e)).find_map(|e| {
+        let value = e.get("value")?;
+        (value.get("code") == Some(&json!(0))).then(|| value.clone())
+    });
+    let from_example = media.and_then(|m| m.get("example")).filter(|e| e.get("code") == Some(&json!(0))).cloned();
+    from_examples.or(from_example).unwrap_or_else(|| {
+        let mut envelope = Map::new();
+        envelope.insert("code".to_owned(), json!(0));
+        envelope.insert("message".to_owned(), json!("SUCCESS"));
+        if let Some(schema) = result {
+            envelope.insert("result".to_owned(), made_up(doc, schema, 0));
+        }
+        Value::Object(envelope)
+    })
+}
+
+/// A value that satisfies `schema`: its example, else each required field.
+fn made_up(doc: &Value, schema: &Value, depth: usize) -> Value {
+    let schema = follow_all(doc, schema);
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|e| e.first()) {
+        return first.clone();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") if depth < MAX_DEPTH => {
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let properties = schema.get("properties").and_then(Value::as_object).into_iter().flatten();
+            let fields = properties.filter(|(name, _)| required.contains(&name.as_str()));
+            Value::Object(fields.map(|(name, s)| (name.clone(), made_up(doc, s, depth + 1))).collect())
+        }
+        Some("array") => json!([]),
+        Some("integer" | "number") => {
+            json!(schema.get("minimum").and_then(Value::as_f64).map_or(0, |m| m.ceil() as i64))
+        }
+        Some("boolean") => json!(false),
+        Some("string") => json!("string"),
+        _ => Value::Null,
+    }
+}
+
+/// The `x-qys-fresh` properties below the result schema, as pointers into the envelope.
+pub(crate) fn fresh(doc: &Value, result: Option<&Value>) -> Vec<FreshField> {
+    let mut found = Vec::new();
+    if let Some(schema) = result {
+        fresh_below(doc, schema, "/result", &mut found, 0);
+    }
+    found
+}
+
+fn fresh_below(doc: &Value, schema: &Value, pointer: &str, out: &mut Vec<FreshField>, depth: usize) {
+    let schema = follow_all(doc, schema);
+    if schema.get("x-qys-fresh") == Some(&Value::Bool(true)) {
+        let number = matches!(schema.get("type").and_then(Value::as_str), Some("integer" | "number"));
+        out.push(FreshField { pointer: pointer.to_owned(), number });
+    }
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        fresh_below(doc, property, &crate::pointer::join(pointer, name), out, depth + 1);
+    }
+}

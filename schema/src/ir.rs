@@ -1,0 +1,487 @@
+//! The intermediate representation: what the generator, the mock and `qys`
+//! need to know about the API, free of OpenAPI's shape. Built by `lower.rs`
+//! from a checked schema; nothing downstream reads the schema's JSON again
+//! (the generator hands [`Api::schemas`] to typify, the mock to its validator).
+
+use serde_json::{Map, Value};
+
+/// The whole API.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// `info.version`.
+    pub version: String,
+    /// `servers`, in schema order.
+    pub servers: Vec<Server>,
+    /// Every response code: the global table first, then each operation's own
+    /// codes in operation order, each code once.
+    pub codes: Vec<ResponseCode>,
+    /// Operations in schema order.
+    pub operations: Vec<Operation>,
+    /// Component schemas marked `x-qys-comma-set`.
+    pub comma_sets: Vec<CommaSet>,
+    /// Named object types and what the request-side emitters need of them.
+    pub structs: Vec<StructInfo>,
+    /// String enums that answers or callbacks carry: generated open, with an
+    /// `Unknown(String)` variant, so a new value from the server is no error.
+    pub open_enums: Vec<OpenEnum>,
+    /// Payloads the API sends to the integrator's `callbackUrl`.
+    pub callbacks: Vec<Callback>,
+    /// Every named type as OpenAPI schema JSON, in schema order: the component
+    /// schemas (the envelope excepted), then the types query parameters become.
+    /// Their `$ref`s point at `#/components/schemas/<name>`, where each of
+    /// these names resolves.
+    pub schemas: Vec<NamedSchema>,
+}
+
+impl Api {
+    /// The operation with this `operationId`.
+    pub fn operation(&self, id: &str) -> Option<&Operation> {
+        self.operations.iter().find(|op| op.id == id)
+    }
+
+    /// The callback with this name.
+    pub fn callback(&self, name: &str) -> Option<&Callback> {
+        self.callbacks.iter().find(|c| c.name == name)
+    }
+
+    /// The code with this number.
+    pub fn code(&self, code: i64) -> Option<&ResponseCode> {
+        self.codes.iter().find(|c| c.code == code)
+    }
+
+    /// The code with this `UPPER_SNAKE` name.
+    pub fn code_named(&self, name: &str) -> Option<&ResponseCode> {
+        self.codes.iter().find(|c| c.name == name)
+    }
+
+    /// The named object type.
+    pub fn struct_info(&self, name: &str) -> Option<&StructInfo> {
+        self.structs.iter().find(|s| s.name == name)
+    }
+
+    /// A self-contained JSON Schema (draft 7) that an operation's input must
+    /// satisfy: its request type by reference, with every named type beside it.
+    /// `None` for an operation without input.
+    pub fn input_json_schema(&self, op: &Operation) -> Option<Value> {
+        let type_name = op.input.type_name()?;
+        let schemas: Map<String, Value> = self.schemas.iter().map(|s| (s.name.clone(), s.schema.clone())).collect();
+        let mut components = Map::new();
+        components.insert("schemas".to_owned(), Value::Object(schemas));
+        let mut document = Map::new();
+        let reference = Value::String(format!("#/components/schemas/{type_name}"));
+        let mut by_ref = Map::new();
+        by_ref.insert("$ref".to_owned(), reference);
+        document.insert("allOf".to_owned(), Value::Array(vec![Value::Object(by_ref)]));
+        document.insert("components".to_owned(), Value::Object(components));
+        Some(Value::Object(document))
+    }
+}
+
+/// A named type's schema.
+#[derive(Debug, Clone)]
+pub struct NamedSchema {
+    /// The Rust type name (the component's name).
+    pub name: String,
+    /// Where it is defined: a component's pointer, or the operation's
+    /// `parameters` for the type query parameters become.
+    pub pointer: String,
+    /// The OpenAPI schema, as written (a query type: the object the parameters make).
+    pub schema: Value,
+    /// Whether the type was made from an operation's query parameters.
+    pub from_query: bool,
+}
+
+/// One entry of `servers`.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// `x-qys-name`, e.g. `sandbox`.
+    pub name: String,
+    /// The base URL.
+    pub url: String,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// One entry of an `x-qys-response-codes` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseCode {
+    /// The numeric `code` of the envelope.
+    pub code: i64,
+    /// `UPPER_SNAKE` name, the variant name once re-cased.
+    pub name: String,
+    /// The message the API sends with it.
+    pub message: String,
+    /// The eight-digit `responseCode` form, where known.
+    pub response_code: Option<String>,
+    /// What it means.
+    pub description: Option<String>,
+    /// Where it is defined.
+    pub pointer: String,
+    /// Operation ids that document this code; empty for the global table.
+    pub operations: Vec<String>,
+    /// `mockOnly`: chosen by this project's mock where the real code is undocumented.
+    pub mock_only: bool,
+    /// `retry`: whether a call that got this code may be sent again.
+    pub retry: RetryClass,
+}
+
+/// When a code allows sending the call again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetryClass {
+    /// Never (the default): the answer is final.
+    #[default]
+    Never,
+    /// Always: the request was refused before it was processed.
+    Always,
+    /// Only for operations that are safe to repeat.
+    IfIdempotent,
+}
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`, with query parameters.
+    Get,
+    /// `POST`, with a JSON body.
+    Post,
+}
+
+impl Method {
+    /// Upper-case name as sent on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// One operation: modelled on progenitor's `OperationMethod`.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId`, e.g. `companyAuthMiniappTicket`.
+    pub id: String,
+    /// The names every consumer gives it, by one rule.
+    pub names: Names,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path below the base URL, e.g. `/companyauth/miniappexchange`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// What the caller passes.
+    pub input: Input,
+    /// Rust type name of `result` on success; `None` when the answer has none.
+    pub result: Option<String>,
+    /// Codes documented for this operation only (`x-qys-response-codes`).
+    pub codes: Vec<i64>,
+    /// Safe to send again after it may have been processed: every GET, and
+    /// operations marked `x-qys-idempotent: true`.
+    pub idempotent: bool,
+    /// The request body's `example`, which the method's doc example uses.
+    pub request_example: Option<serde_json::Value>,
+    /// The media type of the file a download answers (its `200` beside the
+    /// error envelope); the method then returns the runtime's `Download`.
+    pub file: Option<String>,
+    /// `x-qys-source`: where the operation's facts come from.
+    pub source: Option<Source>,
+    /// Names of the callbacks this operation can cause.
+    pub callbacks: Vec<String>,
+    /// The success envelope an answer of this operation looks like: the
+    /// schema's example with code 0, else one made from the result schema.
+    pub success_example: Value,
+    /// Places in [`Operation::success_example`] whose values are new on every
+    /// answer (`x-qys-fresh`).
+    pub fresh: Vec<FreshField>,
+    /// The request's fields, nested objects flattened, in schema order: what a
+    /// command line offers as flags and a form or query is typed by.
+    pub fields: Vec<InputField>,
+}
+
+/// An operation's names, all from its `operationId` by one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Names {
+    /// The client method: `company_auth_miniapp_ticket`.
+    pub method: String,
+    /// The constant describing it to the runtime: `COMPANY_AUTH_MINIAPP_TICKET`.
+    pub constant: String,
+    /// The command line's subcommand: `company-auth-miniapp-ticket`.
+    pub command: String,
+}
+
+impl Names {
+    /// The names for an `operationId`.
+    pub fn of(operation_id: &str) -> Names {
+        Names {
+            method: heck::AsSnakeCase(operation_id).to_string(),
+            constant: heck::AsShoutySnakeCase(operation_id).to_string(),
+            command: heck::AsKebabCase(operation_id).to_string(),
+        }
+    }
+}
+
+/// A value in an answer that the mock makes new on every call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FreshField {
+    /// JSON pointer into the success envelope, e.g. `/result/ticket`.
+    pub pointer: String,
+    /// A number (`integer`, `number`) or text.
+    pub number: bool,
+}
+
+/// One field of a request, at any depth.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputField {
+    /// Where the value goes: `["applicant", "contactType"]`.
+    pub path: Vec<String>,
+    /// How its text becomes a value (for a list: each item's).
+    pub kind: ValueKind,
+    /// An array of scalars, given as comma-separated items.
+    pub list: bool,
+    /// Required, and so are all the objects it sits in.
+    pub required: bool,
+    /// The first paragraph of its description.
+    pub description: Option<String>,
+    /// The values a string enum (or the items of a list or comma set) allows.
+    pub values: Vec<String>,
+    /// A comma set: the values joined with commas in one string.
+    pub comma_set: bool,
+    /// The server's default, when the schema gives one.
+    pub default: Option<Value>,
+}
+
+/// Where an operation's facts come from (`x-qys-source`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Doc page URLs or official SDK files.
+    pub references: Vec<String>,
+    /// `primary`, `secondary` or `unconfirmed`.
+    pub confidence: String,
+    /// What remains unconfirmed.
+    pub unconfirmed: Vec<String>,
+}
+
+/// A callback the API sends: a form-encoded POST with a typed payload.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    /// Its name under the operations' `callbacks`.
+    pub name: String,
+    /// Rust type name of the payload.
+    pub type_name: String,
+    /// The URL expression as written, e.g. `{$request.body#/callbackUrl}`.
+    pub expression: String,
+    /// Where the URL comes from.
+    pub url: CallbackUrl,
+    /// Operations that declare it.
+    pub operations: Vec<String>,
+    /// The payload's fields on the wire, with how each one's text is read.
+    pub fields: Vec<(String, ValueKind)>,
+    /// The payload's example (`example` of its form body), for the mock to send.
+    pub example: Map<String, Value>,
+    /// Where it is first defined.
+    pub pointer: String,
+}
+
+/// Where a callback's URL is taken from in the request that caused it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallbackUrl {
+    /// A JSON pointer into the request body (`{$request.body#/callbackUrl}`).
+    Body(String),
+    /// A query parameter (`{$request.query.name}`).
+    Query(String),
+}
+
+impl CallbackUrl {
+    /// Reads an OpenAPI runtime expression; `None` for the kinds the API does not use.
+    pub fn parse(expression: &str) -> Option<CallbackUrl> {
+        let inner = expression.strip_prefix('{')?.strip_suffix('}')?;
+        if let Some(pointer) = inner.strip_prefix("$request.body#") {
+            return pointer.starts_with('/').then(|| CallbackUrl::Body(pointer.to_owned()));
+        }
+        let name = inner.strip_prefix("$request.query.")?;
+        crate::check::is_identifier(name).then(|| CallbackUrl::Query(name.to_owned()))
+    }
+
+    /// The URL in a request's input (its JSON body, or its query as an object).
+    pub fn find<'a>(&self, input: &'a Value) -> Option<&'a str> {
+        match self {
+            CallbackUrl::Body(pointer) => input.pointer(pointer),
+            CallbackUrl::Query(name) => input.get(name),
+        }
+        .and_then(Value::as_str)
+    }
+}
+
+/// How a field's text (a form field, a query parameter, a command-line
+/// flag) becomes a value. One table for the mock and `qys`; the runtime's
+/// callback parser has its own, since it knows no schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// As it is.
+    Text,
+    /// A whole number.
+    Integer,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// JSON text (an object or array sent as a string).
+    Json,
+    /// A file: its name (a form part) or its path (a flag).
+    File,
+}
+
+impl ValueKind {
+    /// The kind of a schema type.
+    pub(crate) fn of_type(kind: Option<&str>) -> ValueKind {
+        match kind {
+            Some("integer") => ValueKind::Integer,
+            Some("number") => ValueKind::Number,
+            Some("boolean") => ValueKind::Boolean,
+            Some("object" | "array") => ValueKind::Json,
+            _ => ValueKind::Text,
+        }
+    }
+
+    /// Reads `text` as this kind, or says what was expected.
+    pub fn read(self, text: &str) -> Result<Value, &'static str> {
+        match self {
+            ValueKind::Text | ValueKind::File => Ok(Value::String(text.to_owned())),
+            ValueKind::Integer => text.parse::<i64>().map(Value::from).map_err(|_| "a whole number"),
+            ValueKind::Number => {
+                text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number).ok_or("a number")
+            }
+            ValueKind::Boolean => match text {
+                "true" => Ok(Value::Bool(true)),
+                "false" => Ok(Value::Bool(false)),
+                _ => Err("true or false"),
+            },
+            ValueKind::Json => serde_json::from_str(text).map_err(|_| "JSON text"),
+        }
+    }
+}
+
+/// A string enum generated open.
+#[derive(Debug, Clone)]
+pub struct OpenEnum {
+    /// Rust type name.
+    pub name: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// Where it is defined.
+    pub pointer: String,
+    /// The known values on the wire, in schema order.
+    pub values: Vec<String>,
+}
+
+/// How an operation's input travels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Nothing.
+    None,
+    /// A JSON body of the named type.
+    JsonBody {
+        /// Rust type name.
+        type_name: String,
+    },
+    /// Query parameters, gathered into the named (synthesised) type.
+    Query {
+        /// Rust type name.
+        type_name: String,
+    },
+    /// A `multipart/form-data` body of the named type.
+    Multipart {
+        /// Rust type name.
+        type_name: String,
+    },
+}
+
+impl Input {
+    /// The request type, if the operation takes one.
+    pub fn type_name(&self) -> Option<&str> {
+        match self {
+            Input::None => None,
+            Input::JsonBody { type_name } | Input::Query { type_name } | Input::Multipart { type_name } => {
+                Some(type_name)
+            }
+        }
+    }
+}
+
+/// A component schema marked `x-qys-comma-set`: a set of enum values sent as
+/// one comma-joined string.
+#[derive(Debug, Clone)]
+pub struct CommaSet {
+    /// Rust type name of the set.
+    pub name: String,
+    /// Rust type name of the item enum.
+    pub item: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// Where it is defined.
+    pub pointer: String,
+}
+
+/// A named object type.
+#[derive(Debug, Clone)]
+pub struct StructInfo {
+    /// Rust type name.
+    pub name: String,
+    /// Where it is defined.
+    pub pointer: String,
+    /// Properties in schema order.
+    pub fields: Vec<FieldInfo>,
+    /// Whether callers build it (it is reachable from an operation's input):
+    /// such types get `new(required…)`, setters and `validate`.
+    pub request_side: bool,
+    /// Whether it is a `multipart/form-data` body.
+    pub multipart: bool,
+}
+
+/// One property of a named object type.
+#[derive(Debug, Clone)]
+pub struct FieldInfo {
+    /// Name on the wire.
+    pub json_name: String,
+    /// Whether the schema lists it in `required`.
+    pub required: bool,
+    /// Checks the generated `validate` makes before anything is sent.
+    pub constraints: Vec<Constraint>,
+    /// Checks on each item, for an array field.
+    pub item_constraints: Vec<Constraint>,
+    /// The Rust type name of a named object type this field holds (directly,
+    /// in an `Option` or in a `Vec`), whose own `validate` then runs.
+    pub nested: Option<String>,
+    /// Whether the field is an array.
+    pub is_array: bool,
+    /// Whether the field is a file (`format: binary`).
+    pub is_file: bool,
+    /// Doc text for a field whose schema is a bare `$ref` (OpenAPI 3.0 allows
+    /// no description beside one): the first paragraph of the target's.
+    pub ref_description: Option<String>,
+}
+
+/// A constraint from the schema checked on the client side.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Constraint {
+    /// `minLength` on a string, in characters.
+    MinLength(u64),
+    /// `maxLength` on a string, in characters.
+    MaxLength(u64),
+    /// `minimum` on a number.
+    Minimum(f64),
+    /// `maximum` on a number.
+    Maximum(f64),
+    /// `minItems` on an array.
+    MinItems(u64),
+    /// `maxItems` on an array.
+    MaxItems(u64),
+}

@@ -1,0 +1,44 @@
+//! The 契约锁 (QiYueSuo) API schema, and the one reader of its dialect
+//! (OpenAPI 3.0.3 with the `x-qys-*` extensions of `README.md`).
+//!
+//! [`parse`] checks a schema and lowers it into the [`ir::Api`], which the
+//! generator (`qiyuesuo-codegen`), the mock (`qiyuesuo-mock`) and the command
+//! line (`qys`) all read; none of them reads the schema's JSON again.
+//!
+//! 1. `check.rs`: is the schema one we can generate correct code from, serve
+//!    and offer? Every problem, each with its JSON pointer, at once.
+//! 2. `lower.rs` (with `examples.rs`, `fields.rs`, `reach.rs`): schema → IR.
+//!
+//! The project's own schema ships in this crate: [`DOCUMENT_PATH`].
+
+mod check;
+mod doc;
+mod error;
+mod examples;
+mod fields;
+pub mod ir;
+mod lower;
+pub mod pointer;
+mod reach;
+
+pub use check::{RESERVED_NAMES, is_identifier};
+pub use doc::runtime_type;
+pub use error::{Errors, SchemaError};
+
+/// Where `qiyuesuo.openapi.json`, the API's schema, is: beside this crate's
+/// manifest, in the workspace and in the published package alike, so the
+/// `qiyuesuo` crate's build script finds it with no copy and no link.
+pub const DOCUMENT_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/qiyuesuo.openapi.json");
+
+/// Checks `schema` (OpenAPI 3.0 JSON text) and lowers it into the IR.
+pub fn parse(schema: &str) -> Result<ir::Api, Errors> {
+    let doc: serde_json::Value = serde_json::from_str(schema)
+        .map_err(|e| Errors::one("", format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;
+    parse_value(&doc)
+}
+
+/// [`parse`] for a document already read as JSON.
+pub fn parse_value(doc: &serde_json::Value) -> Result<ir::Api, Errors> {
+    check::check(doc)?;
+    Ok(lower::lower(doc))
+}

@@ -1,0 +1,327 @@
+//! Turns a checked schema into the IR ([`crate::ir`]). It refuses nothing:
+//! the checker has already refused what the IR could not say.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+
+use crate::doc::{self, component_schemas, follow, ref_name, runtime_type, text};
+use crate::ir::{
+    Api, Callback, CallbackUrl, CommaSet, Constraint, FieldInfo, Input, Method, NamedSchema, Names, OpenEnum,
+    Operation, ResponseCode, RetryClass, Server, Source, StructInfo, ValueKind,
+};
+use crate::pointer::join;
+
+/// Lowers a document that [`crate::check::check`] accepted.
+pub(crate) fn lower(doc: &Value) -> Api {
+    let info = doc.get("info").unwrap_or(&Value::Null);
+    let mut codes = Vec::new();
+    add_codes(doc.get("x-qys-response-codes"), "/x-qys-response-codes", None, &mut codes);
+
+    let mut operations = Vec::new();
+    let mut callbacks: Vec<Callback> = Vec::new();
+    let mut query_schemas = Vec::new();
+    for (path, method, op) in doc::operations(doc) {
+        let pointer = join(&join("/paths", path), method);
+        let id = text(op, "operationId").unwrap_or_default();
+        let input = match doc::body_schema(doc, op) {
+            Some((multipart, schema)) => {
+                let type_name = ref_name(schema).unwrap_or_default().to_owned();
+                if multipart { Input::Multipart { type_name } } else { Input::JsonBody { type_name } }
+            }
+            None => match query_schema(doc, op, &id, &pointer) {
+                Some(schema) => {
+                    let type_name = schema.name.clone();
+                    query_schemas.push(schema);
+                    Input::Query { type_name }
+                }
+                None => Input::None,
+            },
+        };
+        let own_codes = op.get("x-qys-response-codes");
+        add_codes(own_codes, &join(&pointer, "x-qys-response-codes"), Some(&id), &mut codes);
+        let own: Vec<i64> = own_codes
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry.get("code").and_then(Value::as_i64))
+            .collect();
+        let own_callbacks = callbacks_of(doc, op, &id, &pointer, &mut callbacks);
+        let result_schema = doc::result_schema(doc, op);
+        let method = if method == "get" { Method::Get } else { Method::Post };
+        operations.push(Operation {
+            names: Names::of(&id),
+            method,
+            path: path.clone(),
+            summary: text(op, "summary"),
+            description: text(op, "description"),
+            result: result_schema.and_then(ref_name).map(str::to_owned),
+            codes: own,
+            idempotent: method == Method::Get || op.get("x-qys-idempotent") == Some(&Value::Bool(true)),
+            request_example: op
+                .get("requestBody")
+                .map(|b| follow(doc, b))
+                .and_then(|b| b.get("content"))
+                .and_then(Value::as_object)
+                .and_then(|c| c.values().next())
+                .and_then(|m| m.get("example"))
+                .cloned(),
+            file: doc::file_media(doc, op),
+            source: op.get("x-qys-source").map(source_of),
+            callbacks: own_callbacks,
+            success_example: crate::examples::success(doc, op, result_schema),
+            fresh: crate::examples::fresh(doc, result_schema),
+            fields: crate::fields::of(doc, &input, &query_schemas),
+            input,
+            id,
+            pointer,
+        });
+    }
+
+    let mut comma_sets = Vec::new();
+    let mut structs = Vec::new();
+    let mut schemas = Vec::new();
+    for (name, schema) in component_schemas(doc) {
+        let pointer = join("/components/schemas", name);
+        if schema.get("x-qys-envelope").is_some() {
+            continue;
+        }
+        if let Some(item) = schema.get("x-qys-comma-set") {
+            comma_sets.push(CommaSet {
+                name: name.clone(),
+                item: ref_name(item).unwrap_or_default().to_owned(),
+                description: text(schema, "description"),
+                pointer: pointer.clone(),
+            });
+        }
+        if schema.get("type").and_then(Value::as_str) == Some("object") {
+            structs.push(struct_info(doc, name, schema, &pointer));
+        }
+        schemas.push(NamedSchema { name: name.clone(), pointer, schema: schema.clone(), from_query: false });
+    }
+    // Query types come after the components, so a reader that needs the
+    // components they refer to first (typify) sees them first.
+    for query in &query_schemas {
+        structs.push(struct_info(doc, &query.name, &query.schema, &query.pointer));
+    }
+    schemas.extend(query_schemas);
+    let reach = crate::reach::reach(doc);
+    for info in &mut structs {
+        info.request_side = reach.requests.contains(&info.name);
+    }
+    for op in &operations {
+        if let Input::Multipart { type_name } = &op.input
+            && let Some(info) = structs.iter_mut().find(|s| &s.name == type_name)
+        {
+            info.multipart = true;
+        }
+    }
+    let open_enums = crate::reach::enums(doc)
+        .filter(|(name, _)| reach.answers.contains(name.as_str()))
+        .map(|(name, schema)| OpenEnum {
+            name: name.clone(),
+            description: text(schema, "description"),
+            pointer: join("/components/schemas", name),
+            values: strings(schema.get("enum")),
+        })
+        .collect();
+
+    Api {
+        title: text(info, "title").unwrap_or_default(),
+        description: text(info, "description"),
+        version: text(info, "version").unwrap_or_default(),
+        servers: servers(doc),
+        codes,
+        operations,
+        comma_sets,
+        structs,
+        open_enums,
+        callbacks,
+        schemas,
+    }
+}
+
+/// The object schema an operation's query parameters make, so a query is
+/// built, documented and validated exactly like a body.
+fn query_schema(doc: &Value, op: &Value, id: &str, pointer: &str) -> Option<NamedSchema> {
+    let parameters = doc::parameters(doc, op);
+    if parameters.is_empty() {
+        return None;
+    }
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for parameter in parameters {
+        let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default();
+        let mut schema = parameter.get("schema").cloned().unwrap_or(Value::Null);
+        // Beside a `$ref` too: the one place OpenAPI 3.0 lets a description stand there.
+        if let (Some(description), Some(map)) = (parameter.get("description"), schema.as_object_mut()) {
+            map.insert("description".into(), description.clone());
+        }
+        if parameter.get("required") == Some(&Value::Bool(true)) {
+            required.push(Value::String(name.to_owned()));
+        }
+        properties.insert(name.to_owned(), schema);
+    }
+    let parameters_pointer = join(pointer, "parameters");
+    let schema = json!({
+        "type": "object",
+        "description": format!("Query parameters of `{id}`.\n\nGenerated from `#{parameters_pointer}`."),
+        "required": required,
+        "properties": properties,
+    });
+    Some(NamedSchema { name: doc::query_type_name(id), pointer: parameters_pointer, schema, from_query: true })
+}
+
+fn source_of(source: &Value) -> Source {
+    Source {
+        references: strings(source.get("references")),
+        confidence: text(source, "confidence").unwrap_or_default(),
+        unconfirmed: strings(source.get("unconfirmed")),
+    }
+}
+
+/// The strings of a JSON array.
+fn strings(value: Option<&Value>) -> Vec<String> {
+    value.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+}
+
+/// Records the operation's callbacks (each payload type once) and returns their names.
+fn callbacks_of(doc: &Value, op: &Value, id: &str, pointer: &str, known: &mut Vec<Callback>) -> Vec<String> {
+    let mut names = Vec::new();
+    for (name, callback) in op.get("callbacks").and_then(Value::as_object).into_iter().flatten() {
+        let Some((expression, item)) = follow(doc, callback).as_object().and_then(|c| c.iter().next()) else {
+            continue;
+        };
+        names.push(name.clone());
+        if let Some(seen) = known.iter_mut().find(|c| &c.name == name) {
+            seen.operations.push(id.to_owned());
+            continue;
+        }
+        let media = item.pointer("/post/requestBody/content/application~1x-www-form-urlencoded");
+        let schema = media.and_then(|m| m.get("schema"));
+        let json_fields: BTreeSet<&String> = media
+            .and_then(|m| m.get("encoding"))
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+            .collect();
+        let payload = schema.map(|s| follow(doc, s)).unwrap_or(&Value::Null);
+        let fields = payload
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(field, property)| {
+                let kind = match follow(doc, property).get("type").and_then(Value::as_str) {
+                    _ if json_fields.contains(field) => ValueKind::Json,
+                    kind => ValueKind::of_type(kind),
+                };
+                (field.clone(), kind)
+            })
+            .collect();
+        known.push(Callback {
+            name: name.clone(),
+            type_name: schema.and_then(ref_name).unwrap_or_default().to_owned(),
+            url: CallbackUrl::parse(expression).unwrap_or(CallbackUrl::Body(String::new())),
+            expression: expression.clone(),
+            operations: vec![id.to_owned()],
+            fields,
+            example: media.and_then(|m| m.get("example")).and_then(Value::as_object).cloned().unwrap_or_default(),
+            pointer: join(&join(pointer, "callbacks"), name),
+        });
+    }
+    names
+}
+
+fn add_codes(table: Option<&Value>, pointer: &str, operation: Option<&str>, codes: &mut Vec<ResponseCode>) {
+    for (index, entry) in table.and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let Some(code) = entry.get("code").and_then(Value::as_i64) else { continue };
+        if let Some(known) = codes.iter_mut().find(|c| c.code == code) {
+            known.operations.extend(operation.map(str::to_owned));
+            continue;
+        }
+        codes.push(ResponseCode {
+            code,
+            name: text(entry, "name").unwrap_or_default(),
+            message: text(entry, "message").unwrap_or_default(),
+            response_code: text(entry, "responseCode"),
+            description: text(entry, "description"),
+            pointer: join(pointer, &index.to_string()),
+            operations: operation.map(str::to_owned).into_iter().collect(),
+            mock_only: entry.get("mockOnly") == Some(&Value::Bool(true)),
+            retry: match entry.get("retry").and_then(Value::as_str) {
+                Some("always") => RetryClass::Always,
+                Some("idempotent") => RetryClass::IfIdempotent,
+                _ => RetryClass::Never,
+            },
+        });
+    }
+}
+
+fn servers(doc: &Value) -> Vec<Server> {
+    let servers = doc.get("servers").and_then(Value::as_array).into_iter().flatten();
+    servers
+        .map(|server| Server {
+            name: text(server, "x-qys-name").unwrap_or_default(),
+            url: text(server, "url").unwrap_or_default(),
+            description: text(server, "description"),
+        })
+        .collect()
+}
+
+fn struct_info(doc: &Value, name: &str, schema: &Value, pointer: &str) -> StructInfo {
+    let required: BTreeSet<&str> =
+        schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    let properties = schema.get("properties").and_then(Value::as_object).into_iter().flatten();
+    let fields = properties
+        .map(|(json_name, property)| {
+            let is_array = property.get("type").and_then(Value::as_str) == Some("array");
+            let target = if is_array { property.get("items").unwrap_or(&Value::Null) } else { property };
+            let nested = ref_name(target)
+                .filter(|_| follow(doc, target).get("type").and_then(Value::as_str) == Some("object"))
+                .map(str::to_owned);
+            let ref_description = match runtime_type(property) {
+                // Replaced by a runtime type, the field keeps its own description.
+                Some(_) => text(property, "description"),
+                None => ref_name(property)
+                    .and_then(|_| text(follow(doc, property), "description"))
+                    .map(|d| d.split("\n\n").next().unwrap_or_default().to_owned()),
+            };
+            FieldInfo {
+                json_name: json_name.clone(),
+                required: required.contains(json_name.as_str()),
+                constraints: constraints(property),
+                item_constraints: if is_array { constraints(target) } else { Vec::new() },
+                nested,
+                is_array,
+                is_file: runtime_type(property) == Some("FilePart"),
+                ref_description,
+            }
+        })
+        .collect();
+    StructInfo { name: name.to_owned(), pointer: pointer.to_owned(), fields, request_side: false, multipart: false }
+}
+
+/// The limits the generated `validate` checks; each applies to its own type.
+fn constraints(schema: &Value) -> Vec<Constraint> {
+    let unsigned = |key| schema.get(key).and_then(Value::as_u64);
+    let float = |key| schema.get(key).and_then(Value::as_f64);
+    let mut found = Vec::new();
+    match schema.get("type").and_then(Value::as_str) {
+        Some("string") => {
+            found.extend(unsigned("minLength").map(Constraint::MinLength));
+            found.extend(unsigned("maxLength").map(Constraint::MaxLength));
+        }
+        Some("integer" | "number") => {
+            found.extend(float("minimum").map(Constraint::Minimum));
+            found.extend(float("maximum").map(Constraint::Maximum));
+        }
+        Some("array") => {
+            found.extend(unsigned("minItems").map(Constraint::MinItems));
+            found.extend(unsigned("maxItems").map(Constraint::MaxItems));
+        }
+        _ => {}
+    }
+    found
+}
