@@ -10,6 +10,8 @@
 //! `MockServer<A>` is generic over the generated client `A` it serves
 //! ([`Served`]), so [`MockServer::client`] returns that client.
 
+#![deny(missing_docs)]
+
 mod auth;
 mod scenario;
 mod server;

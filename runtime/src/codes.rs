@@ -7,7 +7,7 @@ use std::hash::Hash;
 
 use super::retry::RetryClass;
 
-/// The response codes of one generated API: its `ResponseCode` enum, made
+/// The response codes of one generated API: its generated code enum, made
 /// from the schema's `x-qys-response-codes` tables.
 ///
 /// The runtime reads a code's retry class (to decide on a retry), its

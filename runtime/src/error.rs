@@ -9,7 +9,7 @@ use std::time::Duration;
 use super::codes::Codes;
 
 /// Everything a call can fail with. `C` is the API's response codes (the
-/// generated `ResponseCode`); the generated crate names this type `Error`.
+/// generated code enum); the generated crate names this type `Error`.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<C> {

@@ -13,6 +13,8 @@
 //! - [`__hooks`]: entry points for this project's mock, benchmarks and fuzz
 //!   targets. Not for users either.
 
+#![deny(missing_docs)]
+
 mod answer;
 #[cfg(feature = "blocking")]
 pub mod blocking;

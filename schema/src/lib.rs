@@ -11,6 +11,8 @@
 //!
 //! The project's own schema ships in this crate: [`DOCUMENT_PATH`].
 
+#![deny(missing_docs)]
+
 mod check;
 mod doc;
 mod error;
