@@ -129,7 +129,7 @@ fn operation_command(operation: &schema::Command) -> Command {
             .help(flag.help.clone())
             .value_name(value_name(flag))
             .help_heading("Request fields (from the schema)");
-        if flag.required {
+        if flag.field.required {
             arg = arg.required_unless_present(JSON);
         }
         if !flag.values.is_empty() {
@@ -141,8 +141,8 @@ fn operation_command(operation: &schema::Command) -> Command {
 }
 
 fn value_name(flag: &schema::Flag) -> &'static str {
-    match flag.kind {
-        _ if flag.list => "A,B,…",
+    match flag.field.kind {
+        _ if flag.field.list => "A,B,…",
         ValueKind::Boolean => "BOOL",
         ValueKind::Integer | ValueKind::Number => "NUMBER",
         ValueKind::Text => "TEXT",

@@ -23,7 +23,7 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
     for flag in &command.flags {
         if let Some(text) = matches.get_one::<String>(&flag.long) {
             let value = convert(flag, text)?;
-            place(&mut body, &flag.path, value);
+            place(&mut body, &flag.field.path, value);
         }
     }
     Ok(body)
@@ -32,9 +32,9 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
 fn convert(flag: &Flag, text: &str) -> Result<Value, String> {
     let one = |text: &str| {
         // A file is its path in JSON; the client reads it before sending.
-        flag.kind.read(text).map_err(|expected| format!("--{} takes {expected}, not `{text}`", flag.long))
+        flag.field.kind.read(text).map_err(|expected| format!("--{} takes {expected}, not `{text}`", flag.long))
     };
-    if !flag.list {
+    if !flag.field.list {
         return one(text);
     }
     let items = text.split(',').map(str::trim).filter(|part| !part.is_empty());

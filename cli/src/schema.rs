@@ -24,16 +24,11 @@ pub struct Command {
 pub struct Flag {
     /// `--applicant-contact-type` without the dashes.
     pub long: String,
-    /// Where the value goes in the request: `["applicant", "contactType"]`.
-    pub path: Vec<String>,
-    /// How the text (each item's, for a list) becomes JSON.
-    pub kind: ValueKind,
-    /// Comma-separated items, sent as a JSON array.
-    pub list: bool,
-    pub required: bool,
     pub help: String,
-    /// The allowed values of an enum field.
+    /// The values clap offers and checks (an enum's, or `true`/`false`).
     pub values: Vec<String>,
+    /// The field: where its value goes, its kind, whether it is required.
+    pub field: InputField,
 }
 
 /// Every operation of the API, in schema order.
@@ -81,13 +76,5 @@ fn flag(field: &InputField) -> Flag {
         help.push_str(" (required)");
     }
     let long = field.path.iter().map(|p| heck::AsKebabCase(p).to_string()).collect::<Vec<_>>().join("-");
-    Flag {
-        long,
-        path: field.path.clone(),
-        kind: field.kind,
-        list: field.list,
-        required: field.required,
-        help: help.trim().to_owned(),
-        values,
-    }
+    Flag { long, help: help.trim().to_owned(), values, field: field.clone() }
 }

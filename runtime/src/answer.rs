@@ -29,22 +29,36 @@ pub(crate) struct Head {
     pub date: Option<HeaderValue>,
 }
 
-/// How a kind of answer is read and classified.
+/// How a kind of answer is read (its body) and classified.
 pub(crate) trait AnswerKind<C: Codes>: Sync {
     /// What reading the body yields.
-    type Body: Send;
+    type Body: Body;
     /// What a successful call returns.
     type Output: Send;
 
+    /// The call's output, or why this attempt failed.
+    fn classify(&self, head: &Head, body: Self::Body, call: CallInfo) -> Result<Self::Output, AttemptError>;
+}
+
+/// A body as an attempt reads it.
+pub(crate) trait Body: Sized + Send {
     /// Reads the body (`cap`: the largest JSON answer accepted).
     fn read(
         response: reqwest::Response,
         head: &Head,
         cap: usize,
-    ) -> impl Future<Output = Result<Self::Body, AttemptError>> + Send;
+    ) -> impl Future<Output = Result<Self, AttemptError>> + Send;
+}
 
-    /// The call's output, or why this attempt failed.
-    fn classify(&self, head: &Head, body: Self::Body, call: CallInfo) -> Result<Self::Output, AttemptError>;
+/// An envelope, read whole within the cap.
+impl Body for Vec<u8> {
+    fn read(
+        response: reqwest::Response,
+        head: &Head,
+        cap: usize,
+    ) -> impl Future<Output = Result<Self, AttemptError>> + Send {
+        read_whole(response, head.status, head.content_type.clone(), Vec::new(), cap)
+    }
 }
 
 /// An envelope whose `result` is a `T`.
@@ -60,14 +74,6 @@ impl<C: Codes, T: DeserializeOwned + Send> AnswerKind<C> for Json<T> {
     type Body = Vec<u8>;
     type Output = T;
 
-    fn read(
-        response: reqwest::Response,
-        head: &Head,
-        cap: usize,
-    ) -> impl Future<Output = Result<Vec<u8>, AttemptError>> + Send {
-        read_whole(response, head.status, head.content_type.clone(), Vec::new(), cap)
-    }
-
     fn classify(&self, head: &Head, body: Vec<u8>, _: CallInfo) -> Result<T, AttemptError> {
         envelope::decode_required::<C, T>(&answer(head, &body))
     }
@@ -79,14 +85,6 @@ pub(crate) struct Empty;
 impl<C: Codes> AnswerKind<C> for Empty {
     type Body = Vec<u8>;
     type Output = ();
-
-    fn read(
-        response: reqwest::Response,
-        head: &Head,
-        cap: usize,
-    ) -> impl Future<Output = Result<Vec<u8>, AttemptError>> + Send {
-        read_whole(response, head.status, head.content_type.clone(), Vec::new(), cap)
-    }
 
     fn classify(&self, head: &Head, body: Vec<u8>, _: CallInfo) -> Result<(), AttemptError> {
         envelope::decode::<C, IgnoredAny>(&answer(head, &body)).map(|_| ())
@@ -115,10 +113,8 @@ pub(crate) enum FileBody {
     Envelope(Vec<u8>),
 }
 
-impl<C: Codes> AnswerKind<C> for File<C> {
-    type Body = FileBody;
-    type Output = Download<C>;
-
+/// The file's first chunk, unless the answer is an envelope.
+impl Body for FileBody {
     async fn read(mut response: reqwest::Response, head: &Head, cap: usize) -> Result<FileBody, AttemptError> {
         let is_json = head.content_type.as_deref().is_some_and(|t| t.contains("json"));
         if !(200..300).contains(&head.status) || is_json {
@@ -135,6 +131,11 @@ impl<C: Codes> AnswerKind<C> for File<C> {
         let start = first.map(|c| c.to_vec()).unwrap_or_default();
         read_whole(response, head.status, head.content_type.clone(), start, cap).await.map(FileBody::Envelope)
     }
+}
+
+impl<C: Codes> AnswerKind<C> for File<C> {
+    type Body = FileBody;
+    type Output = Download<C>;
 
     fn classify(&self, head: &Head, body: FileBody, call: CallInfo) -> Result<Download<C>, AttemptError> {
         match body {

@@ -13,7 +13,7 @@ use reqwest::header::{CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::answer::{self, AnswerKind, Empty, File, Head, Json};
+use super::answer::{self, AnswerKind, Body, Empty, File, Head, Json};
 use super::codes::Codes;
 use super::download::Download;
 use super::envelope::AttemptError;
@@ -230,7 +230,7 @@ impl Core {
         let response = self.send_request(op, prepared, headers).await.map_err(|e| (e, None))?;
         let head = head_of(&response);
         trace::answer(attempt, head.status, call.started);
-        let body = match K::read(response, &head, self.settings.max_body_bytes).await {
+        let body = match K::Body::read(response, &head, self.settings.max_body_bytes).await {
             Ok(body) => body,
             Err(error) => return Err((error, Some(head))),
         };

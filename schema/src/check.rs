@@ -6,7 +6,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
 use crate::doc::{component_schemas, envelope_result, follow, ref_of, resolve, schema_ref_name};
@@ -127,7 +126,7 @@ fn check_sides(doc: &Value, errors: &mut Collector) {
         }
         let mut variants = BTreeSet::new();
         for value in schema.get("enum").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-            let variant = value.to_upper_camel_case();
+            let variant = crate::ir::variant_name(value);
             if !is_identifier(&variant) || variant == "Unknown" || !variants.insert(variant.clone()) {
                 errors.push(
                     join(&pointer, "enum"),

@@ -95,11 +95,20 @@ pub struct NamedSchema {
     pub from_query: bool,
 }
 
+/// The Rust variant name for a name or value of the schema (`sandbox` →
+/// `Sandbox`, `COMPANY_ALREADY_AUTHED` → `CompanyAlreadyAuthed`): the one
+/// rule for servers, codes and open enums, which the checker also applies.
+pub fn variant_name(text: &str) -> String {
+    heck::AsUpperCamelCase(text).to_string()
+}
+
 /// One entry of `servers`.
 #[derive(Debug, Clone)]
 pub struct Server {
     /// `x-qys-name`, e.g. `sandbox`.
     pub name: String,
+    /// Its `Server` variant, e.g. `Sandbox`.
+    pub variant: String,
     /// The base URL.
     pub url: String,
     /// `description`.
@@ -111,8 +120,10 @@ pub struct Server {
 pub struct ResponseCode {
     /// The numeric `code` of the envelope.
     pub code: i64,
-    /// `UPPER_SNAKE` name, the variant name once re-cased.
+    /// `UPPER_SNAKE` name.
     pub name: String,
+    /// Its `ResponseCode` variant, e.g. `CompanyAlreadyAuthed`.
+    pub variant: String,
     /// The message the API sends with it.
     pub message: String,
     /// The eight-digit `responseCode` form, where known.
@@ -380,6 +391,8 @@ pub struct OpenEnum {
     pub pointer: String,
     /// The known values on the wire, in schema order.
     pub values: Vec<String>,
+    /// Their variants, in the same order.
+    pub variants: Vec<String>,
 }
 
 /// How an operation's input travels.

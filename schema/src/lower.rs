@@ -123,6 +123,7 @@ pub(crate) fn lower(doc: &Value) -> Api {
             description: text(schema, "description"),
             pointer: join("/components/schemas", name),
             values: strings(schema.get("enum")),
+            variants: strings(schema.get("enum")).iter().map(|v| crate::ir::variant_name(v)).collect(),
         })
         .collect();
 
@@ -241,9 +242,11 @@ fn add_codes(table: Option<&Value>, pointer: &str, operation: Option<&str>, code
             known.operations.extend(operation.map(str::to_owned));
             continue;
         }
+        let name = text(entry, "name").unwrap_or_default();
         codes.push(ResponseCode {
             code,
-            name: text(entry, "name").unwrap_or_default(),
+            variant: crate::ir::variant_name(&name),
+            name,
             message: text(entry, "message").unwrap_or_default(),
             response_code: text(entry, "responseCode"),
             description: text(entry, "description"),
@@ -263,6 +266,7 @@ fn servers(doc: &Value) -> Vec<Server> {
     let servers = doc.get("servers").and_then(Value::as_array).into_iter().flatten();
     servers
         .map(|server| Server {
+            variant: crate::ir::variant_name(&text(server, "x-qys-name").unwrap_or_default()),
             name: text(server, "x-qys-name").unwrap_or_default(),
             url: text(server, "url").unwrap_or_default(),
             description: text(server, "description"),

@@ -220,3 +220,15 @@ async fn the_log_never_holds_the_secret_or_the_body() {
     );
     assert!(!format!("{mock:?}").contains(mock.access_secret()));
 }
+
+#[tokio::test]
+async fn a_custom_schema_is_checked_as_the_generator_checks_it() {
+    let mut schema = common::schema();
+    schema["paths"]["/companyauth/miniappexchange"]["post"]["requestBody"]["content"]["application/json"]["schema"] =
+        json!({"$ref": "#/components/schemas/NoSuchType"});
+    let error = MockServer::builder().schema(schema.to_string()).start().await.unwrap_err();
+    let text = error.to_string();
+    assert!(text.starts_with("the mock cannot serve this schema"), "{text}");
+    assert!(text.contains("dangling reference `#/components/schemas/NoSuchType`"), "{text}");
+    assert!(text.contains("#/paths/~1companyauth~1miniappexchange/post/requestBody"), "{text}");
+}

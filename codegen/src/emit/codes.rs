@@ -1,6 +1,5 @@
 //! Emits `ResponseCode`: the codes the schema documents, plus `Unknown`.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -178,5 +177,5 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
 }
 
 fn variant(code: &ResponseCode) -> Ident {
-    Ident::new(&code.name.to_upper_camel_case(), Span::call_site())
+    Ident::new(&code.variant, Span::call_site())
 }

@@ -3,7 +3,6 @@
 //! exactly as the server sent it (async-stripe's approach). `#[non_exhaustive]`
 //! so that new known values are not breaking changes.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span};
 
 use crate::docs;
@@ -15,8 +14,7 @@ pub(crate) fn items(open: &OpenEnum) -> Vec<syn::Item> {
     let source =
         format!("Open: a value this version does not know is kept in `Unknown`. Generated from `#{}`.", open.pointer);
     let doc = docs::paragraphs([open.description.as_deref(), Some(&source)]);
-    let variants: Vec<Ident> =
-        open.values.iter().map(|v| Ident::new(&v.to_upper_camel_case(), Span::call_site())).collect();
+    let variants: Vec<Ident> = open.variants.iter().map(|v| Ident::new(v, Span::call_site())).collect();
     let wires = &open.values;
     let variant_docs = wires.iter().map(|w| format!(" `{w}` on the wire."));
     let file: syn::File = syn::parse_quote! {

@@ -1,6 +1,5 @@
 //! Emits `Server`: the deployments the schema's `servers` list.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -11,8 +10,7 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
     if api.servers.is_empty() {
         return TokenStream::new();
     }
-    let variants: Vec<Ident> =
-        api.servers.iter().map(|s| Ident::new(&s.name.to_upper_camel_case(), Span::call_site())).collect();
+    let variants: Vec<Ident> = api.servers.iter().map(|s| Ident::new(&s.variant, Span::call_site())).collect();
     let urls: Vec<&str> = api.servers.iter().map(|s| s.url.as_str()).collect();
     let declarations = api.servers.iter().zip(&variants).map(|(server, ident)| {
         let url = format!("`{}`", server.url);
