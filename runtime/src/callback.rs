@@ -38,7 +38,8 @@ pub trait Callback: DeserializeOwned {
 
 /// A callback body that is not the documented payload; answer it with an
 /// HTTP 400 rather than [`ACK`].
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed `{callback}` callback: {problem}")]
 #[non_exhaustive]
 pub struct CallbackError {
     /// The callback's name in the schema.
@@ -46,14 +47,6 @@ pub struct CallbackError {
     /// What is wrong, naming the field.
     pub problem: String,
 }
-
-impl std::fmt::Display for CallbackError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "malformed `{}` callback: {}", self.callback, self.problem)
-    }
-}
-
-impl std::error::Error for CallbackError {}
 
 /// Parses an `application/x-www-form-urlencoded` callback body.
 ///

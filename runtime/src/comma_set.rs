@@ -83,19 +83,12 @@ impl<T: Ord + fmt::Display> fmt::Display for CommaSet<T> {
 }
 
 /// A comma-joined string held a value that is not one of the set's.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{value}` is not a known value of this comma-separated set")]
 pub struct UnknownValue {
     /// The value, as received.
     pub value: String,
 }
-
-impl fmt::Display for UnknownValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not a known value of this comma-separated set", self.value)
-    }
-}
-
-impl std::error::Error for UnknownValue {}
 
 impl<T: Ord + FromStr> FromStr for CommaSet<T> {
     type Err = UnknownValue;

@@ -10,14 +10,14 @@ use super::codes::Codes;
 
 /// Everything a call can fail with. `C` is the API's response codes (the
 /// generated code enum); the generated crate names this type `Error`.
-// `Display` and `Error` are written out rather than derived: a derive macro
-// would be compiled into every consumer's build for these few lines.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<C> {
     /// The API answered with a non-zero `code`.
+    #[error(transparent)]
     Api(Box<ApiError<C>>),
     /// The request breaks the schema's rules; nothing was sent.
+    #[error("{operation}: invalid request, nothing was sent: {}", problems.join("; "))]
     InvalidRequest {
         /// The operation id.
         operation: &'static str,
@@ -25,45 +25,22 @@ pub enum Error<C> {
         problems: Vec<String>,
     },
     /// The client's settings are unusable (base URL, credentials, TLS).
+    #[error("invalid client configuration: {0}")]
     Config(String),
     /// No usable answer: the connection failed, broke or timed out.
+    #[error(transparent)]
     Transport(Box<TransportError>),
     /// An answer arrived but is not the envelope the API documents.
+    #[error(transparent)]
     Decode(Box<DecodeError>),
     /// A download could not be written where it was asked to go.
+    #[error("{what}: {source}")]
     Io {
         /// What was being done, with the path.
         what: String,
         /// The system's error.
         source: std::io::Error,
     },
-}
-
-impl<C: Codes> fmt::Display for Error<C> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Api(api) => api.fmt(f),
-            Error::InvalidRequest { operation, problems } => {
-                write!(f, "{operation}: invalid request, nothing was sent: {}", problems.join("; "))
-            }
-            Error::Config(reason) => write!(f, "invalid client configuration: {reason}"),
-            Error::Transport(transport) => transport.fmt(f),
-            Error::Decode(decode) => decode.fmt(f),
-            Error::Io { what, source } => write!(f, "{what}: {source}"),
-        }
-    }
-}
-
-impl<C: Codes> std::error::Error for Error<C> {
-    /// As the inner error's own for `Api`, `Transport` and `Decode`, which
-    /// `Display` shows whole; the system's error for `Io`.
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Transport(transport) => std::error::Error::source(transport.as_ref()),
-            Error::Io { source, .. } => Some(source),
-            Error::Api(_) | Error::InvalidRequest { .. } | Error::Config(_) | Error::Decode(_) => None,
-        }
-    }
 }
 
 impl<C: Codes> Error<C> {

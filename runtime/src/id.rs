@@ -58,16 +58,9 @@ impl From<Id> for i64 {
 }
 
 /// Text that is not an id.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an id (1 to 19 digits, at most {max})", max = i64::MAX)]
 pub struct InvalidId(pub String);
-
-impl fmt::Display for InvalidId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "`{}` is not an id (1 to 19 digits, at most {})", self.0, i64::MAX)
-    }
-}
-
-impl std::error::Error for InvalidId {}
 
 impl FromStr for Id {
     type Err = InvalidId;
