@@ -99,7 +99,9 @@ def main():
     if cost:
         lines.append(f"| incremental rebuild after touching the schema | — | — | {cost['incremental_seconds']:.1f} s |")
     for entry in generator:
-        lines.append(f"| generator, {entry['name']} ({entry['lines']} lines out) | — | < 100 ms | {entry['median_ms']:.1f} ms |")
+        # The 100 ms target is for the real schema; the copies show how it grows.
+        target = "< 100 ms" if entry.get("copies") == 1 else "—"
+        lines.append(f"| generator, {entry['name']} ({entry['lines']} lines out) | — | {target} | {entry['median_ms']:.1f} ms |")
     figures = "\n".join(lines)
     print(figures)
     write_section(figures)

@@ -72,7 +72,7 @@ enum Prepared {
     Multipart(Vec<(&'static str, Ready)>),
 }
 
-/// Who is calling: the call's id and start, for errors and traces.
+/// The call that attempts belong to: its id and start, for errors and traces.
 #[derive(Clone, Copy)]
 struct Call {
     request_id: RequestId,
