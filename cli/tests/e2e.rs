@@ -386,6 +386,30 @@ fn a_refused_connection_exits_3() {
 }
 
 #[test]
+fn a_redirect_exits_3_naming_it_and_is_not_followed() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    // Answers every connection with a redirect to a port nothing listens on:
+    // following it would show as a connection error, not the redirect.
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(4) {
+            let Ok(mut stream) = stream else { return };
+            let mut head = [0u8; 4096];
+            let _ = stream.read(&mut head);
+            let answer = "HTTP/1.1 307 Temporary Redirect\r\nlocation: http://127.0.0.1:9/steal?sig=1\r\n\
+                          content-length: 0\r\nconnection: close\r\n\r\n";
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    let mut args = vec!["--server", url.as_str(), "--access-token", TOKEN, "--access-secret", SECRET];
+    args.extend_from_slice(TICKET);
+    let run = qys(&args);
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("a redirect to `http://127.0.0.1:9/steal`, which is not followed"), "{}", run.stderr);
+    assert!(run.stderr.contains("HTTP 307") && !run.stderr.contains("sig=1"), "{}", run.stderr);
+}
+
+#[test]
 fn a_file_flag_uploads_the_file_and_a_download_needs_output() {
     let mock = Mock::start(&[]);
     let dir = tempfile::tempdir().unwrap();

@@ -27,6 +27,8 @@ pub(crate) struct Head {
     pub retry_after: Option<Duration>,
     /// The server's `Date`, parsed only if the attempt fails (clock correction).
     pub date: Option<HeaderValue>,
+    /// Where a redirect pointed, as it may be shown: no query, fragment or user info.
+    pub location: Option<String>,
 }
 
 /// How a kind of answer is read (its body) and classified.

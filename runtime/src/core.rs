@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{CONTENT_TYPE, DATE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -228,8 +228,11 @@ impl Core {
     ) -> Result<K::Output, Failed> {
         let headers = self.sign().map_err(|e| (e, None))?;
         let response = self.send_request(op, prepared, headers).await.map_err(|e| (e, None))?;
-        let head = head_of(&response);
+        let head = head_of(&response, &self.inner.base_url);
         trace::answer(attempt, head.status, call.started);
+        if (300..400).contains(&head.status) {
+            return Err((AttemptError::redirected(&head), Some(head)));
+        }
         let body = match K::Body::read(response, &head, self.settings.max_body_bytes).await {
             Ok(body) => body,
             Err(error) => return Err((error, Some(head))),
@@ -293,14 +296,37 @@ impl Core {
 }
 
 /// The answer's status and the headers the later phases need.
-fn head_of(response: &reqwest::Response) -> Head {
+fn head_of(response: &reqwest::Response, base_url: &str) -> Head {
     let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let status = response.status().as_u16();
     Head {
-        status: response.status().as_u16(),
+        status,
         content_type: header(CONTENT_TYPE).map(str::to_owned),
         retry_after: header(RETRY_AFTER).and_then(|v| retry::retry_after(v, SystemTime::now())),
         // A cheap clone (shared bytes): parsed only if the attempt fails.
         date: response.headers().get(DATE).cloned(),
+        location: (300..400).contains(&status).then(|| shown_location(header(LOCATION), base_url)),
+    }
+}
+
+/// A redirect's target as an error may show it: resolved against the base
+/// URL, without its query, fragment or user info (they may carry secrets).
+fn shown_location(location: Option<&str>, base_url: &str) -> String {
+    let Some(location) = location else { return "no `Location`".to_owned() };
+    let base = reqwest::Url::parse(base_url).ok();
+    let parsed = match base {
+        Some(base) => base.join(location),
+        None => reqwest::Url::parse(location),
+    };
+    match parsed {
+        Ok(mut url) => {
+            url.set_query(None);
+            url.set_fragment(None);
+            let _ = url.set_username("");
+            let _ = url.set_password(None);
+            format!("`{url}`")
+        }
+        Err(_) => "a `Location` that is not a URL".to_owned(),
     }
 }
 
@@ -310,6 +336,11 @@ pub(crate) fn http_client<C>(
     accept_invalid_certs: bool,
 ) -> Result<reqwest::Client, Error<C>> {
     let builder = reqwest::Client::builder()
+        // Never follow a redirect: the signing headers (and for 307/308 the
+        // body) would go with it to whatever origin it names, and since the
+        // signature covers neither method nor path, they would authorise any
+        // other call there for the timestamp's lifetime.
+        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(connect_timeout)
         .user_agent(concat!("qiyuesuo-rust/", env!("CARGO_PKG_VERSION")));
     // With both TLS features on, rustls (the default) wins, whatever order

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
+use super::answer::Head;
 use super::codes::Codes;
 use super::error::{ApiError, CallInfo, DecodeError, Error, TransportError, TransportKind};
 use super::operation::Operation;
@@ -72,6 +73,20 @@ impl AttemptError {
             body_sample: DecodeError::sample(answer.body),
             reason,
             retry: true,
+        }
+    }
+
+    /// A redirect, which is never followed (nor retried).
+    pub fn redirected(head: &Head) -> Self {
+        AttemptError::Decode {
+            http_status: head.status,
+            content_type: head.content_type.clone(),
+            body_sample: String::new(),
+            reason: format!(
+                "a redirect to {}, which is not followed: the signing headers would go with it",
+                head.location.as_deref().unwrap_or("no `Location`")
+            ),
+            retry: false,
         }
     }
 
