@@ -228,7 +228,7 @@ impl<C: Codes> fmt::Display for ApiError<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: QiYueSuo answered code {}", self.operation, self.code())?;
         if !self.message.is_empty() {
-            write!(f, ": {}", self.message)?;
+            write!(f, ": {}", Shown(&self.message))?;
         }
         write!(f, " (HTTP {}) {}", self.http_status, self.call)
     }
@@ -276,10 +276,44 @@ impl fmt::Display for DecodeError {
         let content_type = self.content_type.as_deref().unwrap_or("no content type");
         write!(
             f,
-            "{}: the answer is not a QiYueSuo envelope ({}): HTTP {}, {content_type}, body \"{}\" {}",
-            self.operation, self.reason, self.http_status, self.body_sample, self.call
+            "{}: the answer is not a QiYueSuo envelope ({}): HTTP {}, {}, body \"{}\" {}",
+            self.operation,
+            Shown(&self.reason),
+            self.http_status,
+            Shown(content_type),
+            self.body_sample,
+            self.call
         )
     }
 }
 
 impl std::error::Error for DecodeError {}
+
+/// Text a server chose, as a message may show it: control characters (a
+/// terminal's escape sequences) and bidirectional overrides escaped, at most
+/// [`Shown::MAX_CHARS`] characters. Chinese and other printable text stays as it is.
+pub(crate) struct Shown<'a>(pub &'a str);
+
+impl Shown<'_> {
+    /// How much of a server's text a message shows.
+    pub const MAX_CHARS: usize = 500;
+}
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut chars = self.0.chars();
+        for c in chars.by_ref().take(Self::MAX_CHARS) {
+            // Bidi embeddings, overrides and isolates, and the marks.
+            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+            if c.is_control() || bidi {
+                write!(f, "{}", c.escape_unicode())?;
+            } else {
+                f.write_fmt(format_args!("{c}"))?;
+            }
+        }
+        if chars.next().is_some() {
+            f.write_str("…")?;
+        }
+        Ok(())
+    }
+}

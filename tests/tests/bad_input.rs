@@ -341,3 +341,17 @@ async fn a_skewed_clock_is_corrected_from_the_servers_date_and_retried() {
     client.company_auth_miniapp_ticket(&ticket()).await.unwrap();
     assert_eq!(mock.log().len(), 3, "later calls start corrected");
 }
+
+#[tokio::test]
+async fn server_text_reaches_the_terminal_escaped_and_capped() {
+    let hostile = format!("公司已认证\u{1b}[2J\u{1b}]0;owned\u{7}\u{202e}evil{}", "A".repeat(1 << 20));
+    let server = answering(ResponseTemplate::new(200).set_body_json(json!({"code": 1605, "message": hostile}))).await;
+    let error = client(&server.uri()).company_auth_miniapp_ticket(&ticket()).await.unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("公司已认证\\u{1b}[2J\\u{1b}]0;owned\\u{7}\\u{202e}evil"), "{}", &text[..200]);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{202e}') && !text.contains('\u{7}'), "raw control text");
+    assert!(text.chars().count() < 1_000, "{} characters shown", text.chars().count());
+    assert!(text.contains("A…"), "the cut is marked");
+    // The field keeps what the server sent, for programs.
+    assert_eq!(error.as_api().map(|api| api.message.len()), Some(hostile.len()));
+}
