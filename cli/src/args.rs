@@ -14,6 +14,8 @@ pub const JSON: &str = "json";
 pub const MOCK: &str = "mock";
 /// Where a download goes (`--output FILE`).
 pub const OUTPUT: &str = "output";
+/// The largest file a download may bring (`--max-bytes N`).
+pub const MAX_BYTES: &str = "max-bytes";
 
 pub fn command(operations: &[schema::Command]) -> Command {
     let mut root = Command::new("qys")
@@ -21,7 +23,7 @@ pub fn command(operations: &[schema::Command]) -> Command {
         .after_help(
             "Without --server, qys starts the embedded mock and calls it, so every command works offline.\n\
              Exit status: 0 success; 1 the API answered code != 0; 2 invalid input or usage (nothing was sent); \
-             3 transport or protocol failure.",
+             3 transport or protocol failure; 130 interrupted (Ctrl-C; a download's partial file is removed).",
         )
         .subcommand_required(true)
         .arg(
@@ -110,6 +112,13 @@ fn operation_command(operation: &schema::Command) -> Command {
                 .value_name("FILE")
                 .required(true)
                 .help("Where to save the file the operation answers; written whole or not at all"),
+        );
+        command = command.arg(
+            Arg::new(MAX_BYTES)
+                .long(MAX_BYTES)
+                .value_name("N")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .help("Refuse a file larger than N bytes (read no further, save nothing)"),
         );
     }
     if !operation.takes_input {

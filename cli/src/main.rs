@@ -15,6 +15,8 @@ use qiyuesuo::{Client, Error};
 const API_ERROR: u8 = 1;
 const USAGE: u8 = 2;
 const TRANSPORT: u8 = 3;
+/// Interrupted by Ctrl-C (128 + SIGINT, as shells report it).
+const INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
     let api = match qiyuesuo_schema::parse(qiyuesuo::SCHEMA_JSON) {
@@ -95,6 +97,9 @@ async fn call(operation: &schema::Command, matches: &clap::ArgMatches) -> ExitCo
     if let Some(seconds) = matches.get_one::<u64>(args::TIMEOUT) {
         builder = builder.total_timeout(Duration::from_secs(*seconds));
     }
+    if let Some(bytes) = matches.try_get_one::<u64>(args::MAX_BYTES).ok().flatten() {
+        builder = builder.max_download_bytes(*bytes);
+    }
     let client = match builder.build() {
         Ok(client) => client,
         Err(error) => return report(&error),
@@ -129,7 +134,12 @@ async fn download(
         Err(error) => return report(&error),
     };
     let content_type = file.content_type().map(str::to_owned);
-    match file.save(output).await {
+    // Ctrl-C drops the save, which removes its partial file.
+    let saved = tokio::select! {
+        saved = file.save(output) => saved,
+        _ = tokio::signal::ctrl_c() => return fail(INTERRUPTED, &format!("{}: interrupted; nothing was saved", operation.id)),
+    };
+    match saved {
         Ok(bytes) => {
             let saved = serde_json::json!({"file": output, "bytes": bytes, "contentType": content_type});
             println!("{saved}");

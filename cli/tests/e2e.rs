@@ -460,3 +460,79 @@ fn a_file_flag_uploads_the_file_and_a_download_needs_output() {
     assert_eq!(log.matches("(companyAuthMiniappTicketWithLicense) -> HTTP 200 code 0: ok").count(), 1, "{log}");
     assert!(log.contains("(contractDownload) -> HTTP 200: ok: a 22 byte file"), "{log}");
 }
+
+#[test]
+fn downloads_over_max_bytes_exit_3_and_save_nothing() {
+    let mock = Mock::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("contract.zip").display().to_string();
+    // The mock's file is an empty ZIP archive: 22 bytes.
+    let args = ["contract-download", "--contract-id", "2589012345678901234", "--output", &zip, "--max-bytes", "10"];
+    let run = qys(&against(&mock, &args));
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("the file is 22 bytes, over the cap of 10"), "{}", run.stderr);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// A loopback server whose file trickles in for a minute, a byte every 100 ms.
+fn trickling_file() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else { return };
+        let mut head = [0u8; 4096];
+        let _ = stream.read(&mut head);
+        let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/zip\r\ncontent-length: 1000\r\n\r\nPK");
+        for _ in 0..600 {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            if stream.write_all(b"x").is_err() {
+                return;
+            }
+        }
+    });
+    url
+}
+
+#[test]
+fn timeout_bounds_a_whole_download_and_leaves_no_partial_file() {
+    let url = trickling_file();
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("contract.zip").display().to_string();
+    let started = std::time::Instant::now();
+    let mut args = vec!["--server", url.as_str(), "--access-token", TOKEN, "--access-secret", SECRET, "--timeout", "1"];
+    args.extend(["contract-download", "--contract-id", "1", "--output", &zip]);
+    let run = qys(&args);
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("the call took longer than its total timeout"), "{}", run.stderr);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5), "took {:?}", started.elapsed());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "a file was left behind");
+}
+
+#[test]
+fn ctrl_c_during_a_download_exits_130_and_leaves_no_partial_file() {
+    let url = trickling_file();
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("contract.zip");
+    let zip_arg = zip.display().to_string();
+    let child = Command::new(QYS)
+        .args(["--server", &url, "--access-token", TOKEN, "--access-secret", SECRET])
+        .args(["contract-download", "--contract-id", "1", "--output", &zip_arg])
+        .env_remove("QYS_SERVER_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let partial = dir.path().join("contract.zip.part");
+    let waited = std::time::Instant::now();
+    while !partial.exists() && waited.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(partial.exists(), "the download never started");
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("contractDownload: interrupted; nothing was saved"), "{stderr}");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "a file was left behind");
+}

@@ -13,7 +13,7 @@ use reqwest::header::HeaderValue;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::codes::Codes;
-use super::download::Download;
+use super::download::{Download, Limits};
 use super::envelope::{self, Answer, AttemptError};
 use super::error::{CallInfo, TransportKind};
 use super::operation::Operation;
@@ -29,6 +29,8 @@ pub(crate) struct Head {
     pub date: Option<HeaderValue>,
     /// Where a redirect pointed, as it may be shown: no query, fragment or user info.
     pub location: Option<String>,
+    /// The size the server declared (`Content-Length`).
+    pub content_length: Option<u64>,
 }
 
 /// How a kind of answer is read (its body) and classified.
@@ -96,14 +98,13 @@ impl<C: Codes> AnswerKind<C> for Empty {
 /// A file, or the envelope that says why there is none.
 pub(crate) struct File<C> {
     pub op: &'static Operation,
-    /// How long each chunk after the first may take.
-    pub idle: Duration,
+    pub limits: Limits,
     codes: PhantomData<fn() -> C>,
 }
 
 impl<C> File<C> {
-    pub fn new(op: &'static Operation, idle: Duration) -> Self {
-        File { op, idle, codes: PhantomData }
+    pub fn new(op: &'static Operation, limits: Limits) -> Self {
+        File { op, limits, codes: PhantomData }
     }
 }
 
@@ -141,7 +142,21 @@ impl<C: Codes> AnswerKind<C> for File<C> {
 
     fn classify(&self, head: &Head, body: FileBody, call: CallInfo) -> Result<Download<C>, AttemptError> {
         match body {
-            FileBody::Stream(response, first) => Ok(Download::new(response, first, self.op, call, self.idle)),
+            FileBody::Stream(response, first) => {
+                // A declared size over the cap is refused before reading, and not retried.
+                if let (Some(length), Some(max)) = (head.content_length, self.limits.max_bytes)
+                    && length > max
+                {
+                    return Err(AttemptError::Decode {
+                        http_status: head.status,
+                        content_type: head.content_type.clone(),
+                        body_sample: String::new(),
+                        reason: format!("the file is {length} bytes, over the cap of {max} (`max_download_bytes`)"),
+                        retry: false,
+                    });
+                }
+                Ok(Download::new(response, first, self.op, call, self.limits))
+            }
             // An envelope where a file was expected: its code, or, with code 0, not the file.
             FileBody::Envelope(body) => {
                 let answer = answer(head, &body);

@@ -71,6 +71,7 @@ impl<C: FromCore> ClientBuilder<C> {
                 total_timeout: DEFAULT_TOTAL_TIMEOUT,
                 retry: RetryPolicy::default(),
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                max_download_bytes: None,
             },
             budget_retries: DEFAULT_BUDGET_RETRIES,
             insecure_http: false,
@@ -138,6 +139,13 @@ impl<C: FromCore> ClientBuilder<C> {
     /// an error, read no further.
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.settings.max_body_bytes = bytes;
+        self
+    }
+
+    /// Caps every download's size (none by default): a larger file is an
+    /// error, read no further; `CallOptions` can set it per call.
+    pub fn max_download_bytes(mut self, bytes: u64) -> Self {
+        self.settings.max_download_bytes = Some(bytes);
         self
     }
 

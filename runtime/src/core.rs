@@ -9,13 +9,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use reqwest::header::{CONTENT_TYPE, DATE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::answer::{self, AnswerKind, Body, Empty, File, Head, Json};
 use super::codes::Codes;
-use super::download::Download;
+use super::download::{Download, Limits};
 use super::envelope::AttemptError;
 use super::error::{CallInfo, Error, TransportKind};
 use super::multipart::{self, Parts, Ready};
@@ -153,7 +153,12 @@ impl Core {
         B: Serialize + Validate,
     {
         let prepared = prepare(op, input).await?;
-        self.run(op, &prepared, &File::new(op, self.settings.attempt_timeout)).await
+        let limits = Limits {
+            idle: self.settings.attempt_timeout,
+            total: self.settings.total_timeout,
+            max_bytes: self.settings.max_download_bytes,
+        };
+        self.run(op, &prepared, &File::new(op, limits)).await
     }
 
     /// Runs a call's attempts inside its trace span.
@@ -306,6 +311,8 @@ fn head_of(response: &reqwest::Response, base_url: &str) -> Head {
         // A cheap clone (shared bytes): parsed only if the attempt fails.
         date: response.headers().get(DATE).cloned(),
         location: (300..400).contains(&status).then(|| shown_location(header(LOCATION), base_url)),
+        // From the header: reqwest's own figure shrinks as the body is read.
+        content_length: header(CONTENT_LENGTH).and_then(|v| v.parse().ok()),
     }
 }
 

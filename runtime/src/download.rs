@@ -12,14 +12,26 @@ use futures_util::Stream;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 
 use super::codes::Codes;
-use super::error::{CallInfo, Error, TransportError, TransportKind};
+use super::error::{CallInfo, DecodeError, Error, TransportError, TransportKind};
 use super::operation::Operation;
+
+/// What bounds a download: each chunk's wait, the whole call's time, and
+/// (optionally) the file's size.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// How long each chunk may take (the attempt timeout).
+    pub idle: Duration,
+    /// The call's total timeout, which the whole download is within.
+    pub total: Duration,
+    /// The largest file accepted.
+    pub max_bytes: Option<u64>,
+}
 
 /// A file being received.
 ///
-/// Each chunk must arrive within the attempt timeout of the one before; the
-/// total timeout covers the call up to the first chunk only, so a large file
-/// on a slow link is not cut off while it keeps arriving.
+/// Each chunk must arrive within the attempt timeout of the one before, and
+/// the whole download within the call's total timeout; a file larger than
+/// `max_download_bytes` (when set) is an error, read no further.
 pub struct Download<C> {
     response: reqwest::Response,
     /// The first chunk, read to tell a file from an error envelope.
@@ -27,7 +39,7 @@ pub struct Download<C> {
     op: &'static Operation,
     call: CallInfo,
     started: Instant,
-    idle: Duration,
+    limits: Limits,
     received: u64,
     codes: PhantomData<fn() -> C>,
 }
@@ -74,25 +86,37 @@ impl<C: Codes> Download<C> {
         first: Option<Bytes>,
         op: &'static Operation,
         call: CallInfo,
-        idle: Duration,
+        limits: Limits,
     ) -> Self {
-        // The call started `call.elapsed` ago; errors while streaming count from there.
+        // The call started `call.elapsed` ago; its deadline and errors count from there.
         let started = Instant::now().checked_sub(call.elapsed).unwrap_or_else(Instant::now);
-        Download { response, first, op, call, started, idle, received: 0, codes: PhantomData }
+        Download { response, first, op, call, started, limits, received: 0, codes: PhantomData }
     }
 
     /// The next chunk, or `None` at the end.
     pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error<C>> {
         let next = match self.first.take() {
             Some(first) => Some(first),
-            None => match tokio::time::timeout(self.idle, self.response.chunk()).await {
-                Ok(Ok(chunk)) => chunk,
-                Ok(Err(source)) => return Err(self.broken(TransportKind::Other, Some(source.without_url()))),
-                Err(_) => return Err(self.broken(TransportKind::Timeout, None)),
-            },
+            None => {
+                let remaining = (self.started + self.limits.total).saturating_duration_since(Instant::now());
+                let (wait, kind) = if remaining < self.limits.idle {
+                    (remaining, TransportKind::CallTimeout)
+                } else {
+                    (self.limits.idle, TransportKind::Timeout)
+                };
+                match tokio::time::timeout(wait, self.response.chunk()).await {
+                    Ok(Ok(chunk)) => chunk,
+                    Ok(Err(source)) => return Err(self.broken(TransportKind::Other, Some(source.without_url()))),
+                    Err(_) => return Err(self.broken(kind, None)),
+                }
+            }
         };
         if let Some(chunk) = &next {
-            self.received += chunk.len() as u64;
+            let received = self.received + chunk.len() as u64;
+            if let Some(max) = self.limits.max_bytes.filter(|max| received > *max) {
+                return Err(self.too_large(format!("more than {}", received - 1), max));
+            }
+            self.received = received;
         }
         Ok(next)
     }
@@ -121,24 +145,22 @@ impl<C: Codes> Download<C> {
 
     /// Saves the file at `path` and returns its size. It is written beside
     /// `path` first and renamed once complete, so `path` never holds half a file.
+    ///
+    /// The partial file is removed on any error, and also when this future is
+    /// dropped before it completes (a timeout around it, a cancelled task).
     pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error<C>> {
         let path = path.as_ref();
-        let partial = partial_path(path);
+        let partial = Partial { path: partial_path(path), kept: false };
         let io = |what: String| move |source| Error::Io { what, source };
-        let mut file =
-            tokio::fs::File::create(&partial).await.map_err(io(format!("cannot create {}", partial.display())))?;
-        let written = match self.write_to(&mut file).await {
-            Ok(written) => written,
-            Err(error) => {
-                drop(file);
-                let _ = tokio::fs::remove_file(&partial).await;
-                return Err(error);
-            }
-        };
+        let mut file = tokio::fs::File::create(&partial.path)
+            .await
+            .map_err(io(format!("cannot create {}", partial.path.display())))?;
+        let written = self.write_to(&mut file).await?;
         drop(file);
-        tokio::fs::rename(&partial, path)
+        tokio::fs::rename(&partial.path, path)
             .await
             .map_err(io(format!("cannot move the download to {}", path.display())))?;
+        partial.keep();
         Ok(written)
     }
 
@@ -146,11 +168,45 @@ impl<C: Codes> Download<C> {
         let call = CallInfo { elapsed: self.started.elapsed(), ..self.call.clone() };
         Error::Transport(Box::new(TransportError { operation: self.op.id, kind, call, source }))
     }
+
+    /// The file is larger than the cap: `size` bytes (or "more than N").
+    fn too_large(&self, size: String, max: u64) -> Error<C> {
+        Error::Decode(Box::new(DecodeError {
+            operation: self.op.id,
+            http_status: self.response.status().as_u16(),
+            content_type: self.content_type().map(str::to_owned),
+            body_sample: String::new(),
+            reason: format!("the file is {size} bytes, over the cap of {max} (`max_download_bytes`)"),
+            call: CallInfo { elapsed: self.started.elapsed(), ..self.call.clone() },
+        }))
+    }
 }
 
 /// A writer refused the download's bytes.
 pub(crate) fn write_failed<C>(source: std::io::Error) -> Error<C> {
     Error::Io { what: "cannot write the download".to_owned(), source }
+}
+
+/// A file being written beside its destination; removed when dropped unless kept.
+struct Partial {
+    path: PathBuf,
+    kept: bool,
+}
+
+impl Partial {
+    /// The file was renamed into place: nothing to remove.
+    fn keep(mut self) {
+        self.kept = true;
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.kept {
+            // Synchronous: a destructor cannot wait, and this is one small call.
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 fn partial_path(path: &Path) -> PathBuf {

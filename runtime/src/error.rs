@@ -304,7 +304,8 @@ impl fmt::Display for Shown<'_> {
         let mut chars = self.0.chars();
         for c in chars.by_ref().take(Self::MAX_CHARS) {
             // Bidi embeddings, overrides and isolates, and the marks.
-            let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+            let bidi =
+                matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
             if c.is_control() || bidi {
                 write!(f, "{}", c.escape_unicode())?;
             } else {

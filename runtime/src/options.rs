@@ -74,6 +74,8 @@ pub struct CallOptions {
     pub total_timeout: Option<Duration>,
     /// When to retry.
     pub retry: Option<RetryPolicy>,
+    /// The largest file a download may bring (none by default).
+    pub max_download_bytes: Option<u64>,
 }
 
 impl CallOptions {
@@ -105,6 +107,13 @@ impl CallOptions {
         self.retry = Some(retry);
         self
     }
+
+    /// Caps a download's size: a larger file is an error, read no further
+    /// (and `save` leaves nothing behind).
+    pub fn max_download_bytes(mut self, bytes: u64) -> Self {
+        self.max_download_bytes = Some(bytes);
+        self
+    }
 }
 
 /// The settings in force for a call.
@@ -115,6 +124,7 @@ pub(crate) struct Settings {
     pub total_timeout: Duration,
     pub retry: RetryPolicy,
     pub max_body_bytes: usize,
+    pub max_download_bytes: Option<u64>,
 }
 
 impl Settings {
@@ -123,6 +133,7 @@ impl Settings {
         self.attempt_timeout = options.attempt_timeout.unwrap_or(self.attempt_timeout);
         self.total_timeout = options.total_timeout.unwrap_or(self.total_timeout);
         self.retry = options.retry.unwrap_or(self.retry);
+        self.max_download_bytes = options.max_download_bytes.or(self.max_download_bytes);
         self
     }
 }

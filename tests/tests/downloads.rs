@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use qiyuesuo::ResponseCode;
 use qiyuesuo::mock::{MockServer, Rule};
 use qiyuesuo::models::{ContractDownloadItem, ContractDownloadRequest};
-use qiyuesuo::runtime::{Error, Id, RetryPolicy, TransportKind};
+use qiyuesuo::runtime::{CallOptions, Error, Id, RetryPolicy, TransportKind};
 use qiyuesuo_tests::raw::{RawServer, Step, head};
 use tokio::io::AsyncReadExt;
 use wiremock::matchers::{method, path};
@@ -153,4 +153,69 @@ async fn download_json_serves_tools_and_call_json_names_the_right_method() {
     assert!(error.to_string().contains("answers a file; call it with `download_json`"), "{error}");
     let error = client.download_json("sealList", serde_json::json!({})).await.unwrap_err();
     assert!(error.to_string().contains("answers JSON; call it with `call_json`"), "{error}");
+}
+
+/// A file that trickles in forever: a byte every 100 ms, each within any attempt timeout.
+async fn trickling() -> RawServer {
+    let mut steps =
+        vec![head("200 OK", &["content-type: application/zip"], Some(1 << 20)), Step::Write(b"PK".to_vec())];
+    steps.extend((0..600).flat_map(|_| [Step::Sleep(Duration::from_millis(100)), Step::Write(b"x".to_vec())]));
+    RawServer::start(steps).await
+}
+
+fn files_in(dir: &std::path::Path) -> Vec<std::ffi::OsString> {
+    std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name()).collect()
+}
+
+#[tokio::test]
+async fn downloads_are_bounded_by_the_total_timeout_and_leave_no_partial_file() {
+    let server = trickling().await;
+    let client = qiyuesuo::Client::builder(&server.url, TOKEN, SECRET)
+        .attempt_timeout(Duration::from_secs(5))
+        .total_timeout(Duration::from_secs(1))
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let file = client.contract_download(&contract()).await.unwrap();
+    let error = file.save(dir.path().join("contract.zip")).await.unwrap_err();
+    assert_eq!(error.transport_kind(), Some(TransportKind::CallTimeout), "{error}");
+    assert!(started.elapsed() < Duration::from_secs(3), "took {:?}", started.elapsed());
+    assert!(files_in(dir.path()).is_empty(), "{:?}", files_in(dir.path()));
+}
+
+#[tokio::test]
+async fn downloads_over_the_size_cap_are_refused_and_leave_nothing() {
+    let mock = MockServer::start().await.unwrap();
+    mock.add_rule(Rule::new(Some("contractDownload"), []).download_bytes(64 * 1024)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let capped = mock.client().unwrap().with_options(CallOptions::new().max_download_bytes(1000)).unwrap();
+    // The mock declares the length: refused before a byte of the file is read, and not retried.
+    let error = capped.contract_download(&contract()).await.unwrap_err();
+    assert!(error.to_string().contains("the file is 65536 bytes, over the cap of 1000"), "{error}");
+    assert_eq!(error.call().map(|c| c.attempts), Some(1), "{error}");
+    assert!(!error.is_retryable());
+
+    // Without a declared length the count stops it, and `save` leaves nothing.
+    let mut steps = vec![head("200 OK", &["content-type: application/zip"], None)];
+    steps.extend((0..20).map(|_| Step::Write(vec![b'z'; 100])));
+    let undeclared = RawServer::start(steps).await;
+    let client = qiyuesuo::Client::builder(&undeclared.url, TOKEN, SECRET).max_download_bytes(1000).build().unwrap();
+    let file = client.contract_download(&contract()).await.unwrap();
+    let error = file.save(dir.path().join("big.zip")).await.unwrap_err();
+    assert!(error.to_string().contains("over the cap of 1000 (`max_download_bytes`)"), "{error}");
+    assert!(files_in(dir.path()).is_empty(), "{:?}", files_in(dir.path()));
+}
+
+#[tokio::test]
+async fn a_save_dropped_before_it_completes_leaves_no_partial_file() {
+    let server = trickling().await;
+    let client = qiyuesuo::Client::new(&server.url, TOKEN, SECRET).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("contract.zip");
+    let file = client.contract_download(&contract()).await.unwrap();
+    let save = file.save(&target);
+    // The caller gives up (a timeout of its own, a cancelled task): the future is dropped.
+    assert!(tokio::time::timeout(Duration::from_millis(500), save).await.is_err());
+    assert!(files_in(dir.path()).is_empty(), "{:?}", files_in(dir.path()));
 }
