@@ -536,3 +536,30 @@ fn ctrl_c_during_a_download_exits_130_and_leaves_no_partial_file() {
     assert!(stderr.contains("contractDownload: interrupted; nothing was saved"), "{stderr}");
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "a file was left behind");
 }
+
+#[test]
+fn mock_logging_never_blocks_serving_when_stderr_is_not_read() {
+    // `Mock` pipes the mock's stderr and reads none of it until it stops.
+    let mock = Mock::start(&[]);
+    let address = mock.url.trim_start_matches("http://").to_owned();
+    for request in 0..3000 {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(5))).unwrap();
+        stream.write_all(b"GET /v2/company/detail HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").unwrap();
+        let mut answer = String::new();
+        let read = stream.read_to_string(&mut answer);
+        assert!(read.is_ok() && answer.starts_with("HTTP/1.1 441"), "request {request}: {read:?} {answer:?}");
+    }
+    // Once stderr is read again, the mock says how many lines it dropped.
+    let mut mock = mock;
+    let mut stderr = mock.child.stderr.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut log = String::new();
+        let _ = stderr.read_to_string(&mut log);
+        log
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    drop(mock);
+    let log = reader.join().unwrap();
+    assert!(log.contains("log lines dropped: standard error was not being read"), "{}", &log[..log.len().min(500)]);
+}

@@ -27,11 +27,15 @@
 //! | wrong signature | HTTP 443, `INVALID SIGNATURE` (the mock's own code) |
 //! | timestamp more than 5 minutes off | HTTP 444, `TIMESTAMP EXPIRED` (the mock's own code) |
 //! | nonce used within 10 minutes | HTTP 445, `NONCE REUSED` (the mock's own code) |
+//! | a signing header not of its form (not ASCII; a timestamp not in plain digits; a nonce over 128 characters or not of letters, digits and `-_.~`) | HTTP 446, `HEADER MALFORMED` (the mock's own code) |
+//! | more nonces within 10 minutes than the store holds | code 11990006, `RATE LIMITED` |
+//! | a JSON operation's `Content-Type` not `application/json` | HTTP 200, code 1005 naming `Content-Type` |
 //! | no operation at the method and path | HTTP 404 or 405, code 1001 (the mock's own answer) |
 //! | body or query not valid for the operation | HTTP 200, code 1005, `INVALID PARAM,<field>: <reason>` |
 
 pub use qiyuesuo_mock::{
-    DEFAULT_ACCESS_SECRET, DEFAULT_ACCESS_TOKEN, Fault, LogEntry, MockError, NONCE_WINDOW_MS, Rule, TIMESTAMP_WINDOW_MS,
+    DEFAULT_ACCESS_SECRET, DEFAULT_ACCESS_TOKEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_NONCE_CAPACITY, DEFAULT_READ_TIMEOUT,
+    Fault, LOG_CAPACITY, LogEntry, MockError, NONCE_WINDOW_MS, Rule, TIMESTAMP_WINDOW_MS,
 };
 
 /// A running mock of this crate's API; [`MockServer::client`] gives a [`crate::Client`] for it.

@@ -1,7 +1,13 @@
 //! The gateway's checks, in its order: required headers (441), token (442),
-//! then the mock's own: signature (443), timestamp window (444) and nonce
-//! reuse (445). The last three codes are the mock's choice; the schema marks
-//! them `mockOnly`.
+//! then the mock's own: a malformed header (446), signature (443), timestamp
+//! window (444) and nonce reuse (445). The last four codes are the mock's
+//! choice; the schema marks them `mockOnly`.
+//!
+//! The signature is checked over the header text as sent: a timestamp must be
+//! plain digits (no sign, no leading zeros), so the text and the number agree.
+//! A nonce stays used for its whole window; when the store of used nonces is
+//! full, further requests are refused (rate limited) rather than an old nonce
+//! forgotten early, which would let it be replayed.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
@@ -17,8 +23,11 @@ use qiyuesuo_runtime::signing::{
 pub const TIMESTAMP_WINDOW_MS: u64 = 5 * 60 * 1000;
 /// How long a nonce stays used.
 pub const NONCE_WINDOW_MS: u64 = 10 * 60 * 1000;
-/// Nonces remembered at most; past this the oldest are forgotten early.
-const NONCE_CAPACITY: usize = 100_000;
+/// Nonces remembered within one window at most, by default; past this,
+/// requests are refused.
+pub const DEFAULT_NONCE_CAPACITY: usize = 100_000;
+/// The longest nonce accepted (a UUID has 36 characters).
+const MAX_NONCE_CHARS: usize = 128;
 
 /// Why a request was turned away: the schema name of the code, and the message.
 #[derive(Debug)]
@@ -31,14 +40,20 @@ fn reject(code_name: &'static str, message: impl Into<String>) -> Rejection {
     Rejection { code_name, message: message.into() }
 }
 
+fn malformed(header: &str) -> Rejection {
+    reject("HEADER_MALFORMED", format!("HEADER MALFORMED,{header}"))
+}
+
 /// The credentials the mock accepts and the nonces it has seen.
 pub(crate) struct Gate {
     pub access_token: String,
     pub access_secret: String,
     pub require_nonce: bool,
+    nonce_capacity: usize,
     seen: Mutex<Seen>,
 }
 
+/// Nonces used within the window, oldest first.
 #[derive(Default)]
 struct Seen {
     order: VecDeque<(u64, String)>,
@@ -46,35 +61,42 @@ struct Seen {
 }
 
 impl Gate {
-    pub fn new(access_token: String, access_secret: String, require_nonce: bool) -> Self {
-        Gate { access_token, access_secret, require_nonce, seen: Mutex::new(Seen::default()) }
+    pub fn new(access_token: String, access_secret: String, require_nonce: bool, nonce_capacity: usize) -> Self {
+        Gate { access_token, access_secret, require_nonce, nonce_capacity, seen: Mutex::new(Seen::default()) }
     }
 
     /// Checks one request's signing headers.
     pub fn check(&self, headers: &HeaderMap) -> Result<(), Rejection> {
-        let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).filter(|v| !v.is_empty());
+        // Absent (or empty) is `None`; present but not text is malformed.
+        let get = |name: &'static str| -> Result<Option<&str>, Rejection> {
+            match headers.get(name) {
+                None => Ok(None),
+                Some(value) => value.to_str().map(|v| Some(v).filter(|v| !v.is_empty())).map_err(|_| malformed(name)),
+            }
+        };
         let mut required = vec![ACCESS_TOKEN_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER];
         if self.require_nonce {
             required.insert(2, NONCE_HEADER);
         }
-        if let Some(missing) = required.iter().find(|name| get(name).is_none()) {
-            return Err(reject("HEADER_REQUIRED", format!("HEADER REQUIRED,{missing}")));
+        for name in &required {
+            if get(name)?.is_none() {
+                return Err(reject("HEADER_REQUIRED", format!("HEADER REQUIRED,{name}")));
+            }
         }
         let (Some(token), Some(timestamp), Some(signed)) =
-            (get(ACCESS_TOKEN_HEADER), get(TIMESTAMP_HEADER), get(SIGNATURE_HEADER))
+            (get(ACCESS_TOKEN_HEADER)?, get(TIMESTAMP_HEADER)?, get(SIGNATURE_HEADER)?)
         else {
             return Err(reject("HEADER_REQUIRED", "HEADER REQUIRED"));
         };
         if token != self.access_token {
             return Err(reject("INVALID_TOKEN", "INVALID TOKEN"));
         }
-        let Ok(millis) = timestamp.parse::<u64>() else {
-            return Err(reject(
-                "TIMESTAMP_EXPIRED",
-                format!("TIMESTAMP EXPIRED,{TIMESTAMP_HEADER} is not Unix milliseconds"),
-            ));
-        };
-        let nonce = get(NONCE_HEADER);
+        let millis = plain_millis(timestamp).ok_or_else(|| malformed(TIMESTAMP_HEADER))?;
+        let nonce = get(NONCE_HEADER)?;
+        if nonce.is_some_and(|n| !sane_nonce(n)) {
+            return Err(malformed(NONCE_HEADER));
+        }
+        // The number and the text agree (plain digits), so this is the text as sent.
         let expected = signature(&self.access_token, &self.access_secret, millis, nonce);
         if signed != expected {
             return Err(reject("INVALID_SIGNATURE", "INVALID SIGNATURE"));
@@ -91,18 +113,53 @@ impl Gate {
 
     fn use_nonce(&self, nonce: &str, now: u64) -> Result<(), Rejection> {
         let mut seen = self.seen.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Forget only what the window has passed.
         while let Some((at, _)) = seen.order.front() {
-            if now.saturating_sub(*at) <= NONCE_WINDOW_MS && seen.order.len() < NONCE_CAPACITY {
+            if now.saturating_sub(*at) <= NONCE_WINDOW_MS {
                 break;
             }
             if let Some((_, old)) = seen.order.pop_front() {
                 seen.set.remove(&old);
             }
         }
-        if !seen.set.insert(nonce.to_owned()) {
+        if seen.set.contains(nonce) {
             return Err(reject("NONCE_REUSED", "NONCE REUSED"));
         }
+        if seen.order.len() >= self.nonce_capacity {
+            let minutes = NONCE_WINDOW_MS / 60_000;
+            let message = format!("RATE LIMITED,more than {} nonces within {minutes} minutes", self.nonce_capacity);
+            return Err(reject("RATE_LIMITED", message));
+        }
+        seen.set.insert(nonce.to_owned());
         seen.order.push_back((now, nonce.to_owned()));
         Ok(())
+    }
+}
+
+/// Unix milliseconds in plain digits: no sign, no leading zeros, at most 16 digits.
+fn plain_millis(text: &str) -> Option<u64> {
+    let plain = !text.is_empty()
+        && text.len() <= 16
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    plain.then(|| text.parse().ok()).flatten()
+}
+
+/// At most 128 letters, digits and `-_.~` (a UUID, or any client's token).
+fn sane_nonce(nonce: &str) -> bool {
+    nonce.len() <= MAX_NONCE_CHARS && nonce.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timestamps_are_plain_digits_and_nonces_short_and_plain() {
+        assert_eq!(super::plain_millis("1700000000000"), Some(1_700_000_000_000));
+        for bad in ["+1700000000000", "01700000000000", "1700000000000 ", "17e11", "", "12345678901234567"] {
+            assert_eq!(super::plain_millis(bad), None, "{bad:?}");
+        }
+        assert!(super::sane_nonce("254775d7-3c7c-4e9d-9880-1d4c5fb3dbd0"));
+        assert!(!super::sane_nonce(&"n".repeat(129)));
+        assert!(!super::sane_nonce("a b") && !super::sane_nonce("ü"));
     }
 }

@@ -13,6 +13,8 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod journal;
+mod listener;
 mod scenario;
 mod server;
 mod spec;
@@ -23,12 +25,12 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use qiyuesuo_runtime::__private::FromCore;
 use qiyuesuo_runtime::{ClientBuilder, Error};
 
-pub use auth::{NONCE_WINDOW_MS, TIMESTAMP_WINDOW_MS};
+pub use auth::{DEFAULT_NONCE_CAPACITY, NONCE_WINDOW_MS, TIMESTAMP_WINDOW_MS};
+pub use journal::LOG_CAPACITY;
+pub use listener::{DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT};
 pub use scenario::{Fault, Rule};
 
 use server::State;
@@ -108,6 +110,9 @@ pub struct MockBuilder<A> {
     require_nonce: bool,
     rules: Vec<Rule>,
     print_log: bool,
+    read_timeout: std::time::Duration,
+    max_connections: usize,
+    nonce_capacity: usize,
     api: PhantomData<fn() -> A>,
 }
 
@@ -163,9 +168,32 @@ impl<A: Served> MockBuilder<A> {
         Ok(self)
     }
 
-    /// Prints a line per request on standard error (`qys mock` does).
+    /// Prints a line per request on standard error (`qys mock` does). Lines
+    /// that standard error cannot take in time are dropped and counted,
+    /// never waited for.
     pub fn print_log(mut self, print: bool) -> Self {
         self.print_log = print;
+        self
+    }
+
+    /// How long a request's headers, its body, or the next request on a kept-alive
+    /// connection may take before the connection is closed (10 s by default).
+    pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// Connections served at once (512 by default); further ones wait to be accepted.
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections;
+        self
+    }
+
+    /// Nonces remembered within the 10-minute window (100,000 by default).
+    /// Past this, requests are refused as rate limited: a nonce is never
+    /// forgotten early, so none can be replayed.
+    pub fn nonce_capacity(mut self, nonces: usize) -> Self {
+        self.nonce_capacity = nonces;
         self
     }
 
@@ -180,26 +208,17 @@ impl<A: Served> MockBuilder<A> {
         let addr = listener.local_addr().map_err(|e| MockError::Bind(self.addr.clone(), e))?;
         let state = Arc::new(State {
             spec,
-            gate: auth::Gate::new(self.access_token.clone(), self.access_secret.clone(), self.require_nonce),
+            gate: auth::Gate::new(
+                self.access_token.clone(),
+                self.access_secret.clone(),
+                self.require_nonce,
+                self.nonce_capacity,
+            ),
             rules: Mutex::new(self.rules.into_iter().map(Arc::new).collect()),
-            log: Mutex::new(Vec::new()),
-            print_log: self.print_log,
+            journal: journal::Journal::new(self.print_log),
+            read_timeout: self.read_timeout,
         });
-        let accept_state = Arc::clone(&state);
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
-                let state = Arc::clone(&accept_state);
-                tokio::spawn(async move {
-                    let service = service_fn(move |request| server::handle(Arc::clone(&state), request));
-                    // A connection's error is the client's business (or a
-                    // scenario's dropped connection); the server carries on.
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let task = tokio::spawn(listener::serve(listener, Arc::clone(&state), self.max_connections));
         Ok(MockServer {
             addr,
             access_token: self.access_token,
@@ -246,6 +265,9 @@ impl<A: Served> MockServer<A> {
             require_nonce: false,
             rules: Vec::new(),
             print_log: false,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            nonce_capacity: DEFAULT_NONCE_CAPACITY,
             api: PhantomData,
         }
     }
@@ -285,9 +307,9 @@ impl<A: Served> MockServer<A> {
         Ok(())
     }
 
-    /// Every request answered so far.
+    /// The requests answered so far, oldest first: the last [`LOG_CAPACITY`].
     pub fn log(&self) -> Vec<LogEntry> {
-        self.state.log.lock().map(|log| log.clone()).unwrap_or_default()
+        self.state.journal.entries()
     }
 }
 

@@ -14,6 +14,7 @@ use serde_json::{Map, Value, json};
 
 use super::LogEntry;
 use super::auth::Gate;
+use super::journal::Journal;
 use super::scenario::{Fault, Rule};
 use qiyuesuo_schema::ir::{Callback, ValueKind};
 
@@ -27,8 +28,9 @@ pub(crate) struct State {
     pub spec: Spec,
     pub gate: Gate,
     pub rules: Mutex<Vec<Arc<Rule>>>,
-    pub log: Mutex<Vec<LogEntry>>,
-    pub print_log: bool,
+    pub journal: Journal,
+    /// How long a request's headers and body may take to arrive.
+    pub read_timeout: Duration,
 }
 
 /// Returned to hyper to make it close the connection without an answer.
@@ -100,12 +102,7 @@ pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Res
 }
 
 fn record(state: &State, entry: LogEntry) {
-    if state.print_log {
-        eprintln!("{entry}");
-    }
-    if let Ok(mut log) = state.log.lock() {
-        log.push(entry);
-    }
+    state.journal.record(entry);
 }
 
 /// POSTs a callback until the integrator acknowledges it with `{"code":0}`.
@@ -191,9 +188,11 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
         let text = format!("{},{message}", code.message);
         outcome(Answer::Envelope { status: 200, body: envelope(&code, &text) }, format!("rejected: {message}"))
     };
-    let body = match Limited::new(request.into_body(), MAX_BODY).collect().await {
-        Ok(collected) => collected.to_bytes(),
-        Err(_) => return invalid(format!("the body is larger than {MAX_BODY} bytes or broken")),
+    let arriving = Limited::new(request.into_body(), MAX_BODY).collect();
+    let body = match tokio::time::timeout(state.read_timeout, arriving).await {
+        Ok(Ok(collected)) => collected.to_bytes(),
+        Ok(Err(_)) => return invalid(format!("the body is larger than {MAX_BODY} bytes or broken")),
+        Err(_) => return invalid(format!("the body did not arrive within {:?}", state.read_timeout)),
     };
     let input = match read_input(route, body, &query, &content_type).await {
         Ok(input) => input,
@@ -298,7 +297,16 @@ fn file_response(media: &str, bytes: Bytes) -> Response<Body> {
 async fn read_input(route: &Route, body: Bytes, query: &str, content_type: &str) -> Result<Value, String> {
     let input = match route.input {
         InputKind::None => return Ok(Value::Null),
-        InputKind::Json => serde_json::from_slice(&body).map_err(|e| format!("the body is not JSON ({e})"))?,
+        InputKind::Json => {
+            // The documentation says JSON bodies are `application/json;charset=UTF-8`;
+            // any parameters and letter case are accepted, another type is not.
+            let media = content_type.split(';').next().unwrap_or_default().trim();
+            if !media.eq_ignore_ascii_case("application/json") {
+                let shown = if content_type.is_empty() { "none".to_owned() } else { format!("`{content_type}`") };
+                return Err(format!("Content-Type must be application/json, not {shown}"));
+            }
+            serde_json::from_slice(&body).map_err(|e| format!("the body is not JSON ({e})"))?
+        }
         InputKind::Query => query_object(query, &route.parameters),
         InputKind::Multipart => multipart_object(body, content_type, &route.parameters).await?,
     };
@@ -403,6 +411,16 @@ fn http_status_for(code: i64) -> u16 {
 fn json_response(status: u16, body: &Value) -> Response<Body> {
     let mut response = Response::new(full(body.to_string().into_bytes()));
     *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    // The gateway's own statuses (441…) have no standard phrase: the code's
+    // message, before its detail, serves (`HEADER REQUIRED`).
+    if response.status().canonical_reason().is_none() {
+        let message = body["message"].as_str().unwrap_or_default();
+        let phrase = message.split(',').next().unwrap_or_default().trim();
+        let phrase = if phrase.is_empty() { "REFUSED" } else { phrase };
+        if let Ok(reason) = hyper::ext::ReasonPhrase::try_from(phrase.as_bytes().to_vec()) {
+            response.extensions_mut().insert(reason);
+        }
+    }
     response
         .headers_mut()
         .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json;charset=UTF-8"));

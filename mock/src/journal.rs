@@ -1,0 +1,91 @@
+//! What the mock answered: a bounded record for `MockServer::log`, and the
+//! line per request `qys mock` prints. Printing never blocks serving: lines
+//! go through a bounded queue to a thread of their own, and when standard
+//! error is not being read the queue fills and further lines are dropped and
+//! counted, then reported once the reader catches up.
+
+use std::collections::VecDeque;
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+
+use super::LogEntry;
+
+/// Entries `MockServer::log` keeps: the newest, older ones forgotten.
+pub const LOG_CAPACITY: usize = 10_000;
+/// Lines waiting to be printed before further ones are dropped.
+const PRINT_QUEUE: usize = 1024;
+/// The longest path an entry keeps (a request may send 60 KiB of one).
+const MAX_PATH_CHARS: usize = 256;
+
+/// The record and, for `qys mock`, the printer.
+pub(crate) struct Journal {
+    entries: Mutex<VecDeque<LogEntry>>,
+    printer: Option<Printer>,
+}
+
+struct Printer {
+    lines: SyncSender<String>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl Journal {
+    pub fn new(print: bool) -> Journal {
+        Journal { entries: Mutex::new(VecDeque::new()), printer: print.then(Printer::start).flatten() }
+    }
+
+    /// Records an answer; never waits for standard error.
+    pub fn record(&self, mut entry: LogEntry) {
+        if entry.path.chars().count() > MAX_PATH_CHARS {
+            entry.path = entry.path.chars().take(MAX_PATH_CHARS).chain(['…']).collect();
+        }
+        if let Some(printer) = &self.printer {
+            printer.print(entry.to_string());
+        }
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() == LOG_CAPACITY {
+            entries.pop_front();
+        }
+        entries.push_back(entry);
+    }
+
+    /// The entries kept, oldest first.
+    pub fn entries(&self) -> Vec<LogEntry> {
+        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        entries.iter().cloned().collect()
+    }
+}
+
+impl Printer {
+    /// A thread that writes lines to standard error; `None` if none can start.
+    fn start() -> Option<Printer> {
+        let (lines, queue) = std::sync::mpsc::sync_channel::<String>(PRINT_QUEUE);
+        let dropped = Arc::new(AtomicU64::new(0));
+        let counted = Arc::clone(&dropped);
+        std::thread::Builder::new()
+            .name("qiyuesuo-mock-log".to_owned())
+            .spawn(move || {
+                let stderr = std::io::stderr();
+                for line in queue {
+                    let mut out = stderr.lock();
+                    let lost = counted.swap(0, Ordering::Relaxed);
+                    if lost > 0 {
+                        let _ = writeln!(out, "mock: {lost} log lines dropped: standard error was not being read");
+                    }
+                    let _ = writeln!(out, "{line}");
+                }
+            })
+            .ok()?;
+        Some(Printer { lines, dropped })
+    }
+
+    fn print(&self, line: String) {
+        match self.lines.try_send(line) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
