@@ -22,6 +22,10 @@ pub trait Codes: Copy + Eq + Hash + fmt::Debug + fmt::Display + Send + Sync + 's
     fn code(self) -> i64;
     /// Whether a call answered with this code may be sent again.
     fn retry(self) -> RetryClass;
+    /// Whether the code says the request's timestamp was too far from the
+    /// server's clock: only then is the client's clock corrected from the
+    /// answer's `Date`.
+    fn stale_timestamp(self) -> bool;
 }
 
 #[cfg(test)]
@@ -49,6 +53,9 @@ pub(crate) mod test_codes {
         }
         fn retry(self) -> RetryClass {
             if self.0 == 1001 { RetryClass::IfIdempotent } else { RetryClass::Never }
+        }
+        fn stale_timestamp(self) -> bool {
+            self.0 == 444
         }
     }
 

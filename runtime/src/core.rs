@@ -31,6 +31,8 @@ const JSON: &str = "application/json;charset=UTF-8";
 
 /// Server clocks further off than this are corrected for (from `Date`).
 const SKEW_TOLERANCE_MS: i64 = 60_000;
+/// …and no further: a `Date` more than a day from ours is not believed.
+const SKEW_LIMIT_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The shared state of a client: HTTP pool, base URL, signer, settings and
 /// retry budget. Cheap to clone.
@@ -204,7 +206,9 @@ impl Core {
                 }
                 Err(_) => (AttemptError::Transport { kind: TransportKind::Timeout, source: None }, None),
             };
-            if let Some(head) = &head {
+            if let (Some(head), AttemptError::Api { raw_code, .. }) = (&head, &error)
+                && C::from_code(*raw_code).stale_timestamp()
+            {
                 self.correct_clock(head);
             }
             let failure = error.failure::<C>();
@@ -284,15 +288,20 @@ impl Core {
         request.send().await.map_err(answer::transport)
     }
 
-    /// Clock correction, after a failed attempt that brought an answer: the
-    /// server's clock is remembered when it is far from ours, so the next
-    /// signatures carry a timestamp the server accepts.
+    /// Clock correction, after an attempt the API refused for its timestamp
+    /// (a code the schema marks `staleTimestamp`, in a well-formed envelope):
+    /// the server's clock is remembered when it is far from ours, within a day,
+    /// so the next signatures carry a timestamp the server accepts. No other
+    /// answer's `Date` is believed: anything in the path could send one.
     fn correct_clock(&self, head: &Head) {
         let date = head.date.as_ref().and_then(|d| d.to_str().ok());
         let Some(server) = date.and_then(|d| httpdate::parse_http_date(d).ok()) else { return };
         let server_ms = server.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
         // Against the signer's clock, which is the one the timestamps come from.
         let skew = server_ms - self.inner.signer.clock.now_millis() as i64;
+        if skew.abs() > SKEW_LIMIT_MS {
+            return;
+        }
         let corrected = if skew.abs() > SKEW_TOLERANCE_MS { skew } else { 0 };
         if self.inner.skew_ms.swap(corrected, Ordering::Relaxed) != corrected && corrected != 0 {
             trace::skew_corrected(corrected);

@@ -407,8 +407,10 @@ fn check_codes(codes: &Value, pointer: &str, table: &mut CodeTable, errors: &mut
         if entry.get("retry").is_some_and(|r| r != "always" && r != "idempotent") {
             errors.push(join(&entry_pointer, "retry"), "`retry` is `always` or `idempotent` (or absent: never)");
         }
-        if entry.get("mockOnly").is_some_and(|m| !m.is_boolean()) {
-            errors.push(join(&entry_pointer, "mockOnly"), "`mockOnly` is `true` or `false`");
+        for flag in ["mockOnly", "staleTimestamp"] {
+            if entry.get(flag).is_some_and(|m| !m.is_boolean()) {
+                errors.push(join(&entry_pointer, flag), format!("`{flag}` is `true` or `false`"));
+            }
         }
         if entry.get("message").and_then(Value::as_str).is_none() {
             errors.push(&entry_pointer, "a response code needs its `message`");

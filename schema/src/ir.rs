@@ -138,6 +138,9 @@ pub struct ResponseCode {
     pub mock_only: bool,
     /// `retry`: whether a call that got this code may be sent again.
     pub retry: RetryClass,
+    /// `staleTimestamp`: the request's timestamp was too far from the server's
+    /// clock, so the client corrects its clock from the answer's `Date`.
+    pub stale_timestamp: bool,
 }
 
 /// When a code allows sending the call again.

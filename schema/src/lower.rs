@@ -253,6 +253,7 @@ fn add_codes(table: Option<&Value>, pointer: &str, operation: Option<&str>, code
             pointer: join(pointer, &index.to_string()),
             operations: operation.map(str::to_owned).into_iter().collect(),
             mock_only: entry.get("mockOnly") == Some(&Value::Bool(true)),
+            stale_timestamp: entry.get("staleTimestamp") == Some(&Value::Bool(true)),
             retry: match entry.get("retry").and_then(Value::as_str) {
                 Some("always") => RetryClass::Always,
                 Some("idempotent") => RetryClass::IfIdempotent,

@@ -355,3 +355,42 @@ async fn server_text_reaches_the_terminal_escaped_and_capped() {
     // The field keeps what the server sent, for programs.
     assert_eq!(error.as_api().map(|api| api.message.len()), Some(hostile.len()));
 }
+
+/// Answers the first seal-list request with `status`, `code` and `Date: date`, then succeeds;
+/// returns the timestamps the two requests were signed with.
+async fn timestamps_after(status: u16, code: i64, date: std::time::SystemTime) -> Vec<u64> {
+    let server = Wire::start().await;
+    let refusal = json!({"code": code, "message": "REFUSED"});
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(status).insert_header("date", httpdate::fmt_http_date(date)).set_body_json(refusal),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"code": 0, "result": {"total": 0, "list": []}})))
+        .mount(&server)
+        .await;
+    client(&server.uri()).seal_list(&qiyuesuo::models::SealListRequest::new()).await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    received.iter().map(|r| common::header(r, "x-qys-open-timestamp").unwrap().parse().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn clock_is_corrected_only_after_a_stale_timestamp_answer_and_within_a_day() {
+    let now = std::time::SystemTime::now();
+    let millis = |t: std::time::SystemTime| t.duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    let year_2000 = std::time::UNIX_EPOCH + Duration::from_secs(946_684_800);
+    // A 503 from anything in the path, with a far-off `Date`: not believed.
+    let stamps = timestamps_after(503, 1001, year_2000).await;
+    assert!(stamps[1].abs_diff(millis(now)) < 60_000, "{stamps:?}");
+    // The stale-timestamp code with the server 20 minutes ahead: corrected.
+    let ahead = now + Duration::from_secs(20 * 60);
+    let stamps = timestamps_after(444, 444, ahead).await;
+    assert!(stamps[0].abs_diff(millis(now)) < 60_000, "{stamps:?}");
+    assert!(stamps[1].abs_diff(millis(ahead)) < 60_000, "{stamps:?}");
+    // The same code with a `Date` more than a day off: not believed.
+    let stamps = timestamps_after(444, 444, year_2000).await;
+    assert!(stamps[1].abs_diff(millis(now)) < 60_000, "{stamps:?}");
+}

@@ -62,6 +62,14 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
         crate::ir::RetryClass::Always => quote! { ::qiyuesuo::runtime::RetryClass::Always },
         crate::ir::RetryClass::IfIdempotent => quote! { ::qiyuesuo::runtime::RetryClass::IfIdempotent },
     });
+    let stale: Vec<&Ident> =
+        api.codes.iter().zip(&variants).filter(|(c, _)| c.stale_timestamp).map(|(_, v)| v).collect();
+    // `matches!` with no pattern would not compile: a schema without such a code says `false`.
+    let stale_timestamp = if stale.is_empty() {
+        quote! { false }
+    } else {
+        quote! { matches!(self, #(ResponseCode::#stale)|*) }
+    };
     let operations = api.codes.iter().map(|c| {
         let ids = &c.operations;
         quote! { &[#(#ids),*] }
@@ -127,6 +135,12 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
                 }
             }
 
+            /// Whether the code says the request's timestamp was too far from the
+            /// server's clock (the schema's `staleTimestamp`).
+            pub const fn stale_timestamp(self) -> bool {
+                #stale_timestamp
+            }
+
             /// The operations whose own tables document the code; empty for
             /// the global codes, which every operation may answer.
             pub const fn operations(self) -> &'static [&'static str] {
@@ -152,6 +166,10 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
 
             fn retry(self) -> ::qiyuesuo::runtime::RetryClass {
                 ResponseCode::retry(self)
+            }
+
+            fn stale_timestamp(self) -> bool {
+                ResponseCode::stale_timestamp(self)
             }
         }
 
