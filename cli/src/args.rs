@@ -8,6 +8,7 @@ use crate::schema;
 pub const SERVER: &str = "server";
 pub const ACCESS_TOKEN: &str = "access-token";
 pub const ACCESS_SECRET: &str = "access-secret";
+pub const ACCESS_SECRET_FILE: &str = "access-secret-file";
 pub const LEGACY: &str = "legacy-signature";
 pub const TIMEOUT: &str = "timeout";
 pub const JSON: &str = "json";
@@ -31,6 +32,8 @@ pub fn command(operations: &[schema::Command]) -> Command {
                 .long(SERVER)
                 .help_heading("Connection")
                 .env("QYS_SERVER_URL")
+                // It may carry user info; `--help` shows none of it.
+                .hide_env_values(true)
                 .global(true)
                 .value_name("URL")
                 .help("Base URL of the API, e.g. https://openapi.qiyuesuo.cn; the embedded mock when absent"),
@@ -41,6 +44,7 @@ pub fn command(operations: &[schema::Command]) -> Command {
                 .help_heading("Connection")
                 .env("QYS_ACCESS_TOKEN")
                 .hide_env_values(true)
+                .allow_hyphen_values(true)
                 .global(true)
                 .value_name("TOKEN")
                 .help("The AppToken"),
@@ -51,9 +55,21 @@ pub fn command(operations: &[schema::Command]) -> Command {
                 .help_heading("Connection")
                 .env("QYS_ACCESS_SECRET")
                 .hide_env_values(true)
+                // A secret that starts with `-` is the secret, not a flag clap would echo in an error.
+                .allow_hyphen_values(true)
                 .global(true)
                 .value_name("SECRET")
-                .help("The AppSecret (never printed)"),
+                .help("The AppSecret (never printed). Other users can read it in the process list: prefer --access-secret-file"),
+        )
+        .arg(
+            Arg::new(ACCESS_SECRET_FILE)
+                .long(ACCESS_SECRET_FILE)
+                .help_heading("Connection")
+                .env("QYS_ACCESS_SECRET_FILE")
+                .global(true)
+                .value_name("FILE")
+                .conflicts_with(ACCESS_SECRET)
+                .help("Read the AppSecret from FILE (- for standard input); it never touches the command line"),
         )
         .arg(
             Arg::new(LEGACY)

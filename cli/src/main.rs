@@ -4,6 +4,7 @@
 mod args;
 mod input;
 mod schema;
+mod secret;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -19,6 +20,11 @@ const TRANSPORT: u8 = 3;
 const INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
+    if std::env::var_os("RUST_LOG").is_some() {
+        let filter = tracing_subscriber::EnvFilter::from_default_env();
+        let _ =
+            tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
+    }
     let api = match qiyuesuo_schema::parse(qiyuesuo::SCHEMA_JSON) {
         Ok(api) => api,
         Err(e) => return fail(TRANSPORT, &format!("the embedded schema is unreadable: {e}")),
@@ -41,11 +47,22 @@ fn main() -> ExitCode {
 
 async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
     let text = |id: &str| matches.get_one::<String>(id).cloned();
+    // The mock's own secret is no one's: no warning for it on the command line.
+    let secret = match secret::access_secret(matches, false) {
+        Ok(secret) => secret,
+        Err(problem) => return fail(USAGE, &problem),
+    };
+    let defaults = match (text(args::ACCESS_TOKEN).is_none(), secret.is_none()) {
+        (true, true) => Some(format!("the default access token `{DEFAULT_ACCESS_TOKEN}` and the default secret")),
+        (true, false) => Some(format!("the default access token `{DEFAULT_ACCESS_TOKEN}` with the secret given")),
+        (false, true) => Some("the access token given with the default secret".to_owned()),
+        (false, false) => None,
+    };
     let mut builder = MockServer::builder()
         .addr(text("addr").unwrap_or_else(|| "127.0.0.1:0".to_owned()))
         .credentials(
             text(args::ACCESS_TOKEN).unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned()),
-            text(args::ACCESS_SECRET).unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned()),
+            secret.unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned()),
         )
         .require_nonce(matches.get_flag("require-nonce"))
         .print_log(true);
@@ -60,8 +77,8 @@ async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
         Err(e) => return fail(TRANSPORT, &e.to_string()),
     };
     println!("listening on {}", mock.base_url());
-    if text(args::ACCESS_TOKEN).is_none() {
-        eprintln!("mock: accepting the default access token `{DEFAULT_ACCESS_TOKEN}` and its default secret");
+    if let Some(defaults) = defaults {
+        eprintln!("mock: accepting {defaults}");
     }
     match tokio::signal::ctrl_c().await {
         Ok(()) => ExitCode::SUCCESS,
@@ -75,14 +92,16 @@ async fn call(operation: &schema::Command, matches: &clap::ArgMatches) -> ExitCo
         Err(problem) => return fail(USAGE, &format!("{}: invalid input, nothing was sent: {problem}", operation.id)),
     };
     let text = |id: &str| matches.get_one::<String>(id).cloned();
+    let given_secret = match secret::access_secret(matches, matches.contains_id(args::SERVER)) {
+        Ok(secret) => secret,
+        Err(problem) => return fail(USAGE, &problem),
+    };
     // Without a server, the embedded mock stands in; it lives until the call ends.
     let (server, token, secret, _mock) = match text(args::SERVER) {
-        Some(server) => {
-            (server, text(args::ACCESS_TOKEN).unwrap_or_default(), text(args::ACCESS_SECRET).unwrap_or_default(), None)
-        }
+        Some(server) => (server, text(args::ACCESS_TOKEN).unwrap_or_default(), given_secret.unwrap_or_default(), None),
         None => {
             let token = text(args::ACCESS_TOKEN).unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned());
-            let secret = text(args::ACCESS_SECRET).unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned());
+            let secret = given_secret.unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned());
             let mock = match MockServer::builder().credentials(&token, &secret).start().await {
                 Ok(mock) => mock,
                 Err(e) => return fail(TRANSPORT, &e.to_string()),

@@ -65,12 +65,14 @@ struct Run {
     stderr: String,
 }
 
+/// `qys` with `args`, the secret in its environment as a careful operator
+/// passes it (`--access-secret` on the command line draws a warning).
 fn qys(args: &[&str]) -> Run {
     let output: Output = Command::new(QYS)
         .args(args)
         .env_remove("QYS_SERVER_URL")
         .env_remove("QYS_ACCESS_TOKEN")
-        .env_remove("QYS_ACCESS_SECRET")
+        .env("QYS_ACCESS_SECRET", SECRET)
         .output()
         .expect("qys runs");
     let run = Run {
@@ -88,7 +90,7 @@ fn qys(args: &[&str]) -> Run {
 }
 
 fn against<'a>(mock: &'a Mock, args: &[&'a str]) -> Vec<&'a str> {
-    let mut all = vec!["--server", mock.url.as_str(), "--access-token", TOKEN, "--access-secret", SECRET];
+    let mut all = vec!["--server", mock.url.as_str(), "--access-token", TOKEN];
     all.extend_from_slice(args);
     all
 }
@@ -273,7 +275,7 @@ fn gateway_rejections_exit_1_with_the_code() {
         let run = qys(&args);
         assert_eq!(run.status, 1, "{extra:?}: {}", run.stderr);
         assert!(run.stderr.contains(expected), "{extra:?}: {}", run.stderr);
-        assert_eq!(run.stderr.lines().count(), 1);
+        assert_eq!(run.stderr.lines().filter(|l| l.starts_with("error:")).count(), 1, "{}", run.stderr);
     }
 }
 
@@ -562,4 +564,118 @@ fn mock_logging_never_blocks_serving_when_stderr_is_not_read() {
     drop(mock);
     let log = reader.join().unwrap();
     assert!(log.contains("log lines dropped: standard error was not being read"), "{}", &log[..log.len().min(500)]);
+}
+
+/// `qys` with `args` and `env`, its standard input `stdin`.
+fn qys_with(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
+    let mut child = Command::new(QYS)
+        .args(args)
+        .env_remove("QYS_SERVER_URL")
+        .env_remove("QYS_ACCESS_TOKEN")
+        .env_remove("QYS_ACCESS_SECRET")
+        .env_remove("RUST_LOG")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    Run {
+        status: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn secret_from_a_file_or_stdin_never_touches_argv_and_argv_draws_a_warning() {
+    let mock = Mock::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("secret");
+    std::fs::write(&file, format!("{SECRET}\n")).unwrap();
+    let file = file.display().to_string();
+    let base = ["--server", mock.url.as_str(), "--access-token", TOKEN];
+    for (source, stdin) in [(file.as_str(), ""), ("-", SECRET)] {
+        let mut args = base.to_vec();
+        args.extend(["--access-secret-file", source]);
+        args.extend_from_slice(TICKET);
+        let run = qys_with(&args, &[], stdin);
+        assert_eq!(run.status, 0, "{source}: {}", run.stderr);
+        assert!(!run.stderr.contains("warning") && !run.stderr.contains(SECRET), "{}", run.stderr);
+    }
+    let mut args = base.to_vec();
+    args.extend(["--access-secret", SECRET]);
+    args.extend_from_slice(TICKET);
+    let run = qys_with(&args, &[], "");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: --access-secret on the command line can be read by other users"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(SECRET), "{}", run.stderr);
+    // From the environment: no warning.
+    let mut args = base.to_vec();
+    args.extend_from_slice(TICKET);
+    let run = qys_with(&args, &[("QYS_ACCESS_SECRET", SECRET)], "");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn secret_that_looks_like_a_flag_is_taken_as_the_secret_never_echoed() {
+    let odd = "--not-a-flag-but-the-secret";
+    let mut args = vec!["--access-token", TOKEN, "--access-secret", odd];
+    args.extend_from_slice(TICKET);
+    let run = qys_with(&args, &[], "");
+    // With no server, the embedded mock takes the credentials given: the odd
+    // value served as the secret, and clap echoed nothing.
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains(odd) && !run.stdout.contains(odd), "{}", run.stderr);
+}
+
+#[test]
+fn secret_user_info_in_the_server_url_is_never_printed() {
+    let url = "http://admin:hunter2@example.com";
+    let help = qys_with(&["company-auth-miniapp-ticket", "--help"], &[("QYS_SERVER_URL", url)], "");
+    assert!(!help.stdout.contains("hunter2") && !help.stdout.contains("admin:"), "{}", help.stdout);
+    let mut args = vec!["--access-token", TOKEN];
+    args.extend_from_slice(TICKET);
+    let run = qys_with(&args, &[("QYS_SERVER_URL", url), ("QYS_ACCESS_SECRET", SECRET)], "");
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("http://***@example.com") && !run.stderr.contains("hunter2"), "{}", run.stderr);
+}
+
+#[test]
+fn rust_log_shows_the_call_and_never_the_credentials() {
+    let mock = Mock::start(&[]);
+    let mut args = vec!["--server", mock.url.as_str(), "--access-token", TOKEN];
+    args.extend_from_slice(TICKET);
+    let run = qys_with(&args, &[("QYS_ACCESS_SECRET", SECRET), ("RUST_LOG", "trace")], "");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("qiyuesuo.call"), "{}", run.stderr);
+    assert!(!run.stderr.contains(SECRET) && !run.stderr.contains(TOKEN), "{}", run.stderr);
+}
+
+#[test]
+fn mock_says_which_default_credentials_it_accepts() {
+    let mut child = Command::new(QYS)
+        .args(["mock", "--addr", "127.0.0.1:0", "--access-secret", "only-the-secret"])
+        .env_remove("QYS_ACCESS_TOKEN")
+        .env_remove("QYS_ACCESS_SECRET")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.starts_with("listening on "), "{line}");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    stderr.read_line(&mut said).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(said.trim(), "mock: accepting the default access token `mock-access-token` with the secret given");
 }

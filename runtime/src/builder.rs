@@ -184,8 +184,11 @@ impl<C: FromCore> ClientBuilder<C> {
 
 /// An absolute `https` URL (or `http` to loopback) without query or
 /// fragment; returned without its trailing `/`, ready for paths.
-fn check_base_url<C>(text: &str, insecure_http: bool) -> Result<String, Error<C>> {
-    let url = reqwest::Url::parse(text).map_err(|e| Error::Config(format!("base URL `{text}`: {e}")))?;
+fn check_base_url<C>(raw_text: &str, insecure_http: bool) -> Result<String, Error<C>> {
+    // Messages show the URL without any user info it carries.
+    let shown = without_userinfo(raw_text);
+    let text = shown.as_str();
+    let url = reqwest::Url::parse(raw_text).map_err(|e| Error::Config(format!("base URL `{text}`: {e}")))?;
     if url.query().is_some() || url.fragment().is_some() {
         return Err(Error::Config(format!("base URL `{text}` must not have a query or fragment")));
     }
@@ -206,6 +209,17 @@ fn check_base_url<C>(text: &str, insecure_http: bool) -> Result<String, Error<C>
         scheme => return Err(Error::Config(format!("base URL `{text}`: scheme `{scheme}` is not http or https"))),
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// `scheme://user:password@host…` as `scheme://***@host…`; any other text as it is.
+fn without_userinfo(text: &str) -> String {
+    if let Some((scheme, rest)) = text.split_once("://") {
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some(at) = rest.get(..authority_end).and_then(|authority| authority.rfind('@')) {
+            return format!("{scheme}://***@{}", rest.get(at + 1..).unwrap_or_default());
+        }
+    }
+    text.to_owned()
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {
@@ -230,6 +244,15 @@ mod tests {
         assert!(check_base_url("http://[::1]:1", false).is_ok());
         assert!(check_base_url("http://example.com", false).is_err());
         assert!(check_base_url("http://example.com", true).is_ok());
+    }
+
+    #[test]
+    fn errors_never_show_user_info() {
+        for url in ["http://user:pw@example.com/x", "ftp://user:pw@example.com", "https://user:pw@host?q#f"] {
+            let error = check_base_url(url, false).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(!error.contains("pw") && !error.contains("user"), "{error}");
+            assert!(error.contains("***@"), "{error}");
+        }
     }
 
     #[test]

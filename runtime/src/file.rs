@@ -7,6 +7,13 @@ use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use tokio::io::AsyncReadExt;
+
+/// The largest file a part may carry: the API documents 50 MB for a
+/// contract's document (`/v2/document/addbyfile`), the largest it states. A
+/// larger file is an invalid request, read no further (a path to `/dev/zero`
+/// must not fill the memory).
+pub const MAX_UPLOAD_BYTES: u64 = 50 * 1024 * 1024;
 
 /// A file part of a multipart request.
 ///
@@ -63,12 +70,22 @@ impl FilePart {
         self.content_type.as_deref()
     }
 
-    /// The contents: the bytes, or the file read now.
+    /// The contents: the bytes, or the file read now; at most [`MAX_UPLOAD_BYTES`].
     pub(crate) async fn load(&self) -> Result<Bytes, String> {
+        let too_large = || format!("the file is larger than the API's limit of {MAX_UPLOAD_BYTES} bytes (50 MiB)");
         match &self.source {
+            Source::Bytes(bytes) if bytes.len() as u64 > MAX_UPLOAD_BYTES => Err(too_large()),
             Source::Bytes(bytes) => Ok(bytes.clone()),
             Source::Path(path) => {
-                tokio::fs::read(path).await.map(Bytes::from).map_err(|e| format!("cannot read {}: {e}", path.display()))
+                let cannot = |e: std::io::Error| format!("cannot read {}: {e}", path.display());
+                let file = tokio::fs::File::open(path).await.map_err(cannot)?;
+                // One byte past the limit tells a file over it, whatever its metadata says.
+                let mut contents = Vec::new();
+                file.take(MAX_UPLOAD_BYTES + 1).read_to_end(&mut contents).await.map_err(cannot)?;
+                if contents.len() as u64 > MAX_UPLOAD_BYTES {
+                    return Err(too_large());
+                }
+                Ok(Bytes::from(contents))
             }
         }
     }

@@ -44,7 +44,7 @@ pub use codes::Codes;
 pub use comma_set::{CommaSet, UnknownValue};
 pub use download::Download;
 pub use error::{ApiError, CallInfo, DecodeError, Error, TransportError, TransportKind};
-pub use file::FilePart;
+pub use file::{FilePart, MAX_UPLOAD_BYTES};
 pub use id::{Id, InvalidId};
 pub use options::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT,

@@ -157,3 +157,21 @@ fn a_file_prints_its_name_and_size_never_its_bytes() {
     assert_eq!(from_json.path(), Some(std::path::Path::new("/tmp/licence.png")));
     assert!(serde_json::from_str::<FilePart>(r#""""#).is_err());
 }
+
+#[tokio::test]
+async fn uploads_over_the_api_limit_are_refused_before_anything_is_sent() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    // An endless file: read no further than one byte past the limit.
+    let error = client.company_auth_miniapp_ticket_with_license(&request(FilePart::from_path("/dev/zero"))).await;
+    let error = error.unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error}");
+    assert!(
+        error.to_string().contains("license: the file is larger than the API's limit of 52428800 bytes"),
+        "{error}"
+    );
+    let bytes = vec![0u8; qiyuesuo::runtime::MAX_UPLOAD_BYTES as usize + 1];
+    let error = client.company_auth_miniapp_ticket_with_license(&request(FilePart::from_bytes("big.png", bytes))).await;
+    assert!(error.unwrap_err().to_string().contains("larger than the API's limit"));
+    assert!(mock.log().is_empty(), "something was sent: {:?}", mock.log());
+}

@@ -1,0 +1,37 @@
+//! Where the AppSecret comes from, most private first: a file (or standard
+//! input, `-`) named by `--access-secret-file` or `QYS_ACCESS_SECRET_FILE`;
+//! `QYS_ACCESS_SECRET`; `--access-secret`, which other users of the machine
+//! can read in the process list, and so draws a warning. Never echoed.
+
+use std::io::Read;
+
+use clap::ArgMatches;
+use clap::parser::ValueSource;
+
+use crate::args::{ACCESS_SECRET, ACCESS_SECRET_FILE};
+
+/// The secret, if one was given; an error names where it could not be read.
+/// `real`: a secret for a real server (not the mock's own), warned about on argv.
+pub fn access_secret(matches: &ArgMatches, real: bool) -> Result<Option<String>, String> {
+    if let Some(path) = matches.get_one::<String>(ACCESS_SECRET_FILE) {
+        let mut text = String::new();
+        let read = if path == "-" {
+            std::io::stdin().read_to_string(&mut text)
+        } else {
+            std::fs::File::open(path).and_then(|mut file| file.read_to_string(&mut text))
+        };
+        read.map_err(|e| format!("--access-secret-file: cannot read {path}: {e}"))?;
+        let secret = text.trim_end_matches(['\r', '\n']).to_owned();
+        if secret.is_empty() {
+            return Err(format!("--access-secret-file: {path} holds no secret"));
+        }
+        return Ok(Some(secret));
+    }
+    if real && matches.value_source(ACCESS_SECRET) == Some(ValueSource::CommandLine) {
+        eprintln!(
+            "warning: --access-secret on the command line can be read by other users of this machine (the process \
+             list); use --access-secret-file FILE (or -, standard input) or QYS_ACCESS_SECRET"
+        );
+    }
+    Ok(matches.get_one::<String>(ACCESS_SECRET).cloned())
+}
