@@ -89,7 +89,14 @@
 //!
 //! Verification results arrive as form-encoded POSTs to the `callbackUrl` you
 //! gave. Each payload type parses the raw body with one call; answer
-//! [`runtime::ACK`] once it is handled:
+//! [`runtime::ACK`] once it is handled.
+//!
+//! A callback proves nothing by itself: the API documents no signature on
+//! these callbacks, so anyone who learns the URL can send one. Give each
+//! `callbackUrl` an unguessable token of your own and refuse callbacks without
+//! one you issued; before acting on a result, read it from the API
+//! (`company_auth_result`, `personal_auth_result`), which your signed client
+//! can trust. The repository's `examples/integrator` shows both.
 //!
 //! ```
 //! use qiyuesuo::models::CompanyAuthCallback;

@@ -4,11 +4,18 @@
 //! - `POST /company-auth/ticket` `{"companyName", "contact"}`: mints a company
 //!   verification ticket for the mini-program's `enterprise-auth` plugin page,
 //!   with this service's callback URL;
-//! - `POST /qys/callback/company`: the API's form-encoded verification
+//! - `POST /qys/callback/company?token=…`: the API's form-encoded verification
 //!   callback, parsed with one call and acknowledged with `{"code":0}`;
-//! - `GET /company-auth/status?companyName=…`: what the latest callback said.
+//! - `GET /company-auth/status?companyName=…`: what the service learnt.
 //!
 //! The API's secret stays on this server; the mini-program only ever sees tickets.
+//!
+//! **A callback proves nothing by itself.** The verification callbacks carry
+//! no signature that the API's documentation describes, so anyone who learns
+//! the callback URL can POST to it. This service therefore (1) gives each
+//! ticket a callback URL with an unguessable token of its own, and refuses a
+//! callback without a token it issued, and (2) before it believes "verified",
+//! asks the API itself (`companyAuthResult`) with its signed client.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -19,7 +26,9 @@ use axum::extract::{Json, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use qiyuesuo::models::{CompanyAuthCallback, CompanyAuthMiniappTicketRequest, ContactType, User};
+use qiyuesuo::models::{
+    CompanyAuthCallback, CompanyAuthMiniappTicketRequest, CompanyAuthResultRequest, ContactType, User,
+};
 use qiyuesuo::{Client, ResponseCode};
 use serde::Deserialize;
 use serde_json::json;
@@ -30,15 +39,29 @@ pub struct App {
     client: Client,
     /// This service's own base URL, as the API reaches it (for `callbackUrl`).
     public_url: String,
-    /// The latest callback per company, by the `company` parameter the
-    /// callback URL carries back (the mini-app ticket returns no request id).
-    results: Arc<Mutex<HashMap<String, CompanyAuthCallback>>>,
+    /// Callback token → the company whose ticket it was issued with (the
+    /// mini-app ticket returns no request id to match the callback by).
+    pending: Arc<Mutex<HashMap<String, String>>>,
+    /// What the service learnt per company: the callback, and what the API
+    /// said when asked.
+    results: Arc<Mutex<HashMap<String, Learnt>>>,
 }
+
+/// A callback, and the API's own answer to it.
+#[derive(Debug, Clone)]
+struct Learnt {
+    callback: CompanyAuthCallback,
+    /// `companyAuthResult`'s status: `2` is passed.
+    confirmed_status: Option<i64>,
+}
+
+/// `companyAuthResult`'s status for a company whose verification passed.
+const PASSED: i64 = 2;
 
 impl App {
     /// A service that calls the API through `client` and is reached at `public_url`.
     pub fn new(client: Client, public_url: impl Into<String>) -> Self {
-        App { client, public_url: public_url.into(), results: Arc::default() }
+        App { client, public_url: public_url.into(), pending: Arc::default(), results: Arc::default() }
     }
 
     /// The routes.
@@ -59,8 +82,12 @@ struct TicketRequest {
 }
 
 async fn mint_ticket(State(app): State<App>, Json(body): Json<TicketRequest>) -> Response {
-    let company: String = form_urlencoded::byte_serialize(body.company_name.as_bytes()).collect();
-    let callback_url = format!("{}/qys/callback/company?company={company}", app.public_url);
+    // 122 random bits from the system's generator: not guessable from outside.
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    let callback_url = format!("{}/qys/callback/company?token={token}", app.public_url);
+    if let Ok(mut pending) = app.pending.lock() {
+        pending.insert(token, body.company_name.clone());
+    }
     let request =
         CompanyAuthMiniappTicketRequest::new(&body.company_name, User::new(body.contact, ContactType::Mobile))
             .callback_url(callback_url);
@@ -79,20 +106,31 @@ async fn mint_ticket(State(app): State<App>, Json(body): Json<TicketRequest>) ->
 
 #[derive(Deserialize)]
 struct CallbackQuery {
-    company: String,
+    token: Option<String>,
 }
 
 async fn company_callback(State(app): State<App>, Query(query): Query<CallbackQuery>, body: Bytes) -> Response {
-    match CompanyAuthCallback::from_form(&body) {
-        Ok(callback) => {
-            if let Ok(mut results) = app.results.lock() {
-                results.insert(query.company, callback);
-            }
-            ([(header::CONTENT_TYPE, qiyuesuo::runtime::ACK_CONTENT_TYPE)], qiyuesuo::runtime::ACK).into_response()
-        }
+    // Only a token this service issued names a company; anything else is forged or stale.
+    let company = query.token.and_then(|token| app.pending.lock().ok()?.get(&token).cloned());
+    let Some(company) = company else {
+        return (StatusCode::FORBIDDEN, "unknown callback token").into_response();
+    };
+    let callback = match CompanyAuthCallback::from_form(&body) {
+        Ok(callback) => callback,
         // Not acknowledged: a malformed callback is not taken as delivered.
-        Err(error) => (StatusCode::BAD_REQUEST, error.to_string()).into_response(),
+        Err(error) => return (StatusCode::BAD_REQUEST, error.to_string()).into_response(),
+    };
+    // The callback says what happened; the API, asked with our signature, confirms it.
+    let asked = CompanyAuthResultRequest::new().company_name(company.clone());
+    let confirmed_status = match app.client.company_auth_result(&asked).await {
+        Ok(result) => Some(result.status),
+        // Not acknowledged either: the API sends it again, and we ask again then.
+        Err(error) => return (StatusCode::SERVICE_UNAVAILABLE, error.to_string()).into_response(),
+    };
+    if let Ok(mut results) = app.results.lock() {
+        results.insert(company, Learnt { callback, confirmed_status });
     }
+    ([(header::CONTENT_TYPE, qiyuesuo::runtime::ACK_CONTENT_TYPE)], qiyuesuo::runtime::ACK).into_response()
 }
 
 #[derive(Deserialize)]
@@ -107,10 +145,11 @@ async fn status(State(app): State<App>, Query(query): Query<StatusQuery>) -> Res
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
     match results.get(&query.company_name) {
-        Some(callback) => Json(json!({
-            "verified": callback.status == 1,
-            "status": callback.status,
-            "actionEvent": callback.action_event,
+        // Verified only when the API itself says so, whatever the callback claimed.
+        Some(learnt) => Json(json!({
+            "verified": learnt.confirmed_status == Some(PASSED),
+            "status": learnt.callback.status,
+            "actionEvent": learnt.callback.action_event,
         }))
         .into_response(),
         None => (StatusCode::NOT_FOUND, Json(json!({"error": "no callback yet"}))).into_response(),

@@ -72,10 +72,18 @@ async fn a_ticket_then_the_callback_then_the_status() {
 
 #[tokio::test]
 async fn a_malformed_callback_is_refused_and_not_acknowledged() {
-    let mock = MockServer::start().await.unwrap();
-    let base = start(&mock).await;
+    let (api, base) = with_api_saying(2).await;
+    let ticket = reqwest::Client::new()
+        .post(format!("{base}/company-auth/ticket"))
+        .json(&json!({"companyName": "某公司", "contact": "1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ticket.status(), 200);
+    let sent: Value = serde_json::from_slice(&api.received_requests().await.unwrap()[0].body).unwrap();
+    let query = format!("?{}", sent["callbackUrl"].as_str().unwrap().split_once('?').unwrap().1);
     let answer = reqwest::Client::new()
-        .post(format!("{base}/qys/callback/company?company=x"))
+        .post(format!("{base}/qys/callback/company{query}"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body("status=maybe")
         .send()
@@ -95,4 +103,80 @@ fn the_demo_runs_with_one_command() {
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains(r#"callback said: {"verified":true,"status":1,"actionEvent":7}"#), "{stdout}");
     assert!(stdout.contains("callback acknowledged (delivery 1)"), "{stdout}");
+}
+
+/// The service against a scripted API whose `companyAuthResult` says `status`.
+async fn with_api_saying(status: i64) -> (wiremock::MockServer, String) {
+    use wiremock::matchers::path;
+    use wiremock::{Mock, ResponseTemplate};
+    let api = wiremock::MockServer::start().await;
+    Mock::given(path("/companyauth/miniappexchange"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"code": 0, "result": {"ticket": "t"}})))
+        .mount(&api)
+        .await;
+    Mock::given(path("/companyauth/result"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"code": 0, "result": {"status": status}})))
+        .mount(&api)
+        .await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let client = qiyuesuo::Client::new(api.uri(), "token", "secret").unwrap();
+    let app = App::new(client, &base).router();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (api, base)
+}
+
+async fn callback(base: &str, query: &str) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(format!("{base}/qys/callback/company{query}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("status=1&actionEvent=7")
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn callbacks_a_forged_one_is_refused_and_one_the_api_does_not_confirm_verifies_nothing() {
+    let (api, base) = with_api_saying(3).await;
+    let http = reqwest::Client::new();
+    let ticket = http
+        .post(format!("{base}/company-auth/ticket"))
+        .json(&json!({"companyName": "某公司", "contact": "12312378900"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ticket.status(), 200);
+    // The token the service put in the callback URL it gave the API.
+    let sent: Value = serde_json::from_slice(&api.received_requests().await.unwrap()[0].body).unwrap();
+    let callback_url = sent["callbackUrl"].as_str().unwrap().to_owned();
+    let token = callback_url.split("token=").nth(1).unwrap().to_owned();
+    assert_eq!(token.len(), 32, "{callback_url}");
+    assert!(!callback_url.contains("某公司"), "{callback_url}");
+
+    // Forged: no token, or one the service never issued.
+    for forged in ["", "?token=0123456789abcdef0123456789abcdef", "?company=某公司"] {
+        let answer = callback(&base, forged).await;
+        assert_eq!(answer.status(), 403, "{forged}");
+        assert!(!answer.text().await.unwrap().contains(r#""code":0"#), "a forged callback was acknowledged");
+    }
+    let status =
+        http.get(format!("{base}/company-auth/status")).query(&[("companyName", "某公司")]).send().await.unwrap();
+    assert_eq!(status.status(), 404, "a forged callback recorded something");
+
+    // The real token, claiming success; the API says the verification failed (3).
+    let answer = callback(&base, &format!("?token={token}")).await;
+    assert_eq!(answer.status(), 200);
+    let status: Value = http
+        .get(format!("{base}/company-auth/status"))
+        .query(&[("companyName", "某公司")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["verified"], false, "{status}");
+    let asked = api.received_requests().await.unwrap();
+    assert!(asked.iter().any(|r| r.url.path() == "/companyauth/result"), "the API was not asked");
 }
