@@ -195,3 +195,26 @@ async fn mock_strictness_a_json_operation_needs_a_json_content_type() {
         );
     }
 }
+
+#[tokio::test]
+async fn mock_strictness_still_accepts_what_the_official_clients_send() {
+    let mock = MockServer::start().await.unwrap();
+    let stamp = now();
+    // PHP's JSON encoder escapes non-ASCII; older clients send the three legacy headers.
+    let body = r#"{"companyName":"\u4e0a\u6d77\u5951\u7ea6\u9501\u516c\u53f8","applicant":{"contact":"12312378900","contactType":"MOBILE"}}"#;
+    let signature = qiyuesuo::runtime::signing::signature(mock.access_token(), mock.access_secret(), stamp, None);
+    let request = format!(
+        "POST /companyauth/miniappexchange HTTP/1.1\r\nHost: x\r\nContent-Type:application/json\r\n\
+         Accept-Encoding: gzip,deflate\r\nUser-Agent: qiyuesuo-php-sdk\r\nversion: PHP-1.5.0\r\n\
+         x-qys-open-accesstoken: {}\r\nx-qys-open-timestamp: {stamp}\r\nx-qys-open-signature: {signature}\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        mock.access_token(),
+        body.len()
+    );
+    let mut stream = TcpStream::connect(mock.addr()).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    assert!(answer.contains(r#""code":0"#), "{answer}");
+}
