@@ -158,41 +158,27 @@ async fn mock_strictness_gateway_statuses_carry_reason_phrases() {
     assert!(answer.starts_with("HTTP/1.1 441 HEADER REQUIRED\r\n"), "{answer}");
 }
 
+/// The ticket request's example, signed, with this `Content-Type`.
+async fn posted_as(mock: &MockServer, content_type: &str) -> Value {
+    let body = common::request_example().to_string();
+    let sent =
+        common::signed_post(mock, "/companyauth/miniappexchange").header("content-type", content_type).body(body);
+    sent.send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
 async fn mock_strictness_a_json_operation_needs_a_json_content_type() {
     let mock = MockServer::start().await.unwrap();
-    let body = common::request_example().to_string();
     // What the official clients send is accepted, in any case.
     for accepted in ["application/json;charset=UTF-8", "application/json", "Application/JSON; charset=utf-8"] {
-        let answer: Value = common::signed_post(&mock, "/companyauth/miniappexchange")
-            .header("content-type", accepted)
-            .body(body.clone())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let answer = posted_as(&mock, accepted).await;
         assert_eq!(answer["code"], 0, "{accepted}: {answer}");
     }
     for refused in ["text/plain", "application/x-www-form-urlencoded"] {
-        let answer: Value = common::signed_post(&mock, "/companyauth/miniappexchange")
-            .header("content-type", refused)
-            .body(body.clone())
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let answer = posted_as(&mock, refused).await;
         assert_eq!(answer["code"], 1005, "{refused}: {answer}");
-        assert!(
-            answer["message"]
-                .as_str()
-                .unwrap()
-                .contains(&format!("Content-Type must be application/json, not `{refused}`")),
-            "{answer}"
-        );
+        let expected = format!("Content-Type must be application/json, not `{refused}`");
+        assert!(answer["message"].as_str().unwrap().contains(&expected), "{answer}");
     }
 }
 

@@ -73,15 +73,8 @@ async fn a_ticket_then_the_callback_then_the_status() {
 #[tokio::test]
 async fn a_malformed_callback_is_refused_and_not_acknowledged() {
     let (api, base) = with_api_saying(2).await;
-    let ticket = reqwest::Client::new()
-        .post(format!("{base}/company-auth/ticket"))
-        .json(&json!({"companyName": "某公司", "contact": "1"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(ticket.status(), 200);
-    let sent: Value = serde_json::from_slice(&api.received_requests().await.unwrap()[0].body).unwrap();
-    let query = format!("?{}", sent["callbackUrl"].as_str().unwrap().split_once('?').unwrap().1);
+    let callback_url = ticket_for(&api, &base, "某公司").await;
+    let query = format!("?{}", callback_url.split_once('?').unwrap().1);
     let answer = reqwest::Client::new()
         .post(format!("{base}/qys/callback/company{query}"))
         .header("content-type", "application/x-www-form-urlencoded")
@@ -126,6 +119,19 @@ async fn with_api_saying(status: i64) -> (wiremock::MockServer, String) {
     (api, base)
 }
 
+/// Asks the service for a ticket for `company`; returns the callback URL it gave the API.
+async fn ticket_for(api: &wiremock::MockServer, base: &str, company: &str) -> String {
+    let ticket = reqwest::Client::new()
+        .post(format!("{base}/company-auth/ticket"))
+        .json(&json!({"companyName": company, "contact": "12312378900"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ticket.status(), 200);
+    let sent: Value = serde_json::from_slice(&api.received_requests().await.unwrap()[0].body).unwrap();
+    sent["callbackUrl"].as_str().unwrap().to_owned()
+}
+
 async fn callback(base: &str, query: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(format!("{base}/qys/callback/company{query}"))
@@ -140,16 +146,8 @@ async fn callback(base: &str, query: &str) -> reqwest::Response {
 async fn callbacks_a_forged_one_is_refused_and_one_the_api_does_not_confirm_verifies_nothing() {
     let (api, base) = with_api_saying(3).await;
     let http = reqwest::Client::new();
-    let ticket = http
-        .post(format!("{base}/company-auth/ticket"))
-        .json(&json!({"companyName": "某公司", "contact": "12312378900"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(ticket.status(), 200);
     // The token the service put in the callback URL it gave the API.
-    let sent: Value = serde_json::from_slice(&api.received_requests().await.unwrap()[0].body).unwrap();
-    let callback_url = sent["callbackUrl"].as_str().unwrap().to_owned();
+    let callback_url = ticket_for(&api, &base, "某公司").await;
     let token = callback_url.split("token=").nth(1).unwrap().to_owned();
     assert_eq!(token.len(), 32, "{callback_url}");
     assert!(!callback_url.contains("某公司"), "{callback_url}");
