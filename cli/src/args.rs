@@ -15,14 +15,22 @@ pub const JSON: &str = "json";
 pub const MOCK: &str = "mock";
 /// Where a download goes (`--output FILE`).
 pub const OUTPUT: &str = "output";
+/// Prints JSON on one line even on a terminal.
+pub const COMPACT: &str = "compact";
+/// Prints only this part of the result (`--query ticket`).
+pub const QUERY: &str = "query";
+/// Drops `--json` fields the schema does not know instead of refusing them.
+pub const IGNORE_UNKNOWN_FIELDS: &str = "ignore-unknown-fields";
 /// The largest file a download may bring (`--max-bytes N`).
 pub const MAX_BYTES: &str = "max-bytes";
 
 pub fn command(operations: &[schema::Command]) -> Command {
     let mut root = Command::new("qys")
+        .version(env!("CARGO_PKG_VERSION"))
         .about("Call the 契约锁 (QiYueSuo) open platform API, or run its mock. Commands come from the schema.")
         .after_help(
-            "Without --server, qys starts the embedded mock and calls it, so every command works offline.\n\
+            "Without --server or credentials, qys starts the embedded mock and calls it, so every command works \
+             offline; with credentials it asks for --server.\n\
              Exit status: 0 success; 1 the API answered code != 0; 2 invalid input or usage (nothing was sent); \
              3 transport or protocol failure; 130 interrupted (Ctrl-C; a download's partial file is removed).",
         )
@@ -36,7 +44,10 @@ pub fn command(operations: &[schema::Command]) -> Command {
                 .hide_env_values(true)
                 .global(true)
                 .value_name("URL")
-                .help("Base URL of the API, e.g. https://openapi.qiyuesuo.cn; the embedded mock when absent"),
+                .help(
+                    "mock, sandbox, production, or a base URL. Absent: the embedded mock answers (and says so), \
+                     unless credentials are set, which is an error",
+                ),
         )
         .arg(
             Arg::new(ACCESS_TOKEN)
@@ -87,6 +98,22 @@ pub fn command(operations: &[schema::Command]) -> Command {
                 .value_name("SECONDS")
                 .value_parser(clap::value_parser!(u64).range(1..=3600))
                 .help("Time allowed for the whole call, retries included [default: 60]"),
+        )
+        .arg(
+            Arg::new(COMPACT)
+                .long(COMPACT)
+                .help_heading("Output")
+                .action(ArgAction::SetTrue)
+                .global(true)
+                .help("Print JSON on one line (the default when stdout is not a terminal)"),
+        )
+        .arg(
+            Arg::new(QUERY)
+                .long(QUERY)
+                .help_heading("Output")
+                .global(true)
+                .value_name("PATH")
+                .help("Print only this part of the result, e.g. ticket or list.0.id; a string bare, null if absent"),
         )
         .subcommand(mock_command());
     for operation in operations {
@@ -141,12 +168,15 @@ fn operation_command(operation: &schema::Command) -> Command {
         return command;
     }
     let field_ids: Vec<String> = operation.flags.iter().map(|f| f.long.clone()).collect();
+    command = command.arg(Arg::new(JSON).long(JSON).value_name("BODY").conflicts_with_all(field_ids).help(
+        "The whole request as JSON, @FILE to read it from a file, or - for standard input, instead of the \
+                 field flags",
+    ));
     command = command.arg(
-        Arg::new(JSON)
-            .long(JSON)
-            .value_name("BODY")
-            .conflicts_with_all(field_ids)
-            .help("The whole request as JSON, or @FILE to read it from a file, instead of the field flags"),
+        Arg::new(IGNORE_UNKNOWN_FIELDS).long(IGNORE_UNKNOWN_FIELDS).action(ArgAction::SetTrue).requires(JSON).help(
+            "Drop --json fields the schema does not know and send the rest (by default they are refused, \
+                 naming the nearest known one: the typed request could not carry them)",
+        ),
     );
     for flag in &operation.flags {
         let mut arg = Arg::new(flag.long.clone())

@@ -3,7 +3,9 @@
 use clap::ArgMatches;
 use serde_json::{Map, Value};
 
-use crate::args::JSON;
+use std::io::Read;
+
+use crate::args::{IGNORE_UNKNOWN_FIELDS, JSON};
 use crate::schema::{Command, Flag};
 
 /// The request for `command`: `--json` as given, else the flags placed at
@@ -15,9 +17,22 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
     if let Some(json) = matches.get_one::<String>(JSON) {
         let text = match json.strip_prefix('@') {
             Some(path) => std::fs::read_to_string(path).map_err(|e| format!("--json @{path}: {e}"))?,
+            None if json == "-" => {
+                let mut text = String::new();
+                std::io::stdin().read_to_string(&mut text).map_err(|e| format!("--json -: {e}"))?;
+                text
+            }
             None => json.clone(),
         };
-        return serde_json::from_str(&text).map_err(|e| format!("--json is not JSON: {e}"));
+        let body: Value = serde_json::from_str(&text).map_err(|e| format!("--json is not JSON: {e}"))?;
+        if !matches.get_flag(IGNORE_UNKNOWN_FIELDS) {
+            let mut problems = Vec::new();
+            unknown_fields(&body, &[], command, &mut problems);
+            if !problems.is_empty() {
+                return Err(format!("{} (--ignore-unknown-fields drops them)", problems.join("; ")));
+            }
+        }
+        return Ok(body);
     }
     let mut body = Value::Object(Map::new());
     for flag in &command.flags {
@@ -39,6 +54,37 @@ fn convert(flag: &Flag, text: &str) -> Result<Value, String> {
     }
     let items = text.split(',').map(str::trim).filter(|part| !part.is_empty());
     items.map(one).collect::<Result<Vec<_>, _>>().map(Value::Array)
+}
+
+/// Fields of `value` (at `prefix`) that the request schema does not know: a
+/// misspelt `callbackURL` would otherwise be dropped without a word.
+fn unknown_fields(value: &Value, prefix: &[String], command: &Command, problems: &mut Vec<String>) {
+    let Value::Object(object) = value else { return };
+    let paths = || command.flags.iter().map(|flag| flag.field.path.as_slice());
+    for (key, child) in object {
+        let mut path = prefix.to_vec();
+        path.push(key.clone());
+        if paths().any(|known| known == path.as_slice()) {
+            continue;
+        }
+        if paths().any(|known| known.starts_with(&path)) {
+            // An object the schema describes field by field.
+            unknown_fields(child, &path, command, problems);
+            continue;
+        }
+        // The names known at this level, for a suggestion.
+        let siblings = paths().filter(|known| known.len() > prefix.len() && known.starts_with(prefix));
+        let nearest = siblings
+            .filter_map(|known| known.get(prefix.len()))
+            .map(|name| (strsim::jaro_winkler(&name.to_lowercase(), &key.to_lowercase()), name))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let shown = path.join(".");
+        problems.push(match nearest {
+            Some((_, name)) => format!("unknown field `{shown}`; did you mean `{name}`?"),
+            None => format!("unknown field `{shown}`"),
+        });
+    }
 }
 
 /// Sets `value` at `path`, creating the objects on the way.

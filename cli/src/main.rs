@@ -3,8 +3,10 @@
 
 mod args;
 mod input;
+mod output;
 mod schema;
 mod secret;
+mod server;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
     };
     let operations = schema::commands(&api);
     let matches = args::command(&operations).get_matches();
+    let servers = api.servers;
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => return fail(TRANSPORT, &format!("cannot start the async runtime: {e}")),
@@ -42,7 +45,7 @@ fn main() -> ExitCode {
     let Some(operation) = operations.iter().find(|o| o.name == name) else {
         return fail(USAGE, &format!("unknown command `{name}`"));
     };
-    runtime.block_on(call(operation, sub))
+    runtime.block_on(call(operation, sub, &servers))
 }
 
 async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
@@ -86,20 +89,39 @@ async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
     }
 }
 
-async fn call(operation: &schema::Command, matches: &clap::ArgMatches) -> ExitCode {
+async fn call(
+    operation: &schema::Command,
+    matches: &clap::ArgMatches,
+    servers: &[qiyuesuo_schema::ir::Server],
+) -> ExitCode {
     let body = match input::request(operation, matches) {
         Ok(body) => body,
         Err(problem) => return fail(USAGE, &format!("{}: invalid input, nothing was sent: {problem}", operation.id)),
     };
     let text = |id: &str| matches.get_one::<String>(id).cloned();
-    let given_secret = match secret::access_secret(matches, matches.contains_id(args::SERVER)) {
+    let given = text(args::SERVER);
+    let real = given.as_deref().is_some_and(|server| server != "mock");
+    let given_secret = match secret::access_secret(matches, real) {
         Ok(secret) => secret,
         Err(problem) => return fail(USAGE, &problem),
     };
-    // Without a server, the embedded mock stands in; it lives until the call ends.
-    let (server, token, secret, _mock) = match text(args::SERVER) {
-        Some(server) => (server, text(args::ACCESS_TOKEN).unwrap_or_default(), given_secret.unwrap_or_default(), None),
-        None => {
+    let credentials = text(args::ACCESS_TOKEN).is_some() || given_secret.is_some();
+    let target = match server::choose(given.as_deref(), credentials, servers) {
+        Ok(target) => target,
+        Err(problem) => return fail(USAGE, &format!("{}: nothing was sent: {problem}", operation.id)),
+    };
+    // The embedded mock lives until the call ends.
+    let (server, token, secret, _mock) = match target {
+        server::Target::Url(url) => {
+            (url, text(args::ACCESS_TOKEN).unwrap_or_default(), given_secret.unwrap_or_default(), None)
+        }
+        server::Target::Mock { announce } => {
+            if announce {
+                eprintln!(
+                    "qys: no --server, so the embedded mock answers (made up); for the real API say --server \
+                     sandbox, production or a URL"
+                );
+            }
             let token = text(args::ACCESS_TOKEN).unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned());
             let secret = given_secret.unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned());
             let mock = match MockServer::builder().credentials(&token, &secret).start().await {
@@ -127,13 +149,7 @@ async fn call(operation: &schema::Command, matches: &clap::ArgMatches) -> ExitCo
         return download(&client, operation, body, matches).await;
     }
     match client.call_json(&operation.id, body).await {
-        Ok(result) => match serde_json::to_string_pretty(&result) {
-            Ok(text) => {
-                println!("{text}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => fail(TRANSPORT, &format!("cannot print the result: {e}")),
-        },
+        Ok(result) => print(&output::Output::from(matches), &result),
         Err(error) => report(&error),
     }
 }
@@ -161,10 +177,20 @@ async fn download(
     match saved {
         Ok(bytes) => {
             let saved = serde_json::json!({"file": output, "bytes": bytes, "contentType": content_type});
-            println!("{saved}");
-            ExitCode::SUCCESS
+            print(&output::Output::from(matches), &saved)
         }
         Err(error) => report(&error),
+    }
+}
+
+/// Prints a result as the output options say.
+fn print(output: &output::Output, result: &serde_json::Value) -> ExitCode {
+    match output.render(result) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(TRANSPORT, &format!("cannot print the result: {e}")),
     }
 }
 

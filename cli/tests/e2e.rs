@@ -40,8 +40,13 @@ impl Mock {
         Mock { child, url }
     }
 
-    /// Stops the mock and returns what it logged.
+    /// Stops the mock as Ctrl-C does (so it prints what it queued) and returns what it logged.
     fn stop(mut self) -> String {
+        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        let waited = std::time::Instant::now();
+        while self.child.try_wait().ok().flatten().is_none() && waited.elapsed() < std::time::Duration::from_secs(5) {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
         let _ = self.child.kill();
         let mut log = String::new();
         if let Some(mut stderr) = self.child.stderr.take() {
@@ -65,16 +70,18 @@ struct Run {
     stderr: String,
 }
 
-/// `qys` with `args`, the secret in its environment as a careful operator
-/// passes it (`--access-secret` on the command line draws a warning).
+/// `qys` with `args`; with `--server`, the secret in its environment as a
+/// careful operator passes it (`--access-secret` on the command line draws a
+/// warning, and credentials without a server are refused).
 fn qys(args: &[&str]) -> Run {
-    let output: Output = Command::new(QYS)
-        .args(args)
-        .env_remove("QYS_SERVER_URL")
-        .env_remove("QYS_ACCESS_TOKEN")
-        .env("QYS_ACCESS_SECRET", SECRET)
-        .output()
-        .expect("qys runs");
+    let mut command = Command::new(QYS);
+    if args.contains(&"--server") {
+        command.env("QYS_ACCESS_SECRET", SECRET);
+    } else {
+        command.env_remove("QYS_ACCESS_SECRET");
+    }
+    let output: Output =
+        command.args(args).env_remove("QYS_SERVER_URL").env_remove("QYS_ACCESS_TOKEN").output().expect("qys runs");
     let run = Run {
         status: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -115,6 +122,69 @@ fn the_readme_command_prints_a_ticket_with_no_server() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     let result: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(result["ticket"].as_str().map(str::len), Some(32), "{}", run.stdout);
+    // Never faked silently: one line says the answer is the mock's.
+    assert_eq!(
+        run.stderr.trim(),
+        "qys: no --server, so the embedded mock answers (made up); for the real API say --server sandbox, \
+         production or a URL"
+    );
+}
+
+#[test]
+fn server_credentials_without_a_server_are_refused_and_nothing_faked() {
+    for env in [("QYS_ACCESS_TOKEN", TOKEN), ("QYS_ACCESS_SECRET", SECRET)] {
+        let run = qys_with(TICKET, &[env], "");
+        assert_eq!(run.status, 2, "{env:?}: {}", run.stderr);
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        assert!(
+            run.stderr.contains(
+                "nothing was sent: credentials are set but no --server: say --server mock, sandbox, production or a URL"
+            ),
+            "{}",
+            run.stderr
+        );
+    }
+    let run = qys_with(&["--server", "staging"].iter().chain(TICKET).copied().collect::<Vec<_>>(), &[], "");
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--server `staging` is not a server: say mock, sandbox, production, or a URL"),
+        "{}",
+        run.stderr
+    );
+    // Asked for by name, the mock answers without a word.
+    let args: Vec<&str> = ["--server", "mock"].iter().chain(TICKET).copied().collect();
+    let run = qys_with(&args, &[("QYS_ACCESS_TOKEN", TOKEN), ("QYS_ACCESS_SECRET", SECRET)], "");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn output_query_compact_stdin_and_unknown_fields() {
+    let mock = Mock::start(&[]);
+    let body = r#"{"companyName": "上海契约锁公司", "applicant": {"contact": "12312378900", "contactType": "MOBILE"}}"#;
+    let base = ["--server", mock.url.as_str(), "--access-token", TOKEN, "company-auth-miniapp-ticket"];
+    let with = |extra: &[&'static str]| -> Vec<&str> { base.iter().chain(extra).copied().collect() };
+    let env = [("QYS_ACCESS_SECRET", SECRET)];
+    // The request from standard input; only the ticket printed, bare.
+    let run = qys_with(&with(&["--json", "-", "--query", "ticket"]), &env, body);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.trim().len(), 32, "{}", run.stdout);
+    assert!(!run.stdout.contains('"'), "{}", run.stdout);
+    // Into a pipe, compact JSON on one line.
+    let run = qys_with(&with(&["--json", "-"]), &env, body);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    // A misspelt field: refused before anything is sent, with the nearest name.
+    let misspelt = r#"{"companyName": "x", "callbackURL": "https://e.com", "applicant": {"contact": "1", "contactTyp": "MOBILE"}}"#;
+    let run = qys_with(&with(&["--json", "-"]), &env, misspelt);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("unknown field `callbackURL`; did you mean `callbackUrl`?"), "{}", run.stderr);
+    assert!(run.stderr.contains("unknown field `applicant.contactTyp`; did you mean `contactType`?"), "{}", run.stderr);
+    // Dropped when asked, and the rest sent.
+    let only_one = r#"{"companyName": "x", "callbackURL": "https://e.com", "applicant": {"contact": "1", "contactType": "MOBILE"}}"#;
+    let run = qys_with(&with(&["--json", "-", "--ignore-unknown-fields"]), &env, only_one);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let log = mock.stop();
+    assert_eq!(log.matches("(companyAuthMiniappTicket)").count(), 3, "{log}");
 }
 
 #[test]
@@ -627,7 +697,7 @@ fn secret_from_a_file_or_stdin_never_touches_argv_and_argv_draws_a_warning() {
 #[test]
 fn secret_that_looks_like_a_flag_is_taken_as_the_secret_never_echoed() {
     let odd = "--not-a-flag-but-the-secret";
-    let mut args = vec!["--access-token", TOKEN, "--access-secret", odd];
+    let mut args = vec!["--server", "mock", "--access-token", TOKEN, "--access-secret", odd];
     args.extend_from_slice(TICKET);
     let run = qys_with(&args, &[], "");
     // With no server, the embedded mock takes the credentials given: the odd

@@ -7,8 +7,9 @@
 use std::collections::VecDeque;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use super::LogEntry;
 
@@ -26,8 +27,11 @@ pub(crate) struct Journal {
 }
 
 struct Printer {
-    lines: SyncSender<String>,
+    /// Taken (closing the queue) when the mock stops.
+    lines: Mutex<Option<SyncSender<String>>>,
     dropped: Arc<AtomicU64>,
+    /// Says when the thread has printed everything queued.
+    done: Mutex<Option<Receiver<()>>>,
 }
 
 impl Journal {
@@ -50,6 +54,18 @@ impl Journal {
         entries.push_back(entry);
     }
 
+    /// Prints what is queued, waiting at most `within` (a standard error
+    /// nobody reads must not hold the mock up as it stops).
+    pub fn flush(&self, within: Duration) {
+        if let Some(printer) = &self.printer {
+            let sender = printer.lines.lock().ok().and_then(|mut lines| lines.take());
+            drop(sender);
+            if let Some(done) = printer.done.lock().ok().and_then(|mut done| done.take()) {
+                let _ = done.recv_timeout(within);
+            }
+        }
+    }
+
     /// The entries kept, oldest first.
     pub fn entries(&self) -> Vec<LogEntry> {
         let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -61,6 +77,7 @@ impl Printer {
     /// A thread that writes lines to standard error; `None` if none can start.
     fn start() -> Option<Printer> {
         let (lines, queue) = std::sync::mpsc::sync_channel::<String>(PRINT_QUEUE);
+        let (finished, done) = std::sync::mpsc::channel();
         let dropped = Arc::new(AtomicU64::new(0));
         let counted = Arc::clone(&dropped);
         std::thread::Builder::new()
@@ -75,17 +92,20 @@ impl Printer {
                     }
                     let _ = writeln!(out, "{line}");
                 }
+                let _ = finished.send(());
             })
             .ok()?;
-        Some(Printer { lines, dropped })
+        Some(Printer { lines: Mutex::new(Some(lines)), dropped, done: Mutex::new(Some(done)) })
     }
 
     fn print(&self, line: String) {
-        match self.lines.try_send(line) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
-                self.dropped.fetch_add(1, Ordering::Relaxed);
-            }
+        let lines = self.lines.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let sent = match lines.as_ref() {
+            Some(lines) => lines.try_send(line),
+            None => return,
+        };
+        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = sent {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
 }

@@ -316,5 +316,7 @@ impl<A: Served> MockServer<A> {
 impl<A> Drop for MockServer<A> {
     fn drop(&mut self) {
         self.task.abort();
+        // What it printed reaches stderr, unless stderr is not being read.
+        self.state.journal.flush(std::time::Duration::from_millis(500));
     }
 }

@@ -1,0 +1,74 @@
+//! Which server a call goes to. `--server` (or `QYS_SERVER_URL`) is `mock`,
+//! a server the schema names (`sandbox`, `production`), or a URL. Without
+//! one, `qys` never fakes silently: with no credentials either, the embedded
+//! mock answers and stderr says so; with credentials, it refuses to guess.
+
+use qiyuesuo_schema::ir::Server;
+
+/// Where the call goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The embedded mock; `announce`: say so on stderr (nobody asked for it).
+    Mock { announce: bool },
+    /// A base URL.
+    Url(String),
+}
+
+/// The target for `--server` (`given`), with `credentials` set or not.
+pub fn choose(given: Option<&str>, credentials: bool, servers: &[Server]) -> Result<Target, String> {
+    let names = || {
+        let mut names: Vec<&str> = vec!["mock"];
+        names.extend(servers.iter().map(|s| s.name.as_str()));
+        names.join(", ")
+    };
+    match given {
+        Some("mock") => Ok(Target::Mock { announce: false }),
+        Some(name) if !name.contains("://") => match servers.iter().find(|s| s.name == name) {
+            Some(server) => Ok(Target::Url(server.url.clone())),
+            None => Err(format!("--server `{name}` is not a server: say {}, or a URL", names())),
+        },
+        Some(url) => Ok(Target::Url(url.to_owned())),
+        None if credentials => Err(format!(
+            "credentials are set but no --server: say --server {} or a URL (mock answers are made up)",
+            names()
+        )),
+        None => Ok(Target::Mock { announce: true }),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::{Target, choose};
+    use qiyuesuo_schema::ir::Server;
+
+    fn servers() -> Vec<Server> {
+        let server = |name: &str, url: &str| Server {
+            name: name.to_owned(),
+            variant: String::new(),
+            url: url.to_owned(),
+            description: None,
+        };
+        vec![server("sandbox", "https://openapi.qiyuesuo.cn"), server("production", "https://openapi.qiyuesuo.com")]
+    }
+
+    #[test]
+    fn names_urls_and_the_mock() {
+        let servers = servers();
+        assert_eq!(choose(Some("sandbox"), true, &servers), Ok(Target::Url("https://openapi.qiyuesuo.cn".to_owned())));
+        assert_eq!(
+            choose(Some("production"), true, &servers),
+            Ok(Target::Url("https://openapi.qiyuesuo.com".to_owned()))
+        );
+        assert_eq!(
+            choose(Some("http://127.0.0.1:1"), true, &servers),
+            Ok(Target::Url("http://127.0.0.1:1".to_owned()))
+        );
+        assert_eq!(choose(Some("mock"), true, &servers), Ok(Target::Mock { announce: false }));
+        assert_eq!(choose(None, false, &servers), Ok(Target::Mock { announce: true }));
+        let unknown = choose(Some("staging"), false, &servers).unwrap_err();
+        assert_eq!(unknown, "--server `staging` is not a server: say mock, sandbox, production, or a URL");
+        let guessed = choose(None, true, &servers).unwrap_err();
+        assert!(guessed.starts_with("credentials are set but no --server"), "{guessed}");
+    }
+}
