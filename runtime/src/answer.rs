@@ -41,7 +41,14 @@ pub(crate) trait AnswerKind<C: Codes>: Sync {
     type Output: Send;
 
     /// The call's output, or why this attempt failed.
-    fn classify(&self, head: &Head, body: Self::Body, call: CallInfo) -> Result<Self::Output, AttemptError>;
+    /// `call` makes the call's figures, for an output that carries them (a
+    /// download); most outputs do not, and it is not made for them.
+    fn classify(
+        &self,
+        head: &Head,
+        body: Self::Body,
+        call: impl FnOnce() -> CallInfo,
+    ) -> Result<Self::Output, AttemptError>;
 }
 
 /// A body as an attempt reads it.
@@ -61,7 +68,7 @@ impl Body for Vec<u8> {
         head: &Head,
         cap: usize,
     ) -> impl Future<Output = Result<Self, AttemptError>> + Send {
-        read_whole(response, head.status, head.content_type.clone(), Vec::new(), cap)
+        read_whole(response, head, Vec::new(), cap)
     }
 }
 
@@ -78,7 +85,7 @@ impl<C: Codes, T: DeserializeOwned + Send> AnswerKind<C> for Json<T> {
     type Body = Vec<u8>;
     type Output = T;
 
-    fn classify(&self, head: &Head, body: Vec<u8>, _: CallInfo) -> Result<T, AttemptError> {
+    fn classify(&self, head: &Head, body: Vec<u8>, _: impl FnOnce() -> CallInfo) -> Result<T, AttemptError> {
         envelope::decode_required::<C, T>(&answer(head, &body))
     }
 }
@@ -90,7 +97,7 @@ impl<C: Codes> AnswerKind<C> for Empty {
     type Body = Vec<u8>;
     type Output = ();
 
-    fn classify(&self, head: &Head, body: Vec<u8>, _: CallInfo) -> Result<(), AttemptError> {
+    fn classify(&self, head: &Head, body: Vec<u8>, _: impl FnOnce() -> CallInfo) -> Result<(), AttemptError> {
         envelope::decode::<C, IgnoredAny>(&answer(head, &body)).map(|_| ())
     }
 }
@@ -121,9 +128,7 @@ impl Body for FileBody {
     async fn read(mut response: reqwest::Response, head: &Head, cap: usize) -> Result<FileBody, AttemptError> {
         let is_json = head.content_type.as_deref().is_some_and(|t| t.contains("json"));
         if !(200..300).contains(&head.status) || is_json {
-            return read_whole(response, head.status, head.content_type.clone(), Vec::new(), cap)
-                .await
-                .map(FileBody::Envelope);
+            return read_whole(response, head, Vec::new(), cap).await.map(FileBody::Envelope);
         }
         let first = response.chunk().await.map_err(transport)?;
         // A ZIP or PDF never starts with `{`; an envelope sent as a file does.
@@ -132,7 +137,7 @@ impl Body for FileBody {
             return Ok(FileBody::Stream(response, first));
         }
         let start = first.map(|c| c.to_vec()).unwrap_or_default();
-        read_whole(response, head.status, head.content_type.clone(), start, cap).await.map(FileBody::Envelope)
+        read_whole(response, head, start, cap).await.map(FileBody::Envelope)
     }
 }
 
@@ -140,7 +145,12 @@ impl<C: Codes> AnswerKind<C> for File<C> {
     type Body = FileBody;
     type Output = Download<C>;
 
-    fn classify(&self, head: &Head, body: FileBody, call: CallInfo) -> Result<Download<C>, AttemptError> {
+    fn classify(
+        &self,
+        head: &Head,
+        body: FileBody,
+        call: impl FnOnce() -> CallInfo,
+    ) -> Result<Download<C>, AttemptError> {
         match body {
             FileBody::Stream(response, first) => {
                 // A declared size over the cap is refused before reading, and not retried.
@@ -155,7 +165,7 @@ impl<C: Codes> AnswerKind<C> for File<C> {
                         retry: false,
                     });
                 }
-                Ok(Download::new(response, first, self.op, call, self.limits))
+                Ok(Download::new(response, first, self.op, call(), self.limits))
             }
             // An envelope where a file was expected: its code, or, with code 0, not the file.
             FileBody::Envelope(body) => {
@@ -180,14 +190,13 @@ pub(crate) fn transport(source: reqwest::Error) -> AttemptError {
 /// The rest of the body after `start`, refused past `cap` without reading further.
 async fn read_whole(
     mut response: reqwest::Response,
-    status: u16,
-    content_type: Option<String>,
+    head: &Head,
     start: Vec<u8>,
     cap: usize,
 ) -> Result<Vec<u8>, AttemptError> {
     let too_large = |size: String| AttemptError::Decode {
-        http_status: status,
-        content_type: content_type.clone(),
+        http_status: head.status,
+        content_type: head.content_type.clone(),
         body_sample: String::new(),
         reason: format!("the answer is {size} bytes, over the cap of {cap}"),
         retry: false,

@@ -246,7 +246,7 @@ impl Core {
             Ok(body) => body,
             Err(error) => return Err((error, Some(head))),
         };
-        match kind.classify(&head, body, call.info(attempt)) {
+        match kind.classify(&head, body, || call.info(attempt)) {
             Ok(output) => Ok(output),
             Err(error) => Err((error, Some(head))),
         }
