@@ -45,12 +45,7 @@ async fn a_ticket_then_the_callback_then_the_status() {
 
     let mut status = Value::Null;
     for _ in 0..200 {
-        let answer = http
-            .get(format!("{base}/company-auth/status"))
-            .query(&[("companyName", "上海 A&B 公司")])
-            .send()
-            .await
-            .unwrap();
+        let answer = status_of(&base, "上海 A&B 公司").await;
         if answer.status() == 200 {
             status = answer.json().await.unwrap();
             break;
@@ -132,6 +127,12 @@ async fn ticket_for(api: &wiremock::MockServer, base: &str, company: &str) -> St
     sent["callbackUrl"].as_str().unwrap().to_owned()
 }
 
+/// What the service says of `company`.
+async fn status_of(base: &str, company: &str) -> reqwest::Response {
+    let asked = reqwest::Client::new().get(format!("{base}/company-auth/status")).query(&[("companyName", company)]);
+    asked.send().await.unwrap()
+}
+
 async fn callback(base: &str, query: &str) -> reqwest::Response {
     reqwest::Client::new()
         .post(format!("{base}/qys/callback/company{query}"))
@@ -145,7 +146,6 @@ async fn callback(base: &str, query: &str) -> reqwest::Response {
 #[tokio::test]
 async fn callbacks_a_forged_one_is_refused_and_one_the_api_does_not_confirm_verifies_nothing() {
     let (api, base) = with_api_saying(3).await;
-    let http = reqwest::Client::new();
     // The token the service put in the callback URL it gave the API.
     let callback_url = ticket_for(&api, &base, "某公司").await;
     let token = callback_url.split("token=").nth(1).unwrap().to_owned();
@@ -158,22 +158,12 @@ async fn callbacks_a_forged_one_is_refused_and_one_the_api_does_not_confirm_veri
         assert_eq!(answer.status(), 403, "{forged}");
         assert!(!answer.text().await.unwrap().contains(r#""code":0"#), "a forged callback was acknowledged");
     }
-    let status =
-        http.get(format!("{base}/company-auth/status")).query(&[("companyName", "某公司")]).send().await.unwrap();
-    assert_eq!(status.status(), 404, "a forged callback recorded something");
+    assert_eq!(status_of(&base, "某公司").await.status(), 404, "a forged callback recorded something");
 
     // The real token, claiming success; the API says the verification failed (3).
     let answer = callback(&base, &format!("?token={token}")).await;
     assert_eq!(answer.status(), 200);
-    let status: Value = http
-        .get(format!("{base}/company-auth/status"))
-        .query(&[("companyName", "某公司")])
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status: Value = status_of(&base, "某公司").await.json().await.unwrap();
     assert_eq!(status["verified"], false, "{status}");
     let asked = api.received_requests().await.unwrap();
     assert!(asked.iter().any(|r| r.url.path() == "/companyauth/result"), "the API was not asked");
