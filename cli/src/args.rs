@@ -13,6 +13,7 @@ pub const LEGACY: &str = "legacy-signature";
 pub const TIMEOUT: &str = "timeout";
 pub const JSON: &str = "json";
 pub const MOCK: &str = "mock";
+pub const COMPLETIONS: &str = "completions";
 /// Where a download goes (`--output FILE`).
 pub const OUTPUT: &str = "output";
 /// Prints JSON on one line even on a terminal.
@@ -115,7 +116,17 @@ pub fn command(operations: &[schema::Command]) -> Command {
                 .value_name("PATH")
                 .help("Print only this part of the result, e.g. ticket or list.0.id; a string bare, null if absent"),
         )
-        .subcommand(mock_command());
+        .subcommand(mock_command())
+        .subcommand(
+            Command::new(COMPLETIONS)
+                .about("Print a completion script for a shell: qys completions bash > /etc/bash_completion.d/qys")
+                .arg(
+                    Arg::new("shell")
+                        .required(true)
+                        .value_parser(clap::value_parser!(clap_complete::Shell))
+                        .help("bash, zsh, fish, powershell or elvish"),
+                ),
+        );
     for operation in operations {
         root = root.subcommand(operation_command(operation));
     }

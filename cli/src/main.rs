@@ -33,6 +33,13 @@ fn main() -> ExitCode {
     };
     let operations = schema::commands(&api);
     let matches = args::command(&operations).get_matches();
+    if let Some(("completions", sub)) = matches.subcommand()
+        && let Some(shell) = sub.get_one::<clap_complete::Shell>("shell")
+    {
+        // The script covers every operation's command and flags, from the same tree.
+        clap_complete::generate(*shell, &mut args::command(&operations), "qys", &mut std::io::stdout());
+        return ExitCode::SUCCESS;
+    }
     let servers = api.servers;
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,

@@ -749,3 +749,21 @@ fn mock_says_which_default_credentials_it_accepts() {
     let _ = child.wait();
     assert_eq!(said.trim(), "mock: accepting the default access token `mock-access-token` with the secret given");
 }
+
+#[test]
+fn completions_cover_every_operation() {
+    let schema: Value = serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = qys(&["completions", shell]);
+        assert_eq!(run.status, 0, "{shell}: {}", run.stderr);
+        for operation in
+            schema["paths"].as_object().unwrap().values().flat_map(|item| item.as_object().unwrap().values())
+        {
+            let command = heck::AsKebabCase(operation["operationId"].as_str().unwrap()).to_string();
+            assert!(run.stdout.contains(&command), "{shell}: no {command}");
+        }
+        assert!(run.stdout.contains("company-name"), "{shell}: the flags are missing");
+    }
+    let run = qys(&["completions", "nosh"]);
+    assert_eq!(run.status, 2);
+}

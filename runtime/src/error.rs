@@ -44,6 +44,24 @@ pub enum Error<C> {
 }
 
 impl<C: Codes> Error<C> {
+    /// The error a call of `operation` returns when the API answers `code`
+    /// with `message` (HTTP 200, one attempt): for an integrator's tests of
+    /// its error paths, e.g. `Error::api("companyAuthMiniappTicket",
+    /// ResponseCode::CompanyAlreadyAuthed, "COMPANY ALREADY AUTHED")`. A code
+    /// the schema does not know is `ResponseCode::Unknown(n)`.
+    pub fn api(operation: &'static str, code: C, message: impl Into<String>) -> Self {
+        Error::Api(Box::new(ApiError {
+            operation,
+            http_status: 200,
+            raw_code: code.code(),
+            message: message.into(),
+            response_code: None,
+            documented_for_operation: false,
+            call: CallInfo { attempts: 1, ..CallInfo::default() },
+            code,
+        }))
+    }
+
     /// `call_json` was asked for an operation the schema does not have.
     pub fn unknown_operation(operation_id: &str) -> Self {
         Error::InvalidRequest {

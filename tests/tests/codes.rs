@@ -38,3 +38,19 @@ async fn a_code_is_retried_only_by_a_client_whose_schema_calls_it_transient() {
 
     assert_eq!(server.received_requests().await.unwrap().len(), 3 + 1);
 }
+
+#[test]
+fn an_integrator_can_build_the_error_a_code_would_give() {
+    use qiyuesuo::{Error, ResponseCode};
+    let error = Error::api("companyAuthMiniappTicket", ResponseCode::CompanyAlreadyAuthed, "COMPANY ALREADY AUTHED");
+    assert_eq!(error.code(), Some(ResponseCode::CompanyAlreadyAuthed));
+    assert_eq!(error.status(), Some(200));
+    assert!(!error.is_retryable());
+    assert!(
+        error.to_string().starts_with("companyAuthMiniappTicket: QiYueSuo answered code 1605 COMPANY_ALREADY_AUTHED")
+    );
+    // A code this schema does not know, for the `Unknown` path.
+    let unknown = Error::api("sealList", ResponseCode::Unknown(98765), "NEW");
+    assert_eq!(unknown.code(), Some(ResponseCode::Unknown(98765)));
+    assert_eq!(unknown.as_api().map(|api| api.raw_code), Some(98765));
+}
