@@ -14,6 +14,7 @@ pub const TIMEOUT: &str = "timeout";
 pub const JSON: &str = "json";
 pub const MOCK: &str = "mock";
 pub const COMPLETIONS: &str = "completions";
+pub const VERBOSE: &str = "verbose";
 /// Where a download goes (`--output FILE`).
 pub const OUTPUT: &str = "output";
 /// Prints JSON on one line even on a terminal.
@@ -99,6 +100,15 @@ pub fn command(operations: &[schema::Command]) -> Command {
                 .value_name("SECONDS")
                 .value_parser(clap::value_parser!(u64).range(1..=3600))
                 .help("Time allowed for the whole call, retries included [default: 60]"),
+        )
+        .arg(
+            Arg::new(VERBOSE)
+                .long(VERBOSE)
+                .short('v')
+                .help_heading("Output")
+                .action(ArgAction::SetTrue)
+                .global(true)
+                .help("On stderr: each call's request id, attempts, HTTP status, code and time (never the credentials)"),
         )
         .arg(
             Arg::new(COMPACT)

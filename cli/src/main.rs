@@ -22,17 +22,13 @@ const TRANSPORT: u8 = 3;
 const INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
-    if std::env::var_os("RUST_LOG").is_some() {
-        let filter = tracing_subscriber::EnvFilter::from_default_env();
-        let _ =
-            tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(false).try_init();
-    }
     let api = match qiyuesuo_schema::parse(qiyuesuo::SCHEMA_JSON) {
         Ok(api) => api,
         Err(e) => return fail(TRANSPORT, &format!("the embedded schema is unreadable: {e}")),
     };
     let operations = schema::commands(&api);
     let matches = args::command(&operations).get_matches();
+    trace_to_stderr(matches.get_flag(args::VERBOSE));
     if let Some(("completions", sub)) = matches.subcommand()
         && let Some(shell) = sub.get_one::<clap_complete::Shell>("shell")
     {
@@ -188,6 +184,23 @@ async fn download(
         }
         Err(error) => report(&error),
     }
+}
+
+/// The client's trace on stderr: what `RUST_LOG` asks for, or with `--verbose`
+/// each call's span (request id, attempts, status, code, time) and each
+/// attempt's events. The credentials are never in them.
+fn trace_to_stderr(verbose: bool) {
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(directives) => tracing_subscriber::EnvFilter::new(directives),
+        Err(_) if verbose => tracing_subscriber::EnvFilter::new("qiyuesuo=debug,qiyuesuo_runtime=debug"),
+        Err(_) => return,
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
 }
 
 /// Prints a result as the output options say.

@@ -767,3 +767,20 @@ fn completions_cover_every_operation() {
     let run = qys(&["completions", "nosh"]);
     assert_eq!(run.status, 2);
 }
+
+#[test]
+fn verbose_shows_request_id_attempts_status_and_time_never_the_credentials() {
+    let mock = Mock::start(&[]);
+    let mut args = against(&mock, TICKET);
+    args.push("--verbose");
+    let run = qys(&args);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let closing =
+        run.stderr.lines().find(|line| line.contains("qiyuesuo.call") && line.contains("close")).unwrap_or("");
+    for field in
+        ["operation=\"companyAuthMiniappTicket\"", "request_id=", "status=200", "attempts=1", "code=0", "elapsed_ms="]
+    {
+        assert!(closing.contains(field), "{field} missing: {}", run.stderr);
+    }
+    assert!(!run.stderr.contains(TOKEN) && !run.stdout.contains(TOKEN), "{}", run.stderr);
+}
