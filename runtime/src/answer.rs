@@ -13,7 +13,7 @@ use reqwest::header::HeaderValue;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use super::codes::Codes;
-use super::download::{Download, Limits};
+use super::download::{Download, Limits, over_download_cap};
 use super::envelope::{self, Answer, AttemptError};
 use super::error::{CallInfo, TransportKind};
 use super::operation::Operation;
@@ -27,8 +27,6 @@ pub(crate) struct Head {
     pub retry_after: Option<Duration>,
     /// The server's `Date`, parsed only if the attempt fails (clock correction).
     pub date: Option<HeaderValue>,
-    /// Where a redirect pointed, as it may be shown: no query, fragment or user info.
-    pub location: Option<String>,
     /// The size the server declared (`Content-Length`).
     pub content_length: Option<u64>,
 }
@@ -157,13 +155,7 @@ impl<C: Codes> AnswerKind<C> for File<C> {
                 if let (Some(length), Some(max)) = (head.content_length, self.limits.max_bytes)
                     && length > max
                 {
-                    return Err(AttemptError::Decode {
-                        http_status: head.status,
-                        content_type: head.content_type.clone(),
-                        body_sample: String::new(),
-                        reason: format!("the file is {length} bytes, over the cap of {max} (`max_download_bytes`)"),
-                        retry: false,
-                    });
+                    return Err(AttemptError::refused(head, over_download_cap(length, max)));
                 }
                 Ok(Download::new(response, first, self.op, call(), self.limits))
             }
@@ -194,14 +186,9 @@ async fn read_whole(
     start: Vec<u8>,
     cap: usize,
 ) -> Result<Vec<u8>, AttemptError> {
-    let too_large = |size: String| AttemptError::Decode {
-        http_status: head.status,
-        content_type: head.content_type.clone(),
-        body_sample: String::new(),
-        reason: format!("the answer is {size} bytes, over the cap of {cap}"),
-        retry: false,
-    };
-    if let Some(length) = response.content_length()
+    let too_large =
+        |size: String| AttemptError::refused(head, format!("the answer is {size} bytes, over the cap of {cap}"));
+    if let Some(length) = head.content_length
         && length > cap as u64
     {
         return Err(too_large(length.to_string()));

@@ -237,10 +237,13 @@ impl Core {
     ) -> Result<K::Output, Failed> {
         let headers = self.sign().map_err(|e| (e, None))?;
         let response = self.send_request(op, prepared, headers).await.map_err(|e| (e, None))?;
-        let head = head_of(&response, &self.inner.base_url);
+        let head = head_of(&response);
         trace::answer(attempt, head.status, call.started);
         if (300..400).contains(&head.status) {
-            return Err((AttemptError::redirected(&head), Some(head)));
+            let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok());
+            let target = shown_location(location, &self.inner.base_url);
+            let reason = format!("a redirect to {target}, which is not followed: the signing headers would go with it");
+            return Err((AttemptError::refused(&head, reason), Some(head)));
         }
         let body = match K::Body::read(response, &head, self.settings.max_body_bytes).await {
             Ok(body) => body,
@@ -310,16 +313,14 @@ impl Core {
 }
 
 /// The answer's status and the headers the later phases need.
-fn head_of(response: &reqwest::Response, base_url: &str) -> Head {
+fn head_of(response: &reqwest::Response) -> Head {
     let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
-    let status = response.status().as_u16();
     Head {
-        status,
+        status: response.status().as_u16(),
         content_type: header(CONTENT_TYPE).map(str::to_owned),
         retry_after: header(RETRY_AFTER).and_then(|v| retry::retry_after(v, SystemTime::now())),
         // A cheap clone (shared bytes): parsed only if the attempt fails.
         date: response.headers().get(DATE).cloned(),
-        location: (300..400).contains(&status).then(|| shown_location(header(LOCATION), base_url)),
         // From the header: reqwest's own figure shrinks as the body is read.
         content_length: header(CONTENT_LENGTH).and_then(|v| v.parse().ok()),
     }

@@ -176,10 +176,15 @@ impl<C: Codes> Download<C> {
             http_status: self.response.status().as_u16(),
             content_type: self.content_type().map(str::to_owned),
             body_sample: String::new(),
-            reason: format!("the file is {size} bytes, over the cap of {max} (`max_download_bytes`)"),
+            reason: over_download_cap(size, max),
             call: CallInfo { elapsed: self.started.elapsed(), ..self.call.clone() },
         }))
     }
+}
+
+/// Why a file over `max_download_bytes` is refused (`size`: its bytes, or "more than N").
+pub(crate) fn over_download_cap(size: impl fmt::Display, max: u64) -> String {
+    format!("the file is {size} bytes, over the cap of {max} (`max_download_bytes`)")
 }
 
 /// A writer refused the download's bytes.

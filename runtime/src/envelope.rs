@@ -76,16 +76,14 @@ impl AttemptError {
         }
     }
 
-    /// A redirect, which is never followed (nor retried).
-    pub fn redirected(head: &Head) -> Self {
+    /// An answer refused for its head alone (a redirect, a size over a cap):
+    /// final, and nothing of its body shown.
+    pub fn refused(head: &Head, reason: String) -> Self {
         AttemptError::Decode {
             http_status: head.status,
             content_type: head.content_type.clone(),
             body_sample: String::new(),
-            reason: format!(
-                "a redirect to {}, which is not followed: the signing headers would go with it",
-                head.location.as_deref().unwrap_or("no `Location`")
-            ),
+            reason,
             retry: false,
         }
     }
