@@ -16,9 +16,9 @@ use super::LogEntry;
 use super::auth::Gate;
 use super::journal::Journal;
 use super::scenario::{Fault, Rule};
-use qiyuesuo_schema::ir::{Callback, ValueKind};
+use qiyuesuo_schema::ir::{Callback, Input, ValueKind};
 
-use super::spec::{Code, InputKind, Route, Spec};
+use super::spec::{Code, Route, Spec};
 
 /// Request bodies larger than this are refused.
 const MAX_BODY: usize = 1 << 20;
@@ -88,7 +88,7 @@ pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Res
     };
     let entry =
         LogEntry { method, path, operation: outcome.operation, http_status: status, code, outcome: outcome.summary };
-    record(&state, entry);
+    state.journal.record(entry);
     for delivery in outcome.callbacks {
         tokio::spawn(deliver(Arc::clone(&state), delivery));
     }
@@ -99,10 +99,6 @@ pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Res
         Answer::Drop => Err(Dropped),
         Answer::File { media, bytes } => Ok(file_response(&media, bytes)),
     }
-}
-
-fn record(state: &State, entry: LogEntry) {
-    state.journal.record(entry);
 }
 
 /// POSTs a callback until the integrator acknowledges it with `{"code":0}`.
@@ -141,7 +137,7 @@ async fn deliver(state: Arc<State>, delivery: Delivery) {
             code,
             outcome,
         };
-        record(&state, entry);
+        state.journal.record(entry);
         if acknowledged {
             return;
         }
@@ -295,9 +291,9 @@ fn file_response(media: &str, bytes: Bytes) -> Response<Body> {
 
 /// The request's input as JSON, validated against the operation's schema.
 async fn read_input(route: &Route, body: Bytes, query: &str, content_type: &str) -> Result<Value, String> {
-    let input = match route.input {
-        InputKind::None => return Ok(Value::Null),
-        InputKind::Json => {
+    let input = match route.op.input {
+        Input::None => return Ok(Value::Null),
+        Input::JsonBody { .. } => {
             // The documentation says JSON bodies are `application/json;charset=UTF-8`;
             // any parameters and letter case are accepted, another type is not.
             let media = content_type.split(';').next().unwrap_or_default().trim();
@@ -307,8 +303,8 @@ async fn read_input(route: &Route, body: Bytes, query: &str, content_type: &str)
             }
             serde_json::from_slice(&body).map_err(|e| format!("the body is not JSON ({e})"))?
         }
-        InputKind::Query => query_object(query, &route.parameters),
-        InputKind::Multipart => multipart_object(body, content_type, &route.parameters).await?,
+        Input::Query { .. } => query_object(query, &route.parameters),
+        Input::Multipart { .. } => multipart_object(body, content_type, &route.parameters).await?,
     };
     let Some(validator) = &route.validator else { return Ok(input) };
     let problems: Vec<String> = validator

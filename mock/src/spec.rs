@@ -5,20 +5,9 @@
 
 use qiyuesuo_schema::ir::{Api, Input, InputField, Operation, ResponseCode, ValueKind};
 
-/// How an operation's input arrives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum InputKind {
-    None,
-    Json,
-    Query,
-    Multipart,
-}
-
 /// One operation as the mock serves it.
 pub(crate) struct Route {
     pub op: Operation,
-    pub method: &'static str,
-    pub input: InputKind,
     pub validator: Option<jsonschema::Validator>,
     /// How each top-level field's text is typed (queries and multipart bodies).
     pub parameters: Vec<(String, ValueKind)>,
@@ -56,20 +45,15 @@ impl Spec {
                 })?),
                 None => None,
             };
-            let input = match op.input {
-                Input::None => InputKind::None,
-                Input::JsonBody { .. } => InputKind::Json,
-                Input::Query { .. } => InputKind::Query,
-                Input::Multipart { .. } => InputKind::Multipart,
-            };
-            let parameters = top_level(&op.fields, input);
-            routes.push(Route { op: op.clone(), method: op.method.as_str(), input, validator, parameters });
+            let multipart = matches!(op.input, Input::Multipart { .. });
+            let parameters = top_level(&op.fields, multipart);
+            routes.push(Route { op: op.clone(), validator, parameters });
         }
         Ok(Spec { api, routes })
     }
 
     pub fn route(&self, method: &str, path: &str) -> Option<&Route> {
-        self.routes.iter().find(|r| r.method == method && r.op.path == path)
+        self.routes.iter().find(|r| r.op.method.as_str() == method && r.op.path == path)
     }
 
     pub fn has_path(&self, path: &str) -> bool {
@@ -94,7 +78,7 @@ impl Spec {
 
 /// How each top-level field's text is typed: a nested object's fields make
 /// the object one part of JSON text; a multipart array is JSON text too.
-fn top_level(fields: &[InputField], input: InputKind) -> Vec<(String, ValueKind)> {
+fn top_level(fields: &[InputField], multipart: bool) -> Vec<(String, ValueKind)> {
     let mut top: Vec<(String, ValueKind)> = Vec::new();
     for field in fields {
         let Some(name) = field.path.first() else { continue };
@@ -103,7 +87,7 @@ fn top_level(fields: &[InputField], input: InputKind) -> Vec<(String, ValueKind)
         }
         let kind = match field.kind {
             _ if field.path.len() > 1 => ValueKind::Json,
-            _ if field.list && input == InputKind::Multipart => ValueKind::Json,
+            _ if field.list && multipart => ValueKind::Json,
             // A query keeps a list's text whole, as the validator expects to name it.
             _ if field.list => ValueKind::Text,
             kind => kind,
