@@ -12,6 +12,7 @@ use crate::doc::{component_schemas, envelope_result, follow, ref_of, resolve, sc
 use crate::error::{Collector, Errors};
 use crate::ir::CallbackUrl;
 use crate::pointer::join;
+use crate::reach::Reach;
 
 /// The HTTP methods the QiYueSuo API uses; any other is refused.
 const METHODS: &[&str] = &["get", "post"];
@@ -68,7 +69,7 @@ const REQUEST_MEDIA: &[&str] = &["application/json", "multipart/form-data"];
 const CONFIDENCE: &[&str] = &["primary", "secondary", "unconfirmed"];
 
 /// Checks the whole document.
-pub(crate) fn check(doc: &Value) -> Result<(), Errors> {
+pub(crate) fn check(doc: &Value, reach: &Reach) -> Result<(), Errors> {
     let mut errors = Collector::default();
     let Some(root) = doc.as_object() else {
         return Err(Errors::one("", "the document is not a JSON object"));
@@ -89,13 +90,13 @@ pub(crate) fn check(doc: &Value) -> Result<(), Errors> {
         check_codes(global, "/x-qys-response-codes", &mut codes, &mut errors);
     }
     check_paths(doc, &mut codes, &mut errors);
-    check_sides(doc, &mut errors);
+    check_sides(doc, reach, &mut errors);
     errors.finish(())
 }
 
 /// What each side of the API reaches: files only in multipart bodies; open
 /// (answer) enums apart from closed (request) ones, with usable variant names.
-fn check_sides(doc: &Value, errors: &mut Collector) {
+fn check_sides(doc: &Value, reach: &Reach, errors: &mut Collector) {
     let multipart_bodies: BTreeSet<&str> = crate::doc::operations(doc)
         .filter_map(|(_, _, op)| crate::doc::body_schema(doc, op))
         .filter(|(multipart, _)| *multipart)
@@ -111,7 +112,6 @@ fn check_sides(doc: &Value, errors: &mut Collector) {
             }
         }
     }
-    let reach = crate::reach::reach(doc);
     for (name, schema) in crate::reach::enums(doc).filter(|(name, _)| reach.answers.contains(name.as_str())) {
         let pointer = join("/components/schemas", name);
         if reach.requests.contains(name.as_str()) {

@@ -41,6 +41,8 @@ pub fn parse(schema: &str) -> Result<ir::Api, Errors> {
 
 /// [`parse`] for a document already read as JSON.
 pub fn parse_value(doc: &serde_json::Value) -> Result<ir::Api, Errors> {
-    check::check(doc)?;
-    Ok(lower::lower(doc))
+    // What requests and answers reach: the checker refuses by it, the lowering marks by it.
+    let reach = reach::reach(doc);
+    check::check(doc, &reach)?;
+    Ok(lower::lower(doc, &reach))
 }

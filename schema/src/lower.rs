@@ -11,9 +11,10 @@ use crate::ir::{
     Operation, ResponseCode, RetryClass, Server, Source, StructInfo, ValueKind,
 };
 use crate::pointer::join;
+use crate::reach::Reach;
 
 /// Lowers a document that [`crate::check::check`] accepted.
-pub(crate) fn lower(doc: &Value) -> Api {
+pub(crate) fn lower(doc: &Value, reach: &Reach) -> Api {
     let info = doc.get("info").unwrap_or(&Value::Null);
     let mut codes = Vec::new();
     add_codes(doc.get("x-qys-response-codes"), "/x-qys-response-codes", None, &mut codes);
@@ -105,7 +106,6 @@ pub(crate) fn lower(doc: &Value) -> Api {
         structs.push(struct_info(doc, &query.name, &query.schema, &query.pointer));
     }
     schemas.extend(query_schemas);
-    let reach = crate::reach::reach(doc);
     for info in &mut structs {
         info.request_side = reach.requests.contains(&info.name);
     }
