@@ -120,10 +120,7 @@ async fn call(
         }
         server::Target::Mock { announce } => {
             if announce {
-                eprintln!(
-                    "qys: no --server, so the embedded mock answers (made up); for the real API say --server \
-                     sandbox, production or a URL"
-                );
+                eprintln!("{}", server::mock_notice(servers));
             }
             let token = text(args::ACCESS_TOKEN).unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned());
             let secret = given_secret.unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned());

@@ -14,6 +14,15 @@ pub enum Target {
     Url(String),
 }
 
+/// The line on stderr when the mock answers without being asked for.
+pub fn mock_notice(servers: &[Server]) -> String {
+    let names: Vec<&str> = servers.iter().map(|s| s.name.as_str()).collect();
+    format!(
+        "qys: no --server, so the embedded mock answers (made up); for the real API say --server {} or a URL",
+        names.join(", ")
+    )
+}
+
 /// The target for `--server` (`given`), with `credentials` set or not.
 pub fn choose(given: Option<&str>, credentials: bool, servers: &[Server]) -> Result<Target, String> {
     let names = || {
