@@ -68,6 +68,9 @@ pub fn generate_with(schema: &str, schema_name: &str, options: &Options) -> Resu
 pub fn generate_from(api: ir::Api, schema_name: &str, options: &Options) -> Result<Generated, Errors> {
     let mut model_items = models::generate(&api)?;
     model_items.extend(api.open_enums.iter().flat_map(emit::open_enums::items));
+    for one_of in &api.one_ofs {
+        model_items.extend(emit::one_ofs::items(one_of)?);
+    }
     let index = models::Index::new(&model_items);
     let requests = emit::requests::emit(&api, &index);
     let client = emit::client::emit(&api, &index, &options.crate_path);

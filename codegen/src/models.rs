@@ -26,6 +26,10 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<syn::Item>, Errors> {
     for open in &api.open_enums {
         settings.with_replacement(&open.name, &open.name, std::iter::empty());
     }
+    // So are one-ofs, by `emit::one_ofs`.
+    for one_of in &api.one_ofs {
+        settings.with_replacement(&one_of.name, &one_of.name, std::iter::empty());
+    }
     for runtime_type in qiyuesuo_schema::RESERVED_NAMES {
         settings.with_replacement(runtime_type, format!("::qiyuesuo::runtime::{runtime_type}"), std::iter::empty());
     }
@@ -53,6 +57,7 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<syn::Item>, Errors> {
             && let Some(info) = structs.get(item.ident.to_string().as_str())
         {
             reorder_fields(item, info);
+            flatten_one_ofs(item, info);
             document_ref_fields(item, info);
             item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
         }
@@ -77,9 +82,17 @@ fn typify_input(api: &Api) -> Vec<(String, Value)> {
         .iter()
         .map(|named| {
             let component = (!named.from_query).then_some(named.pointer.as_str());
-            (named.name.clone(), for_typify(&named.schema, component))
+            let mut schema = for_typify(&named.schema, component);
+            if let Some(info) = api.struct_info(&named.name) {
+                hold_one_ofs(api, info, &mut schema);
+            }
+            (named.name.clone(), schema)
         })
         .collect();
+    // A stand-in for each one-of, which `emit::one_ofs` writes.
+    for one_of in &api.one_ofs {
+        schemas.push((one_of.name.clone(), json!({"type": "string"})));
+    }
     for runtime_type in qiyuesuo_schema::RESERVED_NAMES {
         let reference = Value::String(format!("#/components/schemas/{runtime_type}"));
         if schemas.iter().any(|(_, schema)| mentions(schema, &reference)) {
@@ -87,6 +100,37 @@ fn typify_input(api: &Api) -> Vec<(String, Value)> {
         }
     }
     schemas
+}
+
+/// A request type's one-of members give way to the one property that
+/// holds the choice (required: the enum says which).
+fn hold_one_ofs(api: &Api, info: &StructInfo, schema: &mut Value) {
+    for one_of in info.one_ofs.iter().filter_map(|name| api.one_of(name)) {
+        if let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+            for member in one_of.members() {
+                properties.remove(&member.json_name);
+            }
+            properties.insert(one_of.field.clone(), json!({ "$ref": format!("#/components/schemas/{}", one_of.name) }));
+        }
+        if let Some(map) = schema.as_object_mut() {
+            let required = map.entry("required").or_insert_with(|| json!([]));
+            if let Some(list) = required.as_array_mut() {
+                list.push(Value::String(one_of.field.clone()));
+            }
+        }
+    }
+}
+
+/// The field holding a one-of is flattened: its members go beside the others.
+fn flatten_one_ofs(item: &mut syn::ItemStruct, info: &StructInfo) {
+    let syn::Fields::Named(fields) = &mut item.fields else { return };
+    for field in &mut fields.named {
+        let wire = json_name(field);
+        if info.fields.iter().any(|f| f.flatten && Some(&f.json_name) == wire.as_ref()) {
+            field.attrs.retain(|a| !a.path().is_ident("serde"));
+            field.attrs.push(syn::parse_quote!(#[serde(flatten)]));
+        }
+    }
 }
 
 /// Whether `needle` occurs anywhere in `value`.

@@ -33,6 +33,7 @@ mod json;
 mod multipart;
 mod operation;
 mod options;
+mod pages;
 mod retry;
 pub mod signing;
 mod trace;
@@ -45,6 +46,9 @@ pub use comma_set::{CommaSet, UnknownValue};
 pub use download::Download;
 pub use error::{ApiError, CallInfo, DecodeError, Error, TransportError, TransportKind};
 pub use file::{FilePart, MAX_UPLOAD_BYTES};
+/// What the generated `…_all` methods of paged operations return; consume it
+/// with `futures::StreamExt` (`next`, `try_collect`, …).
+pub use futures_util::Stream;
 pub use id::{Id, InvalidId};
 pub use options::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT,
@@ -64,6 +68,7 @@ pub mod __private {
     pub use crate::json::{from_value, to_value};
     pub use crate::multipart::{Multipart, Parts};
     pub use crate::operation::{Input, Method, Operation};
+    pub use crate::pages::{Total, pages, pages_blocking};
     /// The checks generated `validate` methods make.
     pub mod validate {
         pub use crate::validate::*;

@@ -14,6 +14,8 @@ use crate::ir::CallbackUrl;
 use crate::pointer::join;
 use crate::reach::Reach;
 
+mod extensions;
+
 /// The HTTP methods the QiYueSuo API uses; any other is refused.
 const METHODS: &[&str] = &["get", "post"];
 const OTHER_METHODS: &[&str] = &["put", "delete", "patch", "head", "options", "trace"];
@@ -85,6 +87,7 @@ pub(crate) fn check(doc: &Value, reach: &Reach) -> Result<(), Errors> {
     check_servers(root, &mut errors);
     check_envelope(doc, &mut errors);
     check_components(doc, &mut errors);
+    extensions::check_one_of_declarations(doc, &mut errors);
     let mut codes = CodeTable::default();
     if let Some(global) = root.get("x-qys-response-codes") {
         check_codes(global, "/x-qys-response-codes", &mut codes, &mut errors);
@@ -439,6 +442,10 @@ struct Seen<'a> {
     codes: &'a mut CodeTable,
     /// Callback name → its payload type.
     payloads: BTreeMap<String, String>,
+    /// Request type → the one-ofs it takes and the operation that says so.
+    one_of_users: BTreeMap<String, (Vec<String>, String)>,
+    /// Request types that take one-ofs: name, schema, one-of names.
+    one_of_requests: Vec<(String, Value, Vec<String>)>,
 }
 
 fn check_paths(doc: &Value, codes: &mut CodeTable, errors: &mut Collector) {
@@ -446,7 +453,13 @@ fn check_paths(doc: &Value, codes: &mut CodeTable, errors: &mut Collector) {
         errors.push("/paths", "missing `paths` object");
         return;
     };
-    let mut seen = Seen { ids: BTreeMap::new(), codes, payloads: BTreeMap::new() };
+    let mut seen = Seen {
+        ids: BTreeMap::new(),
+        codes,
+        payloads: BTreeMap::new(),
+        one_of_users: BTreeMap::new(),
+        one_of_requests: Vec::new(),
+    };
     for (path, item) in paths {
         let item_pointer = join("/paths", path);
         if !path.starts_with('/') || path.contains('{') {
@@ -470,6 +483,7 @@ fn check_paths(doc: &Value, codes: &mut CodeTable, errors: &mut Collector) {
             }
         }
     }
+    extensions::check_one_of_agreement(doc, &seen.one_of_requests, errors);
 }
 
 fn check_operation(
@@ -561,6 +575,22 @@ fn check_operation(
     if let Some(own) = operation.get("x-qys-response-codes") {
         check_codes(own, &join(pointer, "x-qys-response-codes"), seen.codes, errors);
     }
+    let id = operation.get("operationId").and_then(Value::as_str).unwrap_or_default();
+    let query = crate::lower::query_schema(doc, operation, id, pointer).map(|q| q.schema);
+    let request = match crate::doc::body_schema(doc, operation) {
+        Some((_, schema)) => crate::doc::ref_name(schema).map(|name| (name.to_owned(), follow(doc, schema).clone())),
+        None => query.clone().map(|schema| (crate::doc::query_type_name(id), schema)),
+    };
+    let request_ref = request.as_ref().map(|(name, schema)| (name.as_str(), schema));
+    extensions::check_operation_one_ofs(doc, operation, request_ref, pointer, &mut seen.one_of_users, errors);
+    if let (Some((name, schema)), Some(names)) = (request, operation.get("x-qys-one-of").and_then(Value::as_array)) {
+        let names = names.iter().filter_map(Value::as_str).map(str::to_owned).collect();
+        seen.one_of_requests.push((name, schema, names));
+    }
+    let result = crate::doc::result_schema(doc, operation);
+    extensions::check_pagination(doc, operation, query.as_ref(), result, pointer, errors);
+    let codes: BTreeSet<i64> = seen.codes.names.keys().copied().collect();
+    extensions::check_state(operation, &codes, pointer, errors);
 }
 
 /// `x-qys-source`: where an operation's facts come from, and how sure they are.

@@ -76,7 +76,8 @@ fn fresh_below(doc: &Value, schema: &Value, pointer: &str, out: &mut Vec<FreshFi
     let schema = follow_all(doc, schema);
     if schema.get("x-qys-fresh") == Some(&Value::Bool(true)) {
         let number = matches!(schema.get("type").and_then(Value::as_str), Some("integer" | "number"));
-        out.push(FreshField { pointer: pointer.to_owned(), number });
+        let id = crate::doc::runtime_type(schema) == Some("Id");
+        out.push(FreshField { pointer: pointer.to_owned(), number, id });
     }
     if depth > MAX_DEPTH {
         return;

@@ -35,6 +35,9 @@ pub struct Api {
     /// Their `$ref`s point at `#/components/schemas/<name>`, where each of
     /// these names resolves.
     pub schemas: Vec<NamedSchema>,
+    /// Choices of exactly one group of a request's properties
+    /// (`components.x-qys-one-of`), each generated as one enum type.
+    pub one_ofs: Vec<OneOf>,
 }
 
 impl Api {
@@ -56,6 +59,17 @@ impl Api {
     /// The code with this `UPPER_SNAKE` name.
     pub fn code_named(&self, name: &str) -> Option<&ResponseCode> {
         self.codes.iter().find(|c| c.name == name)
+    }
+
+    /// The one-of type with this name.
+    pub fn one_of(&self, name: &str) -> Option<&OneOf> {
+        self.one_ofs.iter().find(|o| o.name == name)
+    }
+
+    /// The one-ofs an operation's request type takes, in schema order.
+    pub fn one_ofs_of(&self, op: &Operation) -> Vec<&OneOf> {
+        let info = op.input.type_name().and_then(|name| self.struct_info(name));
+        info.into_iter().flat_map(|info| &info.one_ofs).filter_map(|name| self.one_of(name)).collect()
     }
 
     /// The named object type.
@@ -218,6 +232,198 @@ pub struct Operation {
     /// The request's fields, nested objects flattened, in schema order: what a
     /// command line offers as flags and a form or query is typed by.
     pub fields: Vec<InputField>,
+    /// `x-qys-pagination`: the operation lists a collection a page at a time.
+    pub pagination: Option<Pagination>,
+    /// `x-qys-state`: what the operation does to the contracts a stateful
+    /// server keeps (the mock's lifecycle rules, as data).
+    pub state: Option<StateRule>,
+}
+
+/// How an operation pages (`x-qys-pagination`): offset and limit query
+/// parameters, and an answer with the total and one page of items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The query parameter where a page starts, counted in items from 0.
+    pub offset: String,
+    /// The query parameter for the page size.
+    pub limit: String,
+    /// The answer's field with the number of items in every page together.
+    pub total: String,
+    /// The answer's array field with this page's items.
+    pub items: String,
+    /// The Rust type of one item.
+    pub item_type: String,
+}
+
+/// `x-qys-one-of`: exactly one group of a request's properties must be
+/// given; generated as an enum, one variant per group, flattened onto the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOf {
+    /// Rust type name, e.g. `ContractRef`.
+    pub name: String,
+    /// The request field that holds it, e.g. `contract`.
+    pub field: String,
+    /// `description`.
+    pub description: Option<String>,
+    /// Where it is defined.
+    pub pointer: String,
+    /// The groups, in schema order.
+    pub variants: Vec<OneOfVariant>,
+}
+
+/// One group of a one-of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOfVariant {
+    /// Variant name, e.g. `BizId`.
+    pub name: String,
+    /// Its constructor's name, e.g. `biz_id`.
+    pub function: String,
+    /// Its properties: the required ones first.
+    pub members: Vec<OneOfMember>,
+}
+
+/// One property of a one-of group: a string (or an id) of the request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OneOfMember {
+    /// Name on the wire.
+    pub json_name: String,
+    /// Its Rust field name, e.g. `tenant_name`.
+    pub field: String,
+    /// Whether the group needs it (at least one does).
+    pub required: bool,
+    /// Whether it is one of the API's ids (`format: int64`): the runtime's `Id`.
+    pub id: bool,
+    /// Length limits checked before sending.
+    pub constraints: Vec<Constraint>,
+    /// Its description in the request type.
+    pub description: Option<String>,
+}
+
+impl OneOf {
+    /// Every property of every group, in order.
+    pub fn members(&self) -> impl Iterator<Item = &OneOfMember> {
+        self.variants.iter().flat_map(|v| &v.members)
+    }
+
+    /// The group that the given properties choose: the one whose required
+    /// properties are all present while no property of another group is.
+    /// Otherwise says what is expected, naming the properties.
+    pub fn choose(&self, present: impl Fn(&str) -> bool) -> Result<&OneOfVariant, String> {
+        let given: Vec<&OneOfVariant> =
+            self.variants.iter().filter(|v| v.members.iter().any(|m| present(&m.json_name))).collect();
+        match given.as_slice() {
+            [one] if one.members.iter().filter(|m| m.required).all(|m| present(&m.json_name)) => Ok(one),
+            _ => Err(self.expectation()),
+        }
+    }
+
+    /// "exactly one of `contractId`, or `bizId` (with `tenantName` if needed)".
+    pub fn expectation(&self) -> String {
+        let groups: Vec<String> = self
+            .variants
+            .iter()
+            .map(|variant| {
+                let required: Vec<String> =
+                    variant.members.iter().filter(|m| m.required).map(|m| format!("`{}`", m.json_name)).collect();
+                let optional: Vec<String> =
+                    variant.members.iter().filter(|m| !m.required).map(|m| format!("`{}`", m.json_name)).collect();
+                if optional.is_empty() {
+                    required.join(" and ")
+                } else {
+                    format!("{} (optionally with {})", required.join(" and "), optional.join(", "))
+                }
+            })
+            .collect();
+        format!("exactly one of {}", groups.join(", or "))
+    }
+}
+
+/// What an operation does to the contracts a stateful server keeps
+/// (`x-qys-state`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateRule {
+    /// What it does.
+    pub effect: Effect,
+    /// From which statuses it is allowed, and the status it leaves
+    /// (`None`: the contract is removed; a missing `to`: unchanged). Empty:
+    /// allowed from every status.
+    pub transitions: Vec<Transition>,
+    /// The code answered when the contract's status allows none of them.
+    pub otherwise: Option<i64>,
+    /// `sign`: the type of the sponsor's action it completes (`COMPANY`, `LP`, `AUDIT`).
+    pub action: Option<String>,
+    /// `move`: the code answered when the contract has no documents.
+    pub needs_documents: Option<i64>,
+}
+
+/// One allowed move of [`StateRule::transitions`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// The statuses it starts from.
+    pub from: Vec<String>,
+    /// What becomes of the contract.
+    pub to: Target,
+}
+
+/// Where a [`Transition`] leaves the contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Its status stays (`to` absent).
+    Keep,
+    /// This status.
+    Status(String),
+    /// Removed (`to: null`): a deleted draft.
+    Remove,
+}
+
+/// The effects of [`StateRule`]: each one is a few lines of the mock's
+/// contract store, and the schema says which operation has which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Creates a draft, or overwrites the draft with the same `bizId` or `id`.
+    Create,
+    /// Adds a document to the contract.
+    Attach,
+    /// Moves the contract by the transitions.
+    Move,
+    /// Completes the sponsor's current action of [`StateRule::action`]'s type.
+    Sign,
+    /// Answers the contract.
+    Read,
+    /// Needs the contract to exist; answers the schema's example.
+    Exists,
+    /// Answers a page of contracts.
+    List,
+    /// Streams one document's file.
+    Document,
+    /// Streams the contract's documents as a ZIP.
+    Archive,
+    /// Answers a link to the signing page for a signer.
+    SignPage,
+    /// Answers a link to the view page.
+    ViewPage,
+}
+
+impl Effect {
+    /// Every effect, with its name in the schema.
+    pub const ALL: &'static [(&'static str, Effect)] = &[
+        ("create", Effect::Create),
+        ("attach", Effect::Attach),
+        ("move", Effect::Move),
+        ("sign", Effect::Sign),
+        ("read", Effect::Read),
+        ("exists", Effect::Exists),
+        ("list", Effect::List),
+        ("document", Effect::Document),
+        ("archive", Effect::Archive),
+        ("signPage", Effect::SignPage),
+        ("viewPage", Effect::ViewPage),
+    ];
+
+    /// The effect a schema name stands for.
+    pub fn named(name: &str) -> Option<Effect> {
+        Effect::ALL.iter().find(|(n, _)| *n == name).map(|(_, e)| *e)
+    }
 }
 
 /// An operation's names, all from its `operationId` by one rule.
@@ -249,6 +455,8 @@ pub struct FreshField {
     pub pointer: String,
     /// A number (`integer`, `number`) or text.
     pub number: bool,
+    /// One of the API's ids (`format: int64` text): digits.
+    pub id: bool,
 }
 
 /// One field of a request, at any depth.
@@ -460,6 +668,9 @@ pub struct StructInfo {
     pub request_side: bool,
     /// Whether it is a `multipart/form-data` body.
     pub multipart: bool,
+    /// The one-of types it takes (their members are not among `fields`; a
+    /// field named after each one's `field` holds it, flattened).
+    pub one_ofs: Vec<String>,
 }
 
 /// One property of a named object type.
@@ -480,6 +691,9 @@ pub struct FieldInfo {
     pub is_array: bool,
     /// Whether the field is a file (`format: binary`).
     pub is_file: bool,
+    /// Whether the field is a one-of ([`OneOf`]) whose members sit beside the
+    /// other fields on the wire.
+    pub flatten: bool,
     /// Doc text for a field whose schema is a bare `$ref` (OpenAPI 3.0 allows
     /// no description beside one): the first paragraph of the target's.
     pub ref_description: Option<String>,

@@ -7,8 +7,9 @@ use serde_json::{Map, Value, json};
 
 use crate::doc::{self, component_schemas, follow, ref_name, runtime_type, text};
 use crate::ir::{
-    Api, Callback, CallbackUrl, CommaSet, Constraint, FieldInfo, Input, Method, NamedSchema, Names, OpenEnum,
-    Operation, ResponseCode, RetryClass, Server, Source, StructInfo, ValueKind,
+    Api, Callback, CallbackUrl, CommaSet, Constraint, Effect, FieldInfo, Input, Method, NamedSchema, Names, OneOf,
+    OneOfMember, OneOfVariant, OpenEnum, Operation, Pagination, ResponseCode, RetryClass, Server, Source, StateRule,
+    StructInfo, Target, Transition, ValueKind,
 };
 use crate::pointer::join;
 use crate::reach::Reach;
@@ -73,6 +74,8 @@ pub(crate) fn lower(doc: &Value, reach: &Reach) -> Api {
             success_example: crate::examples::success(doc, op, result_schema),
             fresh: crate::examples::fresh(doc, result_schema),
             fields: crate::fields::of(doc, &input, &query_schemas),
+            pagination: pagination(op, result_schema.and_then(|r| follow(doc, r).get("properties"))),
+            state: op.get("x-qys-state").map(state_rule),
             input,
             id,
             pointer,
@@ -116,6 +119,15 @@ pub(crate) fn lower(doc: &Value, reach: &Reach) -> Api {
             info.multipart = true;
         }
     }
+    let one_ofs = one_ofs(doc, &operations, &schemas);
+    for (op, (_, _, raw)) in operations.iter().zip(doc::operations(doc)) {
+        let names = strings(raw.get("x-qys-one-of"));
+        if let Some(info) = op.input.type_name().and_then(|t| structs.iter_mut().find(|s| s.name == t)) {
+            for one_of in names.iter().filter_map(|n| one_ofs.iter().find(|o| &o.name == n)) {
+                take_one_of(info, one_of);
+            }
+        }
+    }
     let open_enums = crate::reach::enums(doc)
         .filter(|(name, _)| reach.answers.contains(name.as_str()))
         .map(|(name, schema)| OpenEnum {
@@ -139,12 +151,119 @@ pub(crate) fn lower(doc: &Value, reach: &Reach) -> Api {
         open_enums,
         callbacks,
         schemas,
+        one_ofs,
+    }
+}
+
+/// `components.x-qys-one-of`; each member is described by the first request
+/// type that has it (the checker makes sure they all agree on its type).
+fn one_ofs(doc: &Value, operations: &[Operation], schemas: &[NamedSchema]) -> Vec<OneOf> {
+    let declared = doc.pointer("/components/x-qys-one-of").and_then(Value::as_object).into_iter().flatten();
+    declared
+        .map(|(name, one_of)| {
+            let users: Vec<&Value> = doc::operations(doc)
+                .zip(operations)
+                .filter(|((_, _, raw), _)| strings(raw.get("x-qys-one-of")).contains(name))
+                .filter_map(|(_, op)| op.input.type_name())
+                .filter_map(|t| schemas.iter().find(|s| s.name == t))
+                .map(|s| &s.schema)
+                .collect();
+            let property = |json_name: &str| {
+                users.iter().find_map(|schema| schema.pointer(&join("/properties", json_name))).unwrap_or(&Value::Null)
+            };
+            let members = |variant: &Value, key: &str, required: bool| {
+                strings(variant.get(key))
+                    .into_iter()
+                    .map(|json_name| {
+                        let schema = property(&json_name);
+                        OneOfMember {
+                            required,
+                            id: runtime_type(schema) == Some("Id"),
+                            constraints: constraints(schema),
+                            description: text(schema, "description"),
+                            field: heck::AsSnakeCase(&json_name).to_string(),
+                            json_name,
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let variants = one_of.get("variants").and_then(Value::as_array).into_iter().flatten();
+            OneOf {
+                name: name.clone(),
+                field: text(one_of, "field").unwrap_or_default(),
+                description: text(one_of, "description"),
+                pointer: join("/components/x-qys-one-of", name),
+                variants: variants
+                    .map(|variant| {
+                        let mut all = members(variant, "required", true);
+                        all.extend(members(variant, "optional", false));
+                        let name = text(variant, "name").unwrap_or_default();
+                        OneOfVariant { function: heck::AsSnakeCase(&name).to_string(), name, members: all }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// Replaces a request type's one-of members with the one field that holds
+/// the choice, where its first member was.
+fn take_one_of(info: &mut StructInfo, one_of: &OneOf) {
+    let is_member = |f: &FieldInfo| one_of.members().any(|m| m.json_name == f.json_name);
+    let Some(at) = info.fields.iter().position(is_member) else { return };
+    info.fields.retain(|f| !is_member(f));
+    let holder = FieldInfo {
+        json_name: one_of.field.clone(),
+        required: true,
+        constraints: Vec::new(),
+        item_constraints: Vec::new(),
+        nested: Some(one_of.name.clone()),
+        is_array: false,
+        is_file: false,
+        flatten: true,
+        ref_description: one_of.description.as_deref().map(|d| d.split("\n\n").next().unwrap_or_default().to_owned()),
+    };
+    info.fields.insert(at.min(info.fields.len()), holder);
+    info.one_ofs.push(one_of.name.clone());
+}
+
+/// `x-qys-pagination`, with the item type read from the answer's array.
+fn pagination(op: &Value, result_properties: Option<&Value>) -> Option<Pagination> {
+    let spec = op.get("x-qys-pagination")?;
+    let field = |key| text(spec, key).unwrap_or_default();
+    let items = field("items");
+    let item_type = result_properties
+        .and_then(|p| p.pointer(&join(&join("", &items), "items")))
+        .and_then(ref_name)
+        .unwrap_or_default()
+        .to_owned();
+    Some(Pagination { offset: field("offset"), limit: field("limit"), total: field("total"), items, item_type })
+}
+
+/// `x-qys-state`.
+fn state_rule(spec: &Value) -> StateRule {
+    let transitions = spec.get("transitions").and_then(Value::as_array).into_iter().flatten();
+    StateRule {
+        effect: text(spec, "effect").as_deref().and_then(Effect::named).unwrap_or(Effect::Read),
+        transitions: transitions
+            .map(|t| Transition {
+                from: strings(t.get("from")),
+                to: match t.get("to") {
+                    None => Target::Keep,
+                    Some(Value::Null) => Target::Remove,
+                    Some(status) => Target::Status(status.as_str().unwrap_or_default().to_owned()),
+                },
+            })
+            .collect(),
+        otherwise: spec.get("otherwise").and_then(Value::as_i64),
+        action: text(spec, "action"),
+        needs_documents: spec.get("needsDocuments").and_then(Value::as_i64),
     }
 }
 
 /// The object schema an operation's query parameters make, so a query is
 /// built, documented and validated exactly like a body.
-fn query_schema(doc: &Value, op: &Value, id: &str, pointer: &str) -> Option<NamedSchema> {
+pub(crate) fn query_schema(doc: &Value, op: &Value, id: &str, pointer: &str) -> Option<NamedSchema> {
     let parameters = doc::parameters(doc, op);
     if parameters.is_empty() {
         return None;
@@ -301,11 +420,19 @@ fn struct_info(doc: &Value, name: &str, schema: &Value, pointer: &str) -> Struct
                 nested,
                 is_array,
                 is_file: runtime_type(property) == Some("FilePart"),
+                flatten: false,
                 ref_description,
             }
         })
         .collect();
-    StructInfo { name: name.to_owned(), pointer: pointer.to_owned(), fields, request_side: false, multipart: false }
+    StructInfo {
+        name: name.to_owned(),
+        pointer: pointer.to_owned(),
+        fields,
+        request_side: false,
+        multipart: false,
+        one_ofs: Vec::new(),
+    }
 }
 
 /// The limits the generated `validate` checks; each applies to its own type.

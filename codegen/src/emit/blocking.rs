@@ -11,6 +11,7 @@ use crate::models::Index;
 
 pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStream {
     let methods = api.operations.iter().map(|op| method(api, op, items, crate_path));
+    let walks = api.operations.iter().map(|op| super::pages::blocking_method(op, items));
     quote! {
         /// The API's operations as blocking calls, for programs without an
         /// async runtime. Each method runs the async `Client`'s on a
@@ -49,6 +50,8 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
             }
 
             #(#methods)*
+
+            #(#walks)*
 
             /// The blocking form of the async `Client::call_json`.
             pub fn call_json(

@@ -17,6 +17,7 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
         Some("Cheap to clone: clones share one connection pool and one configuration."),
     ]);
     let methods = api.operations.iter().map(|op| method(api, op, items, crate_path));
+    let walks = api.operations.iter().map(|op| super::pages::async_method(op, items));
     let constants = api.operations.iter().map(operation_constant);
     let dispatch = api.operations.iter().map(|op| dispatch_arm(op, false));
     let downloads = api.operations.iter().map(|op| dispatch_arm(op, true));
@@ -80,6 +81,8 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
 
         impl Client {
             #(#methods)*
+
+            #(#walks)*
 
             /// Calls the operation named `operation_id` with `input` as its JSON
             /// request (`null` for an operation without one) and returns its

@@ -73,7 +73,11 @@ fn construct(
     for field in &fields.named {
         let (Some(wire), Some(ident)) = (json_name(field), field.ident.as_ref()) else { continue };
         let given = example.and_then(|e| e.get(&wire));
-        if info.fields.iter().any(|f| f.json_name == wire && f.required) {
+        let one_of = info.fields.iter().find(|f| f.json_name == wire && f.flatten).and_then(|f| f.nested.as_deref());
+        if let Some(one_of) = one_of.and_then(|name| api.one_of(name)) {
+            // Its members are the request's own, so the example's too.
+            arguments.push(choice(one_of, example, crate_path));
+        } else if info.fields.iter().any(|f| f.json_name == wire && f.required) {
             arguments.push(value(api, items, &field.ty, given, crate_path, depth + 1));
         } else if let (Some(given), Some(("Option", inner))) = (given, wrapped(&field.ty)) {
             // Optional fields the example sets are shown with their setters.
@@ -84,6 +88,27 @@ fn construct(
         }
     }
     format!("{crate_path}::models::{type_name}::new({}){setters}", arguments.join(", "))
+}
+
+/// A one-of's constructor: the group the example gives, else the first.
+fn choice(one_of: &crate::ir::OneOf, example: Option<&Value>, crate_path: &str) -> String {
+    let given = |name: &str| example.and_then(|e| e.get(name)).is_some();
+    let Some(variant) = one_of.choose(given).ok().or_else(|| one_of.variants.first()) else { return String::new() };
+    let arguments: Vec<String> = variant
+        .members
+        .iter()
+        .filter(|m| m.required)
+        .map(|m| {
+            let value = example.and_then(|e| e.get(&m.json_name));
+            if m.id {
+                let number = value.and_then(|e| e.as_i64().or_else(|| e.as_str().and_then(|s| s.parse().ok())));
+                format!("::qiyuesuo::runtime::Id::new({})", number.unwrap_or(0))
+            } else {
+                format!("{:?}", value.and_then(Value::as_str).unwrap_or("…"))
+            }
+        })
+        .collect();
+    format!("{crate_path}::models::{}::{}({})", one_of.name, variant.function, arguments.join(", "))
 }
 
 /// An expression of type `ty`: the example's value if it fits, else a placeholder.

@@ -6,6 +6,8 @@ pub(crate) mod callbacks;
 pub(crate) mod client;
 pub(crate) mod codes;
 pub(crate) mod example;
+pub(crate) mod one_ofs;
 pub(crate) mod open_enums;
+pub(crate) mod pages;
 pub(crate) mod requests;
 pub(crate) mod servers;

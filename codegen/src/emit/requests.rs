@@ -97,6 +97,7 @@ fn multipart_impl(name: &Ident, fields: &[Field]) -> TokenStream {
         match (&f.holder, f.info.is_file) {
             (Holder::Plain(_), true) => quote! { parts.file(#wire, ::std::option::Option::Some(&self.#ident)); },
             (Holder::Option(_), true) => quote! { parts.file(#wire, self.#ident.as_ref()); },
+            _ if f.info.flatten => quote! { ::qiyuesuo::__private::Multipart::write_parts(&self.#ident, parts); },
             (Holder::Vec(_), _) => quote! {
                 if !self.#ident.is_empty() {
                     parts.field(#wire, &self.#ident);
@@ -202,6 +203,10 @@ fn checks(field: &Field) -> TokenStream {
     if body.is_empty() {
         return TokenStream::new();
     }
+    if field.info.flatten {
+        // A flattened one-of checks its members under the request's own path.
+        return quote! { ::qiyuesuo::runtime::Validate::validate_into(&self.#ident, path, problems); };
+    }
     let checked = match field.holder {
         Holder::Option(_) => quote! { if let ::std::option::Option::Some(value) = &self.#ident { #body } },
         Holder::Plain(_) | Holder::Vec(_) => quote! { let value = &self.#ident; #body },
@@ -214,7 +219,7 @@ fn checks(field: &Field) -> TokenStream {
     }
 }
 
-fn value_checks(constraints: &[Constraint], value: TokenStream, field: TokenStream) -> TokenStream {
+pub(crate) fn value_checks(constraints: &[Constraint], value: TokenStream, field: TokenStream) -> TokenStream {
     let checks = constraints.iter().map(|constraint| {
         let (check, bound, measured) = match constraint {
             Constraint::MinLength(n) => ("min_length", Literal::u64_unsuffixed(*n), quote! { #value }),
