@@ -32,10 +32,23 @@
 //! | a JSON operation's `Content-Type` not `application/json` | HTTP 200, code 1005 naming `Content-Type` |
 //! | no operation at the method and path | HTTP 404 or 405, code 1001 (the mock's own answer) |
 //! | body or query not valid for the operation | HTTP 200, code 1005, `INVALID PARAM,<field>: <reason>` |
+//! | neither or both of a one-of (`contractId` or `bizId`) | HTTP 200, code 1005 naming both |
+//!
+//! The contract lifecycle keeps state, as the schema's `x-qys-state` rules
+//! say: `contractDraft` creates a draft, documents attach to drafts only
+//! (1101), `contractSend` needs documents (1401), `contractCompanySign` signs
+//! the sponsor's step when it is its turn (1107), `contractDetail` and
+//! `contractList` show it all, downloads return the uploaded bytes (and a
+//! ZIP of them), `contractInvalid` deletes, recalls or invalidates, and each
+//! move POSTs the contract callback to the draft's `callbackUrl`.
+//! [`MockServer::act`] moves the other party's step; the sign and view links
+//! open a small page on the mock with Sign and Reject buttons. An unknown
+//! contract is 11011126; past the store's caps, the mock's own 447.
 
 pub use qiyuesuo_mock::{
-    DEFAULT_ACCESS_SECRET, DEFAULT_ACCESS_TOKEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_NONCE_CAPACITY, DEFAULT_READ_TIMEOUT,
-    Fault, LOG_CAPACITY, LogEntry, MockError, NONCE_WINDOW_MS, Rule, TIMESTAMP_WINDOW_MS,
+    DEFAULT_ACCESS_SECRET, DEFAULT_ACCESS_TOKEN, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONTRACTS,
+    DEFAULT_MAX_STORED_BYTES, DEFAULT_NONCE_CAPACITY, DEFAULT_READ_TIMEOUT, Decision, Fault, LOG_CAPACITY, LogEntry,
+    MockError, NONCE_WINDOW_MS, Rule, TIMESTAMP_WINDOW_MS,
 };
 
 /// A running mock of this crate's API; [`MockServer::client`] gives a [`crate::Client`] for it.

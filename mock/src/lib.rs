@@ -13,8 +13,10 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod contracts;
 mod journal;
 mod listener;
+mod pages;
 mod scenario;
 mod server;
 mod spec;
@@ -29,6 +31,7 @@ use qiyuesuo_runtime::__private::FromCore;
 use qiyuesuo_runtime::{ClientBuilder, Error};
 
 pub use auth::{DEFAULT_NONCE_CAPACITY, NONCE_WINDOW_MS, TIMESTAMP_WINDOW_MS};
+pub use contracts::{DEFAULT_MAX_CONTRACTS, DEFAULT_MAX_STORED_BYTES, Decision};
 pub use journal::LOG_CAPACITY;
 pub use listener::{DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT};
 pub use scenario::{Fault, Rule};
@@ -61,6 +64,9 @@ pub enum MockError {
     /// A scenario file could not be read.
     #[error("scenario file {0}: {1}")]
     ScenarioFile(String, String),
+    /// A contract step asked of [`MockServer::act`] cannot happen now.
+    #[error("the mock's contract cannot move: {0}")]
+    Contract(String),
 }
 
 /// One request the mock answered: never its headers or body.
@@ -113,6 +119,9 @@ pub struct MockBuilder<A> {
     read_timeout: std::time::Duration,
     max_connections: usize,
     nonce_capacity: usize,
+    max_contracts: usize,
+    max_stored_bytes: usize,
+    stateless: bool,
     api: PhantomData<fn() -> A>,
 }
 
@@ -197,6 +206,28 @@ impl<A: Served> MockBuilder<A> {
         self
     }
 
+    /// How many contracts the mock keeps (default [`DEFAULT_MAX_CONTRACTS`]);
+    /// a draft past it is refused with the mock's `MOCK_CAPACITY` code.
+    pub fn max_contracts(mut self, contracts: usize) -> Self {
+        self.max_contracts = contracts;
+        self
+    }
+
+    /// How many bytes of uploaded documents the mock keeps (default
+    /// [`DEFAULT_MAX_STORED_BYTES`]); a document past it is refused likewise.
+    pub fn max_stored_bytes(mut self, bytes: usize) -> Self {
+        self.max_stored_bytes = bytes;
+        self
+    }
+
+    /// Answers every operation from the schema's examples, keeping no
+    /// contracts (the lifecycle's `x-qys-state` rules are not applied): for
+    /// tests of how answers decode rather than of a flow.
+    pub fn stateless(mut self) -> Self {
+        self.stateless = true;
+        self
+    }
+
     /// Binds and starts serving on the current tokio runtime.
     pub async fn start(self) -> Result<MockServer<A>, MockError> {
         let spec = spec::Spec::parse(self.schema.as_deref().unwrap_or(A::SCHEMA_JSON)).map_err(MockError::Schema)?;
@@ -217,6 +248,12 @@ impl<A: Served> MockBuilder<A> {
             rules: Mutex::new(self.rules.into_iter().map(Arc::new).collect()),
             journal: journal::Journal::new(self.print_log),
             read_timeout: self.read_timeout,
+            contracts: contracts::Contracts::new(contracts::Limits {
+                contracts: self.max_contracts,
+                bytes: self.max_stored_bytes,
+            }),
+            base_url: format!("http://{addr}"),
+            stateful: !self.stateless,
         });
         let task = tokio::spawn(listener::serve(listener, Arc::clone(&state), self.max_connections));
         Ok(MockServer {
@@ -268,6 +305,9 @@ impl<A: Served> MockServer<A> {
             read_timeout: DEFAULT_READ_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             nonce_capacity: DEFAULT_NONCE_CAPACITY,
+            max_contracts: DEFAULT_MAX_CONTRACTS,
+            max_stored_bytes: DEFAULT_MAX_STORED_BYTES,
+            stateless: false,
             api: PhantomData,
         }
     }
@@ -305,6 +345,25 @@ impl<A: Served> MockServer<A> {
             rules.push(Arc::new(rule));
         }
         Ok(())
+    }
+
+    /// The other party acts in a contract being signed: the signatory whose
+    /// receiver has `contact` signs its current step (or approves it), or
+    /// rejects the contract, when it is that signatory's turn. The contract
+    /// moves on as the API's would, and its callbacks follow. Outside the API:
+    /// a test's stand-in for the person or company on the other side.
+    pub fn act(&self, contract_id: qiyuesuo_runtime::Id, contact: &str, decision: Decision) -> Result<(), MockError> {
+        let id =
+            u64::try_from(contract_id.get()).map_err(|_| MockError::Contract(format!("no contract {contract_id}")))?;
+        let events = self.state.contracts.act(id, contact, decision).map_err(MockError::Contract)?;
+        let deliveries = events.into_iter().map(|e| server::contract_delivery(&self.state, e)).collect();
+        tokio::spawn(server::deliver_in_order(Arc::clone(&self.state), deliveries));
+        Ok(())
+    }
+
+    /// How many contracts the mock holds.
+    pub fn contract_count(&self) -> usize {
+        self.state.contracts.len()
     }
 
     /// The requests answered so far, oldest first: the last [`LOG_CAPACITY`].

@@ -18,6 +18,7 @@ use super::journal::Journal;
 use super::scenario::{Fault, Rule};
 use qiyuesuo_schema::ir::{Callback, Input, ValueKind};
 
+use super::contracts::{Codes, Contracts, Event, Produced, Refusal};
 use super::spec::{Code, Route, Spec};
 
 /// Request bodies larger than this are refused.
@@ -31,6 +32,12 @@ pub(crate) struct State {
     pub journal: Journal,
     /// How long a request's headers and body may take to arrive.
     pub read_timeout: Duration,
+    /// The contracts the lifecycle operations keep (`x-qys-state`).
+    pub contracts: Contracts,
+    /// Its own base URL, for the links it hands out.
+    pub base_url: String,
+    /// Whether the `x-qys-state` rules apply (else every answer is an example).
+    pub stateful: bool,
 }
 
 /// Returned to hyper to make it close the connection without an answer.
@@ -61,11 +68,11 @@ enum Answer {
     Html502,
     Truncated(Value),
     Drop,
-    File { media: String, bytes: Bytes },
+    File { media: String, bytes: Bytes, name: String },
 }
 
 /// A callback to POST to the integrator.
-struct Delivery {
+pub(crate) struct Delivery {
     name: String,
     url: String,
     form: String,
@@ -78,6 +85,13 @@ const CALLBACK_ATTEMPTS: u32 = 2;
 pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Body>, Dropped> {
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
+    // The mock's own pages: outside the API's paths, for a browser, unsigned.
+    if path.starts_with(super::pages::PREFIX) {
+        let (response, events) = super::pages::serve(&state, request).await;
+        let deliveries = events.into_iter().map(|e| contract_delivery(&state, e)).collect();
+        tokio::spawn(deliver_in_order(Arc::clone(&state), deliveries));
+        return Ok(response.map(|b| b.map_err(|never: Infallible| match never {}).boxed()));
+    }
     let outcome = decide(&state, request).await;
     let (status, code) = match &outcome.answer {
         Answer::Envelope { status, body } => (*status, body["code"].as_i64()),
@@ -89,15 +103,22 @@ pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Res
     let entry =
         LogEntry { method, path, operation: outcome.operation, http_status: status, code, outcome: outcome.summary };
     state.journal.record(entry);
-    for delivery in outcome.callbacks {
-        tokio::spawn(deliver(Arc::clone(&state), delivery));
+    if !outcome.callbacks.is_empty() {
+        tokio::spawn(deliver_in_order(Arc::clone(&state), outcome.callbacks));
     }
     match outcome.answer {
         Answer::Envelope { status, body } => Ok(json_response(status, &body)),
         Answer::Html502 => Ok(html_502()),
         Answer::Truncated(body) => Ok(truncated(&body)),
         Answer::Drop => Err(Dropped),
-        Answer::File { media, bytes } => Ok(file_response(&media, bytes)),
+        Answer::File { media, bytes, name } => Ok(file_response(&media, bytes, &name)),
+    }
+}
+
+/// Delivers one call's callbacks in the order they happened.
+pub(crate) async fn deliver_in_order(state: Arc<State>, deliveries: Vec<Delivery>) {
+    for delivery in deliveries {
+        deliver(Arc::clone(&state), delivery).await;
     }
 }
 
@@ -190,10 +211,15 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
         Ok(Err(_)) => return invalid(format!("the body is larger than {MAX_BODY} bytes or broken")),
         Err(_) => return invalid(format!("the body did not arrive within {:?}", state.read_timeout)),
     };
-    let input = match read_input(route, body, &query, &content_type).await {
+    let (input, files) = match read_input(route, body, &query, &content_type).await {
         Ok(input) => input,
         Err(message) => return invalid(message),
     };
+    for one_of in spec.api.one_ofs_of(&route.op) {
+        if let Err(expected) = one_of.choose(|name| input.get(name).is_some_and(|v| !v.is_null())) {
+            return invalid(format!("give {expected}"));
+        }
+    }
     let rules: Vec<Arc<Rule>> = state.rules.lock().map(|r| r.clone()).unwrap_or_default();
     let matched = rules.iter().find(|rule| rule.take(&route.op.id, &input));
     if let Some(rule) = matched {
@@ -217,10 +243,33 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
             (None, None) => {}
         }
     }
+    if let Some(rule) = route.op.state.as_ref().filter(|_| state.stateful)
+        && matched.is_none_or(|r| r.download_bytes.is_none() && r.callback.is_none())
+    {
+        let codes = Codes {
+            not_found: spec.api.code_named("CONTRACT_NOT_FOUND").map_or(1005, |c| c.code),
+            invalid: spec.code_named("INVALID_PARAM").code,
+            full: spec.api.code_named("MOCK_CAPACITY").map_or(1001, |c| c.code),
+        };
+        return match state.contracts.apply(&route.op, rule, &input, &files, &codes) {
+            Ok((produced, events)) => {
+                let callbacks = events.into_iter().map(|e| contract_delivery(state, e)).collect();
+                let answer = stateful_answer(state, route, &input, produced);
+                let summary = if matches!(answer, Answer::File { .. }) { "ok: the contract's file" } else { "ok" };
+                Outcome { callbacks, ..outcome(answer, summary.to_owned()) }
+            }
+            Err(Refusal { code, detail }) => {
+                let code = spec.code(code).unwrap_or(Code { code, message: String::new(), response_code: None });
+                let message = format!("{},{detail}", code.message);
+                outcome(Answer::Envelope { status: 200, body: envelope(&code, &message) }, format!("refused: {detail}"))
+            }
+        };
+    }
     if let Some(media) = &route.op.file {
         let bytes = file_body(media, matched.and_then(|r| r.download_bytes));
         let summary = format!("ok: a {} byte file", bytes.len());
-        return outcome(Answer::File { media: media.clone(), bytes }, summary);
+        let name = if media == "application/zip" { "contract.zip" } else { "document.bin" };
+        return outcome(Answer::File { media: media.clone(), bytes, name: name.to_owned() }, summary);
     }
     let body = success(route);
     let callbacks = match matched.and_then(|r| r.callback.as_ref()) {
@@ -235,6 +284,67 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
     };
     let summary = if callbacks.is_empty() { "ok".to_owned() } else { "ok, callback follows".to_owned() };
     Outcome { callbacks, ..outcome(Answer::Envelope { status: 200, body }, summary) }
+}
+
+/// The answer to a stateful call: the contract where the result is one,
+/// the new value where the schema marks the result's fresh field.
+fn stateful_answer(state: &State, route: &Route, input: &Value, produced: Produced) -> Answer {
+    let mut body = success(route);
+    match produced {
+        Produced::Contract(contract) => set_result(&mut body, contract),
+        Produced::Page(total, items) => {
+            if let Some(pages) = &route.op.pagination {
+                set_result(&mut body, json!({ pages.total.as_str(): total, pages.items.as_str(): items }));
+            }
+        }
+        Produced::Fresh(value) => {
+            if let Some(slot) = route.op.fresh.first().and_then(|f| body.pointer_mut(&f.pointer)) {
+                *slot = value;
+            }
+        }
+        Produced::File { bytes, name } => {
+            let media = route.op.file.clone().unwrap_or_else(|| "application/octet-stream".to_owned());
+            return Answer::File { media, bytes, name };
+        }
+        Produced::Example => {}
+    }
+    // A link to the mock's own page for the contract (and the signer).
+    if let Some(effect) = route.op.state.as_ref().map(|r| r.effect)
+        && matches!(effect, qiyuesuo_schema::ir::Effect::SignPage | qiyuesuo_schema::ir::Effect::ViewPage)
+    {
+        let signer = match effect {
+            qiyuesuo_schema::ir::Effect::SignPage => state.contracts.signer(input),
+            _ => None,
+        };
+        let link = super::pages::link(state, input, signer);
+        if let (Some(link), Some(slot)) = (link, route.op.fresh.first().and_then(|f| body.pointer_mut(&f.pointer))) {
+            *slot = Value::String(link);
+        }
+    }
+    Answer::Envelope { status: 200, body }
+}
+
+fn set_result(envelope: &mut Value, result: Value) {
+    if let Some(map) = envelope.as_object_mut() {
+        map.insert("result".to_owned(), result);
+    }
+}
+
+/// A contract event as a callback delivery.
+pub(crate) fn contract_delivery(state: &State, event: Event) -> Delivery {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in &event.fields {
+        form.append_pair(name, value);
+    }
+    let name = state
+        .spec
+        .api
+        .operations
+        .iter()
+        .find(|op| op.state.as_ref().is_some_and(|r| r.effect == qiyuesuo_schema::ir::Effect::Create))
+        .and_then(|op| op.callbacks.first().cloned())
+        .unwrap_or_else(|| "contract".to_owned());
+    Delivery { name, url: event.url, form: form.finish() }
 }
 
 /// The callback for this request: the schema's example, with the values
@@ -275,24 +385,35 @@ fn file_body(media: &str, size: Option<u64>) -> Bytes {
     Bytes::from_static(b"qiyuesuo mock file\n")
 }
 
-fn file_response(media: &str, bytes: Bytes) -> Response<Body> {
+fn file_response(media: &str, bytes: Bytes, name: &str) -> Response<Body> {
     let length = bytes.len();
     let mut response = Response::new(Full::new(bytes).map_err(|never: Infallible| match never {}).boxed());
     let content_type = hyper::header::HeaderValue::from_str(media)
         .unwrap_or(hyper::header::HeaderValue::from_static("application/octet-stream"));
     response.headers_mut().insert(hyper::header::CONTENT_TYPE, content_type);
     response.headers_mut().insert(hyper::header::CONTENT_LENGTH, hyper::header::HeaderValue::from(length));
-    response.headers_mut().insert(
-        hyper::header::CONTENT_DISPOSITION,
-        hyper::header::HeaderValue::from_static("attachment; filename=\"contract.zip\""),
-    );
+    // The name in UTF-8 (RFC 5987), as titles are often Chinese.
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    let fallback: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let disposition = format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{}", encoded.replace('+', "%20"));
+    if let Ok(value) = hyper::header::HeaderValue::from_str(&disposition) {
+        response.headers_mut().insert(hyper::header::CONTENT_DISPOSITION, value);
+    }
     response
 }
 
-/// The request's input as JSON, validated against the operation's schema.
-async fn read_input(route: &Route, body: Bytes, query: &str, content_type: &str) -> Result<Value, String> {
+/// The request's input as JSON, validated against the operation's schema,
+/// and the files of a multipart body (part name, bytes).
+async fn read_input(
+    route: &Route,
+    body: Bytes,
+    query: &str,
+    content_type: &str,
+) -> Result<(Value, Vec<(String, Bytes)>), String> {
+    let mut files = Vec::new();
     let input = match route.op.input {
-        Input::None => return Ok(Value::Null),
+        Input::None => return Ok((Value::Null, files)),
         Input::JsonBody { .. } => {
             // The documentation says JSON bodies are `application/json;charset=UTF-8`;
             // any parameters and letter case are accepted, another type is not.
@@ -304,9 +425,9 @@ async fn read_input(route: &Route, body: Bytes, query: &str, content_type: &str)
             serde_json::from_slice(&body).map_err(|e| format!("the body is not JSON ({e})"))?
         }
         Input::Query { .. } => query_object(query, &route.parameters),
-        Input::Multipart { .. } => multipart_object(body, content_type, &route.parameters).await?,
+        Input::Multipart { .. } => multipart_object(body, content_type, &route.parameters, &mut files).await?,
     };
-    let Some(validator) = &route.validator else { return Ok(input) };
+    let Some(validator) = &route.validator else { return Ok((input, files)) };
     let problems: Vec<String> = validator
         .iter_errors(&input)
         .map(|error| {
@@ -315,7 +436,7 @@ async fn read_input(route: &Route, body: Bytes, query: &str, content_type: &str)
             if field.is_empty() { error.to_string() } else { format!("{field}: {error}") }
         })
         .collect();
-    if problems.is_empty() { Ok(input) } else { Err(problems.join("; ")) }
+    if problems.is_empty() { Ok((input, files)) } else { Err(problems.join("; ")) }
 }
 
 /// A multipart body as an object: text parts typed by their schema, JSON
@@ -324,6 +445,7 @@ async fn multipart_object(
     body: Bytes,
     content_type: &str,
     parameters: &[(String, ValueKind)],
+    files: &mut Vec<(String, Bytes)>,
 ) -> Result<Value, String> {
     let boundary = multer::parse_boundary(content_type).map_err(|e| format!("not a multipart body ({e})"))?;
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
@@ -335,7 +457,10 @@ async fn multipart_object(
         let Some((_, kind)) = parameters.iter().find(|(n, _)| *n == name) else { continue };
         let data = field.bytes().await.map_err(|e| format!("{name}: a broken part ({e})"))?;
         let value = match (*kind, file_name) {
-            (ValueKind::File, Some(file_name)) if !data.is_empty() => Value::String(file_name),
+            (ValueKind::File, Some(file_name)) if !data.is_empty() => {
+                files.push((name.clone(), data));
+                Value::String(file_name)
+            }
             (ValueKind::File, _) => return Err(format!("{name}: expected a file with a name and contents")),
             (kind, _) => {
                 let text = String::from_utf8(data.to_vec()).map_err(|_| format!("{name}: not UTF-8 text"))?;
@@ -378,7 +503,10 @@ fn success(route: &Route) -> Value {
     for field in &route.op.fresh {
         if let Some(slot) = body.pointer_mut(&field.pointer) {
             let fresh = uuid::Uuid::new_v4();
-            *slot = if field.number {
+            *slot = if field.id {
+                // 19 digits, as the API's ids have.
+                Value::String((fresh.as_u64_pair().0 % 9_000_000_000_000_000_000 + 100_000_000_000_000_000).to_string())
+            } else if field.number {
                 Value::from(fresh.as_u64_pair().0 >> 1)
             } else {
                 Value::String(fresh.simple().to_string())

@@ -1,0 +1,672 @@
+//! The mock's contracts: the one module that knows what a contract is.
+//! Which operation creates, reads or moves a contract, from which statuses,
+//! to which status and with which code otherwise, is data in the schema
+//! (`x-qys-state`, read through the IR); this module carries those rules out
+//! and keeps what cannot be data: the shape of a contract, whose turn it is
+//! to sign, the events the callback reports. State is in memory, per mock,
+//! and bounded by [`Limits`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
+
+use bytes::Bytes;
+use serde_json::{Map, Value, json};
+
+use qiyuesuo_schema::ir::{Effect, Operation, StateRule, Target};
+
+/// How much a mock keeps.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub contracts: usize,
+    pub bytes: usize,
+}
+
+/// The default cap on stored contracts.
+pub const DEFAULT_MAX_CONTRACTS: usize = 20_000;
+/// The default cap on stored document bytes (64 MiB).
+pub const DEFAULT_MAX_STORED_BYTES: usize = 64 << 20;
+
+/// The first id the mock hands out: 19 digits, like the API's.
+const FIRST_ID: u64 = 3_000_000_000_000_000_000;
+
+/// Why a call was refused: a code of the schema and the message's detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub code: i64,
+    pub detail: String,
+}
+
+fn refuse<T>(code: i64, detail: impl Into<String>) -> Result<T, Refusal> {
+    Err(Refusal { code, detail: detail.into() })
+}
+
+/// The code for a contract that is not there (`CONTRACT_NOT_FOUND`), or
+/// `INVALID_PARAM` in a schema without it.
+pub(crate) struct Codes {
+    pub not_found: i64,
+    pub invalid: i64,
+    pub full: i64,
+}
+
+/// What an effect produced, for the server to answer.
+pub(crate) enum Produced {
+    /// A contract's JSON, as `result`.
+    Contract(Value),
+    /// A new value for the answer's fresh field (a document id, a link).
+    Fresh(Value),
+    /// A page: total and items.
+    Page(i64, Vec<Value>),
+    /// The example answer.
+    Example,
+    /// A file.
+    File { bytes: Bytes, name: String },
+}
+
+/// A callback to deliver: the contract's callback URL and the form's fields.
+pub(crate) struct Event {
+    pub url: String,
+    pub fields: Vec<(&'static str, String)>,
+}
+
+#[derive(Debug, Clone)]
+struct Action {
+    id: u64,
+    kind: String,
+    serial_no: i64,
+    status: &'static str,
+}
+
+#[derive(Debug, Clone)]
+struct Signatory {
+    id: u64,
+    tenant_type: String,
+    tenant_name: Option<String>,
+    contact: Option<(String, String)>,
+    serial_no: i64,
+    status: &'static str,
+    /// Signing steps; a person without any signs in one implicit step.
+    actions: Vec<Action>,
+    sponsor: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Document {
+    id: u64,
+    title: String,
+    bytes: Bytes,
+}
+
+#[derive(Debug, Clone)]
+struct Contract {
+    id: u64,
+    biz_id: Option<String>,
+    tenant_name: Option<String>,
+    subject: Option<String>,
+    status: String,
+    ordinal: bool,
+    callback_url: Option<String>,
+    business_data: Option<String>,
+    signatories: Vec<Signatory>,
+    documents: Vec<Document>,
+    comments: Option<String>,
+}
+
+#[derive(Default)]
+struct Store {
+    contracts: BTreeMap<u64, Contract>,
+    documents: HashMap<u64, u64>,
+    bytes: usize,
+    next_id: u64,
+}
+
+/// The contracts of one mock.
+pub(crate) struct Contracts {
+    store: Mutex<Store>,
+    limits: Limits,
+}
+
+/// A contract's subject, status and documents (id, title), for its page.
+pub(crate) struct Summary {
+    pub subject: String,
+    pub status: String,
+    pub documents: Vec<(u64, String)>,
+}
+
+/// Who acts in a step the integrator does not (the other party).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Signs (or approves) the step.
+    Sign,
+    /// Rejects the contract (退回).
+    Reject,
+}
+
+impl Contracts {
+    pub(crate) fn new(limits: Limits) -> Self {
+        Contracts { store: Mutex::new(Store { next_id: FIRST_ID, ..Store::default() }), limits }
+    }
+
+    /// Carries out `op`'s rule on `input` (with its uploaded files).
+    pub(crate) fn apply(
+        &self,
+        op: &Operation,
+        rule: &StateRule,
+        input: &Value,
+        files: &[(String, Bytes)],
+        codes: &Codes,
+    ) -> Result<(Produced, Vec<Event>), Refusal> {
+        let mut store =
+            self.store.lock().map_err(|_| Refusal { code: codes.invalid, detail: "store poisoned".into() })?;
+        let store = &mut *store;
+        match rule.effect {
+            Effect::Create => store.create(input, self.limits, codes),
+            Effect::List => Ok((store.list(op, input), Vec::new())),
+            Effect::Document => {
+                let id =
+                    id_of(input, "documentId").ok_or(Refusal { code: codes.invalid, detail: "documentId".into() })?;
+                let contract = store.documents.get(&id).and_then(|c| store.contracts.get(c));
+                let document = contract.and_then(|c| c.documents.iter().find(|d| d.id == id));
+                match document {
+                    Some(d) => {
+                        Ok((Produced::File { bytes: d.bytes.clone(), name: format!("{}.pdf", d.title) }, Vec::new()))
+                    }
+                    None => refuse(codes.invalid, format!("no document {id}")),
+                }
+            }
+            _ => {
+                let id =
+                    store.find(input).ok_or(Refusal { code: codes.not_found, detail: "no such contract".into() })?;
+                store.on_contract(id, rule, input, files, self.limits, codes)
+            }
+        }
+    }
+
+    /// The other party's step: the signatory with this contact signs or rejects.
+    pub(crate) fn act(&self, contract: u64, contact: &str, decision: Decision) -> Result<Vec<Event>, String> {
+        let mut store = self.store.lock().map_err(|_| "store poisoned".to_owned())?;
+        let c = store.contracts.get_mut(&contract).ok_or_else(|| format!("no contract {contract}"))?;
+        if c.status != "SIGNING" {
+            return Err(format!("contract {contract} is {}, not SIGNING", c.status));
+        }
+        let (s, a) = c
+            .current(|s| s.contact.as_ref().is_some_and(|(k, _)| k == contact), None)
+            .ok_or_else(|| format!("it is not the turn of {contact} in contract {contract}"))?;
+        Ok(c.advance(s, a, decision))
+    }
+
+    /// The contact's signatory, if it may sign now: for the sign page.
+    pub(crate) fn may_sign(&self, contract: u64, contact: &str) -> bool {
+        let Ok(store) = self.store.lock() else { return false };
+        store.contracts.get(&contract).is_some_and(|c| {
+            c.status == "SIGNING"
+                && c.current(|s| s.contact.as_ref().is_some_and(|(k, _)| k == contact), None).is_some()
+        })
+    }
+
+    /// What a contract's page shows.
+    pub(crate) fn summary(&self, contract: u64) -> Option<Summary> {
+        let store = self.store.lock().ok()?;
+        let c = store.contracts.get(&contract)?;
+        let documents = c.documents.iter().map(|d| (d.id, d.title.clone())).collect();
+        Some(Summary { subject: c.subject.clone().unwrap_or_default(), status: c.status.clone(), documents })
+    }
+
+    /// A document's bytes, if it belongs to `contract`.
+    pub(crate) fn document(&self, contract: u64, document: u64) -> Option<Bytes> {
+        let store = self.store.lock().ok()?;
+        let c = store.contracts.get(&contract)?;
+        c.documents.iter().find(|d| d.id == document).map(|d| d.bytes.clone())
+    }
+
+    /// The signatory id of a contact in a contract, for `contractSignUrl`.
+    pub(crate) fn signer(&self, input: &Value) -> Option<(u64, String)> {
+        let store = self.store.lock().ok()?;
+        let id = store.find(input)?;
+        let contact = input.pointer("/user/contact")?.as_str()?;
+        let c = store.contracts.get(&id)?;
+        c.signatories
+            .iter()
+            .any(|s| s.contact.as_ref().is_some_and(|(k, _)| k == contact))
+            .then(|| (id, contact.to_owned()))
+    }
+
+    /// The contract the input names, if there is one.
+    pub(crate) fn locate(&self, input: &Value) -> Option<u64> {
+        self.store.lock().ok()?.find(input)
+    }
+
+    /// How many contracts are stored.
+    pub(crate) fn len(&self) -> usize {
+        self.store.lock().map(|s| s.contracts.len()).unwrap_or_default()
+    }
+}
+
+/// An id in the input, as a string or a number.
+fn id_of(input: &Value, name: &str) -> Option<u64> {
+    match input.get(name)? {
+        Value::String(text) => text.parse().ok(),
+        Value::Number(number) => number.as_u64(),
+        _ => None,
+    }
+}
+
+fn text(input: &Value, name: &str) -> Option<String> {
+    input.get(name).and_then(Value::as_str).map(str::to_owned)
+}
+
+impl Store {
+    fn next(&mut self) -> u64 {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    /// The contract the input names: `contractId`, or `bizId` with `tenantName`.
+    fn find(&self, input: &Value) -> Option<u64> {
+        if let Some(id) = id_of(input, "contractId") {
+            return self.contracts.contains_key(&id).then_some(id);
+        }
+        let biz_id = text(input, "bizId")?;
+        let tenant = text(input, "tenantName");
+        self.contracts.values().find(|c| c.biz_id.as_ref() == Some(&biz_id) && c.tenant_name == tenant).map(|c| c.id)
+    }
+
+    fn create(&mut self, input: &Value, limits: Limits, codes: &Codes) -> Result<(Produced, Vec<Event>), Refusal> {
+        let biz_id = text(input, "bizId");
+        let tenant_name = text(input, "tenantName");
+        let existing = id_of(input, "id").filter(|id| self.contracts.contains_key(id)).or_else(|| {
+            let biz_id = biz_id.as_ref()?;
+            self.contracts
+                .values()
+                .find(|c| c.biz_id.as_ref() == Some(biz_id) && c.tenant_name == tenant_name)
+                .map(|c| c.id)
+        });
+        if let Some(id) = existing
+            && self.contracts.get(&id).is_some_and(|c| c.status != "DRAFT")
+        {
+            return refuse(1101, format!("contract {id} with this bizId is no longer a draft"));
+        }
+        if existing.is_none() && self.contracts.len() >= limits.contracts {
+            return refuse(codes.full, format!("the mock keeps at most {} contracts", limits.contracts));
+        }
+        let signatories = self.signatories(input)?;
+        let id = match existing {
+            Some(id) => id,
+            None => self.next(),
+        };
+        let documents =
+            existing.and_then(|id| self.contracts.get(&id)).map(|c| c.documents.clone()).unwrap_or_default();
+        let contract = Contract {
+            id,
+            biz_id,
+            tenant_name,
+            subject: text(input, "subject"),
+            status: "DRAFT".to_owned(),
+            ordinal: input.get("ordinal").and_then(Value::as_bool).unwrap_or(true),
+            callback_url: text(input, "callbackUrl").filter(|u| !u.is_empty()),
+            business_data: text(input, "businessData"),
+            signatories,
+            documents,
+            comments: None,
+        };
+        let json = contract.json();
+        self.contracts.insert(id, contract);
+        if input.get("send") == Some(&Value::Bool(true)) {
+            let rule = StateRule {
+                effect: Effect::Move,
+                transitions: vec![qiyuesuo_schema::ir::Transition {
+                    from: vec!["DRAFT".to_owned()],
+                    to: Target::Status("SIGNING".to_owned()),
+                }],
+                otherwise: Some(1101),
+                action: None,
+                needs_documents: Some(1401),
+            };
+            let (_, events) = self.on_contract(id, &rule, input, &[], limits, codes)?;
+            let json = self.contracts.get(&id).map(Contract::json).unwrap_or(json);
+            return Ok((Produced::Contract(json), events));
+        }
+        Ok((Produced::Contract(json), Vec::new()))
+    }
+
+    /// A draft's signatories, checked as the API's codes say.
+    fn signatories(&mut self, input: &Value) -> Result<Vec<Signatory>, Refusal> {
+        let given = input.get("signatories").and_then(Value::as_array).cloned().unwrap_or_default();
+        let sponsor_name = text(input, "tenantName");
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for (index, s) in given.iter().enumerate() {
+            let tenant_type = text(s, "tenantType").unwrap_or_default();
+            let tenant_name = text(s, "tenantName");
+            let contact = s.get("receiver").and_then(|r| Some((text(r, "contact")?, text(r, "contactType")?)));
+            let key = (tenant_type.clone(), tenant_name.clone(), contact.clone().map(|c| c.0));
+            if seen.contains(&key) {
+                return refuse(1102, format!("signatories[{index}] repeats an earlier one"));
+            }
+            seen.push(key);
+            let actions = s.get("actions").and_then(Value::as_array).cloned().unwrap_or_default();
+            if tenant_type == "COMPANY" && actions.is_empty() {
+                return refuse(1103, format!("signatories[{index}] is a company without actions"));
+            }
+            if tenant_type == "PERSONAL" && contact.is_none() {
+                return refuse(1111, format!("signatories[{index}] is a person without a receiver"));
+            }
+            let mut steps = Vec::new();
+            for (n, a) in actions.iter().enumerate() {
+                let kind = text(a, "type").unwrap_or_default();
+                if kind == "AUDIT" && a.get("operators").and_then(Value::as_array).is_none_or(Vec::is_empty) {
+                    return refuse(1105, format!("signatories[{index}].actions[{n}] approves without operators"));
+                }
+                let serial_no = a.get("serialNo").and_then(Value::as_i64).unwrap_or(i64::try_from(n).unwrap_or(0) + 1);
+                steps.push(Action { id: self.next(), kind, serial_no, status: "INIT" });
+            }
+            steps.sort_by_key(|a| a.serial_no);
+            out.push(Signatory {
+                id: self.next(),
+                sponsor: false,
+                serial_no: s.get("serialNo").and_then(Value::as_i64).unwrap_or(i64::try_from(index).unwrap_or(0) + 1),
+                tenant_type,
+                tenant_name,
+                contact,
+                status: "DRAFT",
+                actions: steps,
+            });
+        }
+        // The sponsor: the company named as the draft's sender, else the first company.
+        let sponsor = out
+            .iter()
+            .position(|s| s.tenant_type == "COMPANY" && sponsor_name.is_some() && s.tenant_name == sponsor_name)
+            .or_else(|| out.iter().position(|s| s.tenant_type == "COMPANY"));
+        if let Some(s) = sponsor.and_then(|i| out.get_mut(i)) {
+            s.sponsor = true;
+        }
+        out.sort_by_key(|s| s.serial_no);
+        Ok(out)
+    }
+
+    fn list(&self, op: &Operation, input: &Value) -> Produced {
+        let Some(pages) = &op.pagination else { return Produced::Example };
+        let status = text(input, "status");
+        let matching: Vec<&Contract> =
+            self.contracts.values().filter(|c| status.as_ref().is_none_or(|s| *s == c.status)).collect();
+        let offset = input.get(&pages.offset).and_then(Value::as_u64).unwrap_or(0);
+        let limit = input.get(&pages.limit).and_then(Value::as_u64).unwrap_or(1000);
+        let skip = usize::try_from(offset).unwrap_or(usize::MAX);
+        let take = usize::try_from(limit).unwrap_or(usize::MAX);
+        let items = matching.iter().skip(skip).take(take).map(|c| c.json()).collect();
+        Produced::Page(i64::try_from(matching.len()).unwrap_or(i64::MAX), items)
+    }
+
+    fn on_contract(
+        &mut self,
+        id: u64,
+        rule: &StateRule,
+        input: &Value,
+        files: &[(String, Bytes)],
+        limits: Limits,
+        codes: &Codes,
+    ) -> Result<(Produced, Vec<Event>), Refusal> {
+        let Some(contract) = self.contracts.get(&id) else { return refuse(codes.not_found, "no such contract") };
+        let transition = rule.transitions.iter().find(|t| t.from.contains(&contract.status));
+        if !rule.transitions.is_empty() && transition.is_none() {
+            let code = rule.otherwise.unwrap_or(codes.invalid);
+            return refuse(code, format!("the contract is {}", contract.status));
+        }
+        match rule.effect {
+            Effect::Read => Ok((Produced::Contract(contract.json()), Vec::new())),
+            Effect::Exists | Effect::ViewPage => Ok((Produced::Example, Vec::new())),
+            Effect::SignPage => {
+                let contact = input.pointer("/user/contact").and_then(Value::as_str).unwrap_or_default();
+                let signs = contract.signatories.iter().any(|s| s.contact.as_ref().is_some_and(|(c, _)| c == contact));
+                if !signs {
+                    return refuse(
+                        rule.otherwise.unwrap_or(codes.invalid),
+                        format!("{contact} does not sign this contract"),
+                    );
+                }
+                Ok((Produced::Example, Vec::new()))
+            }
+            Effect::Archive => {
+                Ok((Produced::File { bytes: contract.archive(), name: format!("{id}.zip") }, Vec::new()))
+            }
+            Effect::Attach => {
+                let bytes = match files.first() {
+                    Some((_, bytes)) => bytes.clone(),
+                    None => template_document(input),
+                };
+                if self.bytes.saturating_add(bytes.len()) > limits.bytes {
+                    return refuse(codes.full, format!("the mock keeps at most {} bytes of documents", limits.bytes));
+                }
+                let document = self.next();
+                self.bytes += bytes.len();
+                self.documents.insert(document, id);
+                let title = text(input, "title").unwrap_or_default();
+                if let Some(c) = self.contracts.get_mut(&id) {
+                    c.documents.push(Document { id: document, title, bytes });
+                }
+                Ok((Produced::Fresh(Value::String(document.to_string())), Vec::new()))
+            }
+            Effect::Move => {
+                if rule.needs_documents.is_some() && contract.documents.is_empty() {
+                    return refuse(rule.needs_documents.unwrap_or(codes.invalid), "the contract has no documents");
+                }
+                let target = transition.map(|t| t.to.clone()).unwrap_or(Target::Keep);
+                let reason = text(input, "reason");
+                Ok((Produced::Example, self.moved(id, &target, reason)))
+            }
+            Effect::Sign => {
+                let Some(c) = self.contracts.get_mut(&id) else { return refuse(codes.not_found, "no such contract") };
+                let kind = rule.action.as_deref();
+                let Some((s, a)) = c.current(|s| s.sponsor, kind) else {
+                    return refuse(
+                        rule.otherwise.unwrap_or(codes.invalid),
+                        "it is not the sponsor's turn for this step",
+                    );
+                };
+                let decision =
+                    if input.get("pass") == Some(&Value::Bool(false)) { Decision::Reject } else { Decision::Sign };
+                Ok((Produced::Example, c.advance(s, a, decision)))
+            }
+            Effect::Create | Effect::List | Effect::Document => Ok((Produced::Example, Vec::new())),
+        }
+    }
+
+    /// Applies a transition's target and reports it.
+    fn moved(&mut self, id: u64, target: &Target, reason: Option<String>) -> Vec<Event> {
+        match target {
+            Target::Keep => Vec::new(),
+            Target::Remove => {
+                if let Some(c) = self.contracts.remove(&id) {
+                    for d in &c.documents {
+                        self.documents.remove(&d.id);
+                        self.bytes = self.bytes.saturating_sub(d.bytes.len());
+                    }
+                }
+                Vec::new()
+            }
+            Target::Status(status) => {
+                let Some(c) = self.contracts.get_mut(&id) else { return Vec::new() };
+                c.status.clone_from(status);
+                let event = match status.as_str() {
+                    "SIGNING" => {
+                        for s in &mut c.signatories {
+                            s.status = "SIGNING";
+                        }
+                        c.start_next();
+                        "SEND_SIGNING"
+                    }
+                    "RECALLED" => {
+                        c.comments = reason;
+                        "RECALLED"
+                    }
+                    "INVALIDING" => "SEND_INVALID",
+                    // The sources' event list has none for a forced end.
+                    _ => "UNKNOWN",
+                };
+                c.event(event, None).into_iter().collect()
+            }
+        }
+    }
+}
+
+impl Contract {
+    /// The step that may act now for a signatory chosen by `who` (and of
+    /// `kind`, if given): in order when the contract is ordinal, else any
+    /// pending one. `(signatory index, action index)`; an action index
+    /// equal to the signatory's action count is its implicit single step.
+    fn current(&self, who: impl Fn(&Signatory) -> bool, kind: Option<&str>) -> Option<(usize, usize)> {
+        let pending = |s: &Signatory| s.status != "SIGNED";
+        for (i, s) in self.signatories.iter().enumerate().filter(|(_, s)| pending(s)) {
+            let step = s.actions.iter().position(|a| a.status != "FINISH");
+            let step_kind = step.and_then(|a| s.actions.get(a)).map(|a| a.kind.as_str());
+            let fits = who(s) && kind.is_none_or(|k| step_kind == Some(k)) && (step.is_some() || s.actions.is_empty());
+            if fits {
+                return Some((i, step.unwrap_or(s.actions.len())));
+            }
+            if self.ordinal {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// Marks the first step of the first pending signatory as started.
+    fn start_next(&mut self) {
+        if let Some(s) = self.signatories.iter_mut().find(|s| s.status != "SIGNED")
+            && let Some(a) = s.actions.iter_mut().find(|a| a.status != "FINISH")
+        {
+            a.status = "START";
+        }
+    }
+
+    /// One step done (or the contract rejected); the events it causes.
+    fn advance(&mut self, signatory: usize, action: usize, decision: Decision) -> Vec<Event> {
+        let mut events = Vec::new();
+        let Some(s) = self.signatories.get_mut(signatory) else { return events };
+        if decision == Decision::Reject {
+            s.status = "REJECTED";
+            self.status = "REJECTED".to_owned();
+            events.extend(self.event("REJECTED", Some(signatory)));
+            return events;
+        }
+        let kind = match s.actions.get_mut(action) {
+            Some(a) => {
+                a.status = "FINISH";
+                a.kind.clone()
+            }
+            None => "PERSONAL".to_owned(),
+        };
+        if s.actions.iter().all(|a| a.status == "FINISH") {
+            s.status = "SIGNED";
+        }
+        let event = match kind.as_str() {
+            "COMPANY" => "SEAL",
+            "LP" => "LEGAL_PERSON",
+            "AUDIT" => "AUDIT",
+            "OPERATOR" => "OPERATOR",
+            _ => "PERSONAL",
+        };
+        events.extend(self.event(event, Some(signatory)));
+        if self.signatories.iter().all(|s| s.status == "SIGNED") {
+            self.status = "COMPLETE".to_owned();
+            for s in &mut self.signatories {
+                s.status = "SIGNED";
+            }
+            events.extend(self.event("COMPLETE", None));
+        } else {
+            self.start_next();
+        }
+        events
+    }
+
+    /// The callback for an event, if the draft gave a URL.
+    fn event(&self, callback_type: &'static str, signatory: Option<usize>) -> Option<Event> {
+        let url = self.callback_url.clone()?;
+        let mut fields = vec![
+            ("contractId", self.id.to_string()),
+            ("callbackType", callback_type.to_owned()),
+            ("contractStatus", self.status.clone()),
+        ];
+        if let Some(s) = signatory.and_then(|i| self.signatories.get(i)) {
+            fields.push(("tenantType", s.tenant_type.clone()));
+            fields.extend(s.tenant_name.clone().map(|n| ("tenantName", n)));
+            fields.extend(s.contact.clone().map(|(c, _)| ("contact", c)));
+        }
+        fields.extend(self.business_data.clone().map(|b| ("businessData", b)));
+        Some(Event { url, fields })
+    }
+
+    fn json(&self) -> Value {
+        let signatories: Vec<Value> = self
+            .signatories
+            .iter()
+            .map(|s| {
+                let actions: Vec<Value> = s
+                    .actions
+                    .iter()
+                    .map(|a| json!({"id": a.id.to_string(), "type": a.kind, "serialNo": a.serial_no, "status": a.status}))
+                    .collect();
+                let mut out = Map::new();
+                out.insert("id".into(), json!(s.id.to_string()));
+                out.insert("tenantType".into(), json!(s.tenant_type));
+                if let Some(name) = &s.tenant_name {
+                    out.insert("tenantName".into(), json!(name));
+                }
+                if let Some((contact, kind)) = &s.contact {
+                    out.insert("receiver".into(), json!({"contact": contact, "contactType": kind}));
+                }
+                out.insert("serialNo".into(), json!(s.serial_no));
+                out.insert("status".into(), json!(s.status));
+                out.insert("actions".into(), Value::Array(actions));
+                Value::Object(out)
+            })
+            .collect();
+        let documents: Vec<Value> =
+            self.documents.iter().map(|d| json!({"id": d.id.to_string(), "title": d.title})).collect();
+        let mut out = Map::new();
+        out.insert("id".into(), json!(self.id.to_string()));
+        for (name, value) in [("bizId", &self.biz_id), ("tenantName", &self.tenant_name), ("subject", &self.subject)] {
+            if let Some(value) = value {
+                out.insert(name.into(), json!(value));
+            }
+        }
+        out.insert("status".into(), json!(self.status));
+        out.insert("ordinal".into(), json!(self.ordinal));
+        out.insert("signatories".into(), Value::Array(signatories));
+        out.insert("documents".into(), Value::Array(documents));
+        if let Some(data) = &self.business_data {
+            out.insert("businessData".into(), json!(data));
+        }
+        if let Some(comments) = &self.comments {
+            out.insert("comments".into(), json!(comments));
+        }
+        Value::Object(out)
+    }
+
+    /// The documents as a ZIP (stored, not compressed).
+    fn archive(&self) -> Bytes {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for (n, d) in self.documents.iter().enumerate() {
+            let name = format!("{}-{}.pdf", n + 1, d.title.replace(['/', '\\'], "_"));
+            if zip.start_file(name, options).is_ok() {
+                let _ = std::io::Write::write_all(&mut zip, &d.bytes);
+            }
+        }
+        zip.finish().map(|cursor| Bytes::from(cursor.into_inner())).unwrap_or_default()
+    }
+}
+
+/// A document made from a template: a small PDF naming it and its values.
+fn template_document(input: &Value) -> Bytes {
+    let title = text(input, "title").unwrap_or_default();
+    let template = input.get("templateId").map(Value::to_string).unwrap_or_default();
+    let line = format!("{title} (template {template})").replace(['(', ')', '\\'], " ");
+    let stream = format!("BT /F1 12 Tf 72 720 Td ({line}) Tj ET");
+    let pdf = format!(
+        "%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[3 0 R]/Count 1>> endobj\n\
+         3 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>> endobj\n\
+         4 0 obj <</Length {}>> stream\n{stream}\nendstream endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n",
+        stream.len()
+    );
+    Bytes::from(pdf)
+}
