@@ -25,6 +25,8 @@ pub const QUERY: &str = "query";
 pub const IGNORE_UNKNOWN_FIELDS: &str = "ignore-unknown-fields";
 /// The largest file a download may bring (`--max-bytes N`).
 pub const MAX_BYTES: &str = "max-bytes";
+/// A paged operation's `--all`: every item of every page, one per line.
+pub const ALL: &str = "all";
 
 pub fn command(operations: &[schema::Command]) -> Command {
     let mut root = Command::new("qys")
@@ -184,6 +186,14 @@ fn operation_command(operation: &schema::Command) -> Command {
                 .value_parser(clap::value_parser!(u64).range(1..))
                 .help("Refuse a file larger than N bytes (read no further, save nothing)"),
         );
+    }
+    if let Some(pages) = &operation.pages {
+        command = command.arg(Arg::new(ALL).long(ALL).action(ArgAction::SetTrue).help(format!(
+            "Every item of every page, one JSON value per line, fetching the next page (moving --{}) only \
+             when this one is printed; stops at `{}` items or an empty page",
+            heck::AsKebabCase(&pages.offset),
+            pages.total
+        )));
     }
     if !operation.takes_input {
         return command;

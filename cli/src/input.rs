@@ -25,6 +25,11 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
             None => json.clone(),
         };
         let body: Value = serde_json::from_str(&text).map_err(|e| format!("--json is not JSON: {e}"))?;
+        for one_of in &command.one_ofs {
+            one_of
+                .choose(|name| body.get(name).is_some_and(|v| !v.is_null()))
+                .map_err(|e| format!("--json: give {e}"))?;
+        }
         if !matches.get_flag(IGNORE_UNKNOWN_FIELDS) {
             let mut problems = Vec::new();
             unknown_fields(&body, &[], command, &mut problems);
@@ -41,7 +46,33 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
             place(&mut body, &flag.field.path, value);
         }
     }
+    for one_of in &command.one_ofs {
+        if one_of.choose(|name| body.get(name).is_some()).is_err() {
+            return Err(format!("give {}", one_of_flags(one_of)));
+        }
+    }
     Ok(body)
+}
+
+/// "exactly one of --contract-id, or --biz-id (optionally with --tenant-name)".
+fn one_of_flags(one_of: &qiyuesuo_schema::ir::OneOf) -> String {
+    let flag = |name: &str| format!("--{}", heck::AsKebabCase(name));
+    let groups: Vec<String> = one_of
+        .variants
+        .iter()
+        .map(|variant| {
+            let required: Vec<String> =
+                variant.members.iter().filter(|m| m.required).map(|m| flag(&m.json_name)).collect();
+            let optional: Vec<String> =
+                variant.members.iter().filter(|m| !m.required).map(|m| flag(&m.json_name)).collect();
+            if optional.is_empty() {
+                required.join(" and ")
+            } else {
+                format!("{} (optionally with {})", required.join(" and "), optional.join(", "))
+            }
+        })
+        .collect();
+    format!("exactly one of {}", groups.join(", or "))
 }
 
 fn convert(flag: &Flag, text: &str) -> Result<Value, String> {

@@ -148,9 +148,49 @@ async fn call(
     if operation.file.is_some() {
         return download(&client, operation, body, matches).await;
     }
+    if let Some(pages) = operation.pages.as_ref().filter(|_| matches.get_flag(args::ALL)) {
+        return walk(&client, operation, pages, body, matches).await;
+    }
     match client.call_json(&operation.id, body).await {
         Ok(result) => print(&output::Output::from(matches), &result),
         Err(error) => report(&error),
+    }
+}
+
+/// `--all`: every item of every page, printed one per line as each page
+/// arrives, so memory holds one page however long the list.
+async fn walk(
+    client: &Client,
+    operation: &schema::Command,
+    pages: &qiyuesuo_schema::ir::Pagination,
+    mut body: serde_json::Value,
+    matches: &clap::ArgMatches,
+) -> ExitCode {
+    let mut output = output::Output::from(matches);
+    output.one_per_line();
+    let mut offset = body.get(&pages.offset).and_then(serde_json::Value::as_i64).unwrap_or(0);
+    loop {
+        if let Some(request) = body.as_object_mut() {
+            request.insert(pages.offset.clone(), serde_json::Value::from(offset));
+        }
+        let page = match client.call_json(&operation.id, body.clone()).await {
+            Ok(page) => page,
+            Err(error) => return report(&error),
+        };
+        let items = page.get(&pages.items).and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
+        if items.is_empty() {
+            return ExitCode::SUCCESS;
+        }
+        for item in &items {
+            let printed = print(&output, item);
+            if printed != ExitCode::SUCCESS {
+                return printed;
+            }
+        }
+        offset = offset.saturating_add(i64::try_from(items.len()).unwrap_or(i64::MAX));
+        if page.get(&pages.total).and_then(serde_json::Value::as_i64).is_some_and(|total| offset >= total) {
+            return ExitCode::SUCCESS;
+        }
     }
 }
 

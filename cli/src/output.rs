@@ -23,6 +23,11 @@ impl Output {
         }
     }
 
+    /// One value per line (`--all`): compact, whatever the terminal.
+    pub fn one_per_line(&mut self) {
+        self.compact = true;
+    }
+
     /// The text to print for `result` (without the final newline).
     pub fn render(&self, result: &Value) -> Result<String, serde_json::Error> {
         let value = match &self.query {

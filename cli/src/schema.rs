@@ -3,7 +3,7 @@
 //! prefixed with the object's name). Nothing here names an operation, and
 //! nothing reads the schema's JSON: `qiyuesuo-schema` did.
 
-use qiyuesuo_schema::ir::{Api, InputField, Operation, ValueKind};
+use qiyuesuo_schema::ir::{Api, InputField, OneOf, Operation, Pagination, ValueKind};
 
 /// One operation as a command.
 pub struct Command {
@@ -18,6 +18,10 @@ pub struct Command {
     /// The media type of the file the operation answers, if it answers one.
     pub file: Option<String>,
     pub flags: Vec<Flag>,
+    /// The one-ofs its request takes: exactly one group of flags each.
+    pub one_ofs: Vec<OneOf>,
+    /// How it pages, if it lists a page at a time.
+    pub pages: Option<Pagination>,
 }
 
 /// One request field as a flag.
@@ -33,10 +37,10 @@ pub struct Flag {
 
 /// Every operation of the API, in schema order.
 pub fn commands(api: &Api) -> Vec<Command> {
-    api.operations.iter().map(command).collect()
+    api.operations.iter().map(|op| command(api, op)).collect()
 }
 
-fn command(op: &Operation) -> Command {
+fn command(api: &Api, op: &Operation) -> Command {
     Command {
         id: op.id.clone(),
         name: op.names.command.clone(),
@@ -45,6 +49,8 @@ fn command(op: &Operation) -> Command {
         takes_input: op.input.type_name().is_some(),
         file: op.file.clone(),
         flags: op.fields.iter().map(flag).collect(),
+        one_ofs: api.one_ofs_of(op).into_iter().cloned().collect(),
+        pages: op.pagination.clone(),
     }
 }
 
