@@ -6,7 +6,10 @@ use std::io::Read;
 use qiyuesuo::ResponseCode;
 use qiyuesuo::blocking::Client;
 use qiyuesuo::mock::{MockServer, Rule};
-use qiyuesuo::models::{CompanyAuthMiniappTicketRequest, ContactType, ContractDownloadRequest, SealListRequest, User};
+use qiyuesuo::models::{
+    CompanyAuthMiniappTicketRequest, ContactType, ContractDownloadRequest, ContractListRequest, ContractRef,
+    DraftContractRequest, SealListRequest, User,
+};
 
 #[test]
 fn the_blocking_client_calls_json_query_and_download_operations() {
@@ -24,7 +27,9 @@ fn the_blocking_client_calls_json_query_and_download_operations() {
     let error = client.clone().company_auth_miniapp_ticket(&request).unwrap_err();
     assert_eq!(error.code(), Some(ResponseCode::CompanyAlreadyAuthed), "{error}");
 
-    let mut file = client.contract_download(&ContractDownloadRequest::new()).unwrap();
+    // A draft (no documents yet) downloads as an empty ZIP archive: its end record alone.
+    let contract = client.contract_draft(&DraftContractRequest::new().biz_id("order-1")).unwrap();
+    let mut file = client.contract_download(&ContractDownloadRequest::new(ContractRef::biz_id("order-1"))).unwrap();
     assert_eq!(file.content_type(), Some("application/zip"));
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes).unwrap();
@@ -33,9 +38,20 @@ fn the_blocking_client_calls_json_query_and_download_operations() {
     let json = client.call_json("sealList", serde_json::json!({"selectOffset": 0})).unwrap();
     assert_eq!(json["list"][0]["name"], "合同专用章");
     let dir = tempfile::tempdir().unwrap();
-    let saved = client.download_json("contractDownload", serde_json::json!({})).unwrap().save(dir.path().join("c.zip"));
+    let input = serde_json::json!({"contractId": contract.id});
+    let saved = client.download_json("contractDownload", input).unwrap().save(dir.path().join("c.zip"));
     assert_eq!(saved.unwrap(), 22);
-    assert_eq!(mock.log().len(), 6);
+    assert_eq!(mock.log().len(), 7);
+
+    // Paged operations walk lazily as an iterator.
+    for n in 0..5 {
+        client.contract_draft(&DraftContractRequest::new().biz_id(format!("order-{}", n + 2))).unwrap();
+    }
+    let before = mock.log().len();
+    let ids: Vec<_> =
+        client.contract_list_all(&ContractListRequest::new().select_limit(2)).map(|c| c.unwrap().id).collect();
+    assert_eq!(ids.len(), 6);
+    assert_eq!(mock.log().len() - before, 3, "pages of 2: three fetches");
 }
 
 #[tokio::test]

@@ -67,12 +67,18 @@ pub fn header(request: &wiremock::Request, name: &str) -> Option<String> {
 /// A POST to `path` of `mock`, signed as the gateway requires (a fresh
 /// random nonce each time), for bodies the typed client would not send.
 pub fn signed_post(mock: &qiyuesuo::mock::MockServer, path: &str) -> reqwest::RequestBuilder {
+    signed(mock, reqwest::Method::POST, path)
+}
+
+/// A request of `method` to `path` (with its query) of `mock`, signed.
+#[allow(dead_code)]
+pub fn signed(mock: &qiyuesuo::mock::MockServer, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
     let timestamp = qiyuesuo::runtime::Clock::now_millis(&qiyuesuo::runtime::SystemClock);
     let nonce = format!("raw-{:016x}", fastrand::u64(..));
     let signature =
         qiyuesuo::runtime::signing::signature(mock.access_token(), mock.access_secret(), timestamp, Some(&nonce));
     reqwest::Client::new()
-        .post(format!("{}{path}", mock.base_url()))
+        .request(method, format!("{}{path}", mock.base_url()))
         .header("x-qys-open-accesstoken", mock.access_token())
         .header("x-qys-open-timestamp", timestamp.to_string())
         .header("x-qys-open-nonce", nonce)

@@ -19,7 +19,7 @@ use wiremock::{Mock, ResponseTemplate};
 use common::{SECRET, TOKEN};
 
 fn contract() -> ContractDownloadRequest {
-    ContractDownloadRequest::new().contract_id(Id::new(2_589_012_345_678_901_234)).download_items(
+    ContractDownloadRequest::new(qiyuesuo::models::ContractRef::id(Id::new(2_589_012_345_678_901_234))).download_items(
         [ContractDownloadItem::Contract, ContractDownloadItem::Signlog]
             .into_iter()
             .collect::<qiyuesuo::models::ContractDownloadItems>(),

@@ -24,7 +24,7 @@ fn client_errors_and_futures_have_the_usual_traits() {
     let request = CompanyAuthMiniappTicketRequest::new("c", User::new("x", ContactType::Mobile));
     let future = client.company_auth_miniapp_ticket(&request);
     sendable(&future);
-    let contract = qiyuesuo::models::ContractDownloadRequest::new();
+    let contract = qiyuesuo::models::ContractDownloadRequest::new(qiyuesuo::models::ContractRef::biz_id("order-1"));
     let download = client.contract_download(&contract);
     sendable(&download);
     // An error is small enough to return through `?` cheaply.
