@@ -429,9 +429,12 @@ impl Store {
                 Ok((Produced::File { bytes: contract.archive(), name: format!("{id}.zip") }, Vec::new()))
             }
             Effect::Attach => {
-                let bytes = match files.first() {
-                    Some((_, bytes)) => bytes.clone(),
-                    None => template_document(input),
+                // Several files make one document: the mock does not merge
+                // PDFs, it keeps their bytes one after another.
+                let bytes = match files {
+                    [] => template_document(input),
+                    [(_, one)] => one.clone(),
+                    several => several.iter().flat_map(|(_, b)| b.iter().copied()).collect::<Vec<u8>>().into(),
                 };
                 if self.bytes.saturating_add(bytes.len()) > limits.bytes {
                     return refuse(codes.full, format!("the mock keeps at most {} bytes of documents", limits.bytes));

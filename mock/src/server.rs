@@ -425,7 +425,7 @@ async fn read_input(
             serde_json::from_slice(&body).map_err(|e| format!("the body is not JSON ({e})"))?
         }
         Input::Query { .. } => query_object(query, &route.parameters),
-        Input::Multipart { .. } => multipart_object(body, content_type, &route.parameters, &mut files).await?,
+        Input::Multipart { .. } => multipart_object(body, content_type, route, &mut files).await?,
     };
     let Some(validator) = &route.validator else { return Ok((input, files)) };
     let problems: Vec<String> = validator
@@ -444,9 +444,10 @@ async fn read_input(
 async fn multipart_object(
     body: Bytes,
     content_type: &str,
-    parameters: &[(String, ValueKind)],
+    route: &Route,
     files: &mut Vec<(String, Bytes)>,
 ) -> Result<Value, String> {
+    let parameters = &route.parameters;
     let boundary = multer::parse_boundary(content_type).map_err(|e| format!("not a multipart body ({e})"))?;
     let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
     let mut multipart = multer::Multipart::new(stream, boundary);
@@ -470,6 +471,14 @@ async fn multipart_object(
                 }
             }
         };
+        if route.file_lists.contains(&name) {
+            // Several files: one part each, all of one name.
+            let list = object.entry(name).or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(items) = list {
+                items.push(value);
+            }
+            continue;
+        }
         object.insert(name, value);
     }
     Ok(Value::Object(object))

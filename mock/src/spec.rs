@@ -11,6 +11,8 @@ pub(crate) struct Route {
     pub validator: Option<jsonschema::Validator>,
     /// How each top-level field's text is typed (queries and multipart bodies).
     pub parameters: Vec<(String, ValueKind)>,
+    /// Multipart fields that are several files: repeated parts of one name.
+    pub file_lists: Vec<String>,
 }
 
 /// The schema as the mock serves it.
@@ -47,7 +49,13 @@ impl Spec {
             };
             let multipart = matches!(op.input, Input::Multipart { .. });
             let parameters = top_level(&op.fields, multipart);
-            routes.push(Route { op: op.clone(), validator, parameters });
+            let file_lists = op
+                .fields
+                .iter()
+                .filter(|f| f.list && f.kind == ValueKind::File)
+                .filter_map(|f| f.path.first().cloned())
+                .collect();
+            routes.push(Route { op: op.clone(), validator, parameters, file_lists });
         }
         Ok(Spec { api, routes })
     }
@@ -87,6 +95,7 @@ fn top_level(fields: &[InputField], multipart: bool) -> Vec<(String, ValueKind)>
         }
         let kind = match field.kind {
             _ if field.path.len() > 1 => ValueKind::Json,
+            ValueKind::File => ValueKind::File,
             _ if field.list && multipart => ValueKind::Json,
             // A query keeps a list's text whole, as the validator expects to name it.
             _ if field.list => ValueKind::Text,

@@ -107,7 +107,7 @@ fn check_sides(doc: &Value, reach: &Reach, errors: &mut Collector) {
         .collect();
     for (name, schema) in component_schemas(doc).filter(|(name, _)| !multipart_bodies.contains(name.as_str())) {
         for (field, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-            if crate::doc::runtime_type(property) == Some("FilePart") {
+            if crate::doc::is_file(property) {
                 errors.push(
                     join(&join(&join("/components/schemas", name), "properties"), field),
                     "a file (`format: binary`) can only be a property of a `multipart/form-data` request body",
@@ -557,7 +557,7 @@ fn check_operation(
             );
         }
         for (index, parameter) in crate::doc::parameters(doc, operation).into_iter().enumerate() {
-            if parameter.get("schema").and_then(crate::doc::runtime_type) == Some("FilePart") {
+            if parameter.get("schema").is_some_and(crate::doc::is_file) {
                 errors.push(
                     join(&join(&join(pointer, "parameters"), &index.to_string()), "schema"),
                     "a file (`format: binary`) can only be a property of a `multipart/form-data` request body",

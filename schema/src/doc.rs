@@ -121,6 +121,13 @@ pub(crate) fn text(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// Whether a schema is a file (`format: binary`) or an array of them
+/// (repeated parts of one name).
+pub(crate) fn is_file(schema: &Value) -> bool {
+    let items = schema.get("items").filter(|_| schema.get("type").and_then(Value::as_str) == Some("array"));
+    runtime_type(schema) == Some("FilePart") || items.and_then(runtime_type) == Some("FilePart")
+}
+
 /// The runtime type a string schema stands for: `Id` for `format: int64`
 /// (the API's 19-digit ids), `FilePart` for `format: binary`.
 pub fn runtime_type(schema: &Value) -> Option<&'static str> {

@@ -58,7 +58,10 @@ fn object(doc: &Value, schema: &Value, prefix: &[String], required: bool, out: &
             let items = follow_all(doc, target.get("items").unwrap_or(&Value::Null));
             let item_kind = items.get("type").and_then(Value::as_str);
             // Scalars as comma-separated items; objects as the array's JSON text.
-            if !matches!(item_kind, Some("object" | "array")) {
+            if crate::doc::runtime_type(items) == Some("FilePart") {
+                field.kind = ValueKind::File;
+                field.list = true;
+            } else if !matches!(item_kind, Some("object" | "array")) {
                 field.kind = ValueKind::of_type(item_kind);
                 field.list = true;
                 field.values = enum_values(items);

@@ -689,7 +689,8 @@ pub struct FieldInfo {
     pub nested: Option<String>,
     /// Whether the field is an array.
     pub is_array: bool,
-    /// Whether the field is a file (`format: binary`).
+    /// Whether the field is a file (`format: binary`), or with `is_array`
+    /// several, sent as repeated parts of one name.
     pub is_file: bool,
     /// Whether the field is a one-of ([`OneOf`]) whose members sit beside the
     /// other fields on the wire.

@@ -419,7 +419,7 @@ fn struct_info(doc: &Value, name: &str, schema: &Value, pointer: &str) -> Struct
                 item_constraints: if is_array { constraints(target) } else { Vec::new() },
                 nested,
                 is_array,
-                is_file: runtime_type(property) == Some("FilePart"),
+                is_file: crate::doc::is_file(property),
                 flatten: false,
                 ref_description,
             }

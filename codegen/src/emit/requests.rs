@@ -95,6 +95,16 @@ fn multipart_impl(name: &Ident, fields: &[Field]) -> TokenStream {
         let ident = f.ident;
         let wire = &f.info.json_name;
         match (&f.holder, f.info.is_file) {
+            (Holder::Vec(_), true) => quote! {
+                for file in &self.#ident {
+                    parts.file(#wire, ::std::option::Option::Some(file));
+                }
+            },
+            (Holder::Plain(_), true) if f.info.is_array => quote! {
+                for file in &self.#ident {
+                    parts.file(#wire, ::std::option::Option::Some(file));
+                }
+            },
             (Holder::Plain(_), true) => quote! { parts.file(#wire, ::std::option::Option::Some(&self.#ident)); },
             (Holder::Option(_), true) => quote! { parts.file(#wire, self.#ident.as_ref()); },
             _ if f.info.flatten => quote! { ::qiyuesuo::__private::Multipart::write_parts(&self.#ident, parts); },
