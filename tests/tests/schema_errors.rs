@@ -304,3 +304,100 @@ fn the_build_script_reports_the_file_and_the_pointer() {
     assert!(!dir.join("out").join("client.rs").exists(), "files were written for a broken schema");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+const DETAIL: &str = "/paths/~1v2~1contract~1detail/get";
+const SEND: &str = "/paths/~1v2~1contract~1send/post";
+const CONTRACT_LIST: &str = "/paths/~1v2~1contract~1list/get";
+
+#[test]
+fn a_one_of_must_be_declared_and_name_optional_strings_of_the_request() {
+    let message = refused(&edited(&format!("{DETAIL}/x-qys-one-of"), Some(json!(["Nowhere"]))));
+    assert!(
+        message.contains(&format!(
+            "#{DETAIL}/x-qys-one-of: one-of `Nowhere` is not declared in `components.x-qys-one-of`"
+        )),
+        "{message}"
+    );
+    // A member the request does not have; a member that is required; a member that is not a string.
+    let mut doc = schema();
+    doc["components"]["x-qys-one-of"]["ContractRef"]["variants"][1]["optional"] = json!(["tenantName", "ghost"]);
+    let message = refused(&doc.to_string());
+    assert!(
+        message.contains("one-of `ContractRef` takes `ghost`, which `ContractDetailRequest` does not have"),
+        "{message}"
+    );
+    let mut doc = schema();
+    doc["components"]["schemas"]["ContractSendRequest"]["required"] = json!(["contractId"]);
+    let message = refused(&doc.to_string());
+    assert!(
+        message.contains("`contractId` is required in `ContractSendRequest`, but one-of `ContractRef` chooses it"),
+        "{message}"
+    );
+    let mut doc = schema();
+    doc["components"]["schemas"]["ContractSendRequest"]["properties"]["bizId"] = json!({"type": "integer"});
+    let message = refused(&doc.to_string());
+    assert!(
+        message.contains(&format!("#{SEND}/x-qys-one-of: `bizId` of one-of `ContractRef` must be a string")),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_one_of_declaration_needs_two_groups_of_distinct_properties_and_a_field() {
+    let mut doc = schema();
+    doc["components"]["x-qys-one-of"]["ContractRef"] = json!({"field": "Contract", "variants": [{"name": "Id", "required": ["contractId"]}, {"name": "id", "required": ["contractId"]}]});
+    let message = refused(&doc.to_string());
+    for expected in [
+        "#/components/x-qys-one-of/ContractRef/field: `field` names the request field that holds the choice, in snake_case",
+        "#/components/x-qys-one-of/ContractRef/variants/1/name: each group needs a unique UpperCamelCase `name`",
+        "#/components/x-qys-one-of/ContractRef/variants/1: property `contractId` is in two groups",
+    ] {
+        assert!(message.contains(expected), "{expected}\n{message}");
+    }
+    let mut doc = schema();
+    doc["components"]["x-qys-one-of"]["Contract"] = doc["components"]["x-qys-one-of"]["ContractRef"].clone();
+    let message = refused(&doc.to_string());
+    assert!(message.contains("one-of name `Contract` already names a type"), "{message}");
+}
+
+#[test]
+fn pagination_names_integer_parameters_and_the_answers_total_and_page() {
+    let spec = json!({"offset": "selectOffset", "limit": "status", "total": "list", "items": "totalCount", "size": 1});
+    let message = refused(&edited(&format!("{CONTRACT_LIST}/x-qys-pagination"), Some(spec)));
+    for expected in [
+        format!("#{CONTRACT_LIST}/x-qys-pagination/size: `size` is not a field of `x-qys-pagination`"),
+        format!("#{CONTRACT_LIST}/x-qys-pagination/limit: `limit` names an integer query parameter"),
+        format!("#{CONTRACT_LIST}/x-qys-pagination/total: `total` names the answer's integer field"),
+        format!("#{CONTRACT_LIST}/x-qys-pagination/items: `items` names the answer's array field"),
+    ] {
+        assert!(message.contains(&expected), "{expected}\n{message}");
+    }
+}
+
+#[test]
+fn a_state_rule_names_a_known_effect_and_codes_of_the_schema() {
+    let rule =
+        json!({"effect": "teleport", "transitions": [{"from": [], "to": 3}], "otherwise": 4242, "action": "COMPANY"});
+    let message = refused(&edited(&format!("{SEND}/x-qys-state"), Some(rule)));
+    for expected in [
+        format!("#{SEND}/x-qys-state/effect: `effect` is one of create, attach, move, sign, read, exists"),
+        format!("#{SEND}/x-qys-state/transitions/0/from: `from` lists the statuses"),
+        format!("#{SEND}/x-qys-state/transitions/0/to: `to` is the status it leaves, or `null`"),
+        format!("#{SEND}/x-qys-state/otherwise: `otherwise` is a code of the global table or the operation's"),
+        format!("#{SEND}/x-qys-state/action: `action` (the action type signed) goes with `effect: sign`"),
+    ] {
+        assert!(message.contains(&expected), "{expected}\n{message}");
+    }
+}
+
+#[test]
+fn files_outside_multipart_are_refused_singly_or_in_lists() {
+    let mut doc = schema();
+    doc["components"]["schemas"]["ContractSendRequest"]["properties"]["scans"] =
+        json!({"type": "array", "items": {"type": "string", "format": "binary"}});
+    let message = refused(&doc.to_string());
+    assert!(
+        message.contains("#/components/schemas/ContractSendRequest/properties/scans: a file (`format: binary`) can only be a property of a `multipart/form-data` request body"),
+        "{message}"
+    );
+}
