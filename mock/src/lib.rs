@@ -7,6 +7,8 @@
 //! Schema validator, answers with the schema's success example (fresh values
 //! where the schema marks `x-qys-fresh`), and follows scenario rules that
 //! answer with a documented code, inject a fault, or deliver a callback.
+//! Operations with an `x-qys-state` rule (the contract lifecycle) act on a
+//! bounded in-memory contract store instead of answering their example.
 //! `MockServer<A>` is generic over the generated client `A` it serves
 //! ([`Served`]), so [`MockServer::client`] returns that client.
 

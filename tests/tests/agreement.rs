@@ -57,6 +57,8 @@ async fn every_request_example_is_accepted_and_every_answer_example_decodes() {
         for (name, property) in body.and_then(|b| b["properties"].as_object()).into_iter().flatten() {
             if property["format"] == "binary" {
                 request[name] = json!(upload.path().display().to_string());
+            } else if property["items"]["format"] == "binary" {
+                request[name] = json!([upload.path().display().to_string(), upload.path().display().to_string()]);
             }
         }
         let zip = op.pointer("/responses/200/content/application~1zip").is_some();

@@ -105,7 +105,8 @@ async fn an_error_envelope_on_the_download_path_is_an_api_error_never_a_file() {
 async fn save_writes_the_whole_file_or_none_of_it() {
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("contract.zip");
-    let mock = MockServer::start().await.unwrap();
+    // The example's file, not a contract's: no contract needs to exist.
+    let mock = MockServer::builder().stateless().start().await.unwrap();
     let saved = mock.client().unwrap().contract_download(&contract()).await.unwrap().save(&target).await.unwrap();
     assert_eq!(std::fs::read(&target).unwrap().len() as u64, saved);
 
@@ -143,7 +144,7 @@ async fn save_writes_the_whole_file_or_none_of_it() {
 
 #[tokio::test]
 async fn download_json_serves_tools_and_call_json_names_the_right_method() {
-    let mock = MockServer::start().await.unwrap();
+    let mock = MockServer::builder().stateless().start().await.unwrap();
     let client = mock.client().unwrap();
     let file = client.download_json("contractDownload", serde_json::json!({"contractId": 42})).await.unwrap();
     let mut bytes = Vec::new();

@@ -75,7 +75,7 @@ fn every_code_in_the_schema_is_a_variant() {
     }
     assert_eq!(documenting.len(), 6);
     assert_eq!(ResponseCode::CompanyAlreadyAuthed.operations(), documenting);
-    assert_eq!(ResponseCode::NoViewPermission.operations(), ["contractMiniappTicket"]);
+    assert_eq!(ResponseCode::NoViewPermission.operations(), ["contractMiniappTicket", "contractSignUrl"]);
     assert_eq!(ResponseCode::CompanyAlreadyAuthed.to_string(), "1605 COMPANY_ALREADY_AUTHED");
     assert_eq!(ResponseCode::from_code(77).to_string(), "77");
 }

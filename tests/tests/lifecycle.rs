@@ -13,8 +13,8 @@ use qiyuesuo::mock::{Decision, MockServer};
 use qiyuesuo::models::{
     ActionType, ContractCallback, ContractContactType, ContractDetailRequest, ContractDownloadRequest, ContractEvent,
     ContractInvalidRequest, ContractListRequest, ContractRef, ContractSendRequest, ContractSignRequest,
-    ContractSignUrlRequest, ContractStatus, ContractUser, DocumentAddByFileRequest, DocumentDownloadRequest,
-    DraftAction, DraftContractRequest, DraftSignatory, FileSuffix, TenantType,
+    ContractSignUrlRequest, ContractStatus, ContractUser, DocumentAddByFileRequest, DocumentAddByFilesRequest,
+    DocumentDownloadRequest, DraftAction, DraftContractRequest, DraftSignatory, FileSuffix, TenantType,
 };
 use qiyuesuo::runtime::{FilePart, Id};
 use qiyuesuo::{Client, ResponseCode};
@@ -124,6 +124,25 @@ impl<R: tokio::io::AsyncRead + Unpin> ReadAll for R {
     async fn read_to_end_async(mut self, into: &mut Vec<u8>) {
         tokio::io::AsyncReadExt::read_to_end(&mut self, into).await.unwrap();
     }
+}
+
+#[tokio::test]
+async fn several_files_make_one_document_of_their_bytes_in_order() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let id = client.contract_draft(&draft("parts", None)).await.unwrap().id;
+    let parts =
+        [FilePart::from_bytes("1.pdf", &b"first part;"[..]), FilePart::from_bytes("2.pdf", &b"second part"[..])];
+    let request = DocumentAddByFilesRequest::new(ContractRef::id(id), "合同正文", parts);
+    let document = client.document_add_by_files(&request).await.unwrap().document_id;
+    let mut bytes = Vec::new();
+    let file = client.document_download(&DocumentDownloadRequest::new(document)).await.unwrap();
+    file.into_async_read().read_to_end_async(&mut bytes).await;
+    assert_eq!(bytes, b"first part;second part");
+    // None at all is refused before sending.
+    let empty = DocumentAddByFilesRequest::new(ContractRef::id(id), "t", Vec::<FilePart>::new());
+    let error = client.document_add_by_files(&empty).await.unwrap_err().to_string();
+    assert!(error.contains("files"), "{error}");
 }
 
 #[tokio::test]
@@ -301,4 +320,53 @@ async fn the_store_is_bounded_and_says_so() {
     client.document_add_by_file(&upload(ContractRef::id(id))).await.unwrap();
     let error = client.document_add_by_file(&upload(ContractRef::id(id))).await.unwrap_err();
     assert_eq!(error.code(), Some(ResponseCode::MockCapacity), "{error}");
+}
+
+#[tokio::test]
+async fn a_person_who_rejects_ends_the_contract_and_a_recall_is_reported() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let hooks = receiver().await;
+    let url = format!("{}/qys/contract", hooks.uri());
+    let sent = |biz: &'static str| {
+        let client = client.clone();
+        let url = url.clone();
+        async move {
+            let id = client.contract_draft(&draft(biz, Some(&url))).await.unwrap().id;
+            client.document_add_by_file(&upload(ContractRef::id(id))).await.unwrap();
+            client.contract_send(&ContractSendRequest::new(ContractRef::id(id))).await.unwrap();
+            id
+        }
+    };
+    let rejected = sent("rejected").await;
+    client.contract_company_sign(&ContractSignRequest::new(ContractRef::id(rejected))).await.unwrap();
+    mock.act(rejected, PERSON, Decision::Reject).unwrap();
+    let detail = client.contract_detail(&ContractDetailRequest::new(ContractRef::id(rejected))).await.unwrap();
+    assert_eq!(detail.status, Some(ContractStatus::Rejected));
+    assert_eq!(detail.signatories[1].status, Some(qiyuesuo::models::SignatoryStatus::Rejected));
+
+    let recalled = sent("recalled").await;
+    client.contract_invalid(&ContractInvalidRequest::new(ContractRef::id(recalled))).await.unwrap();
+
+    let received = callbacks(&hooks, 5).await;
+    let of =
+        |id: Id| received.iter().filter(|c| c.contract_id == id).map(|c| c.callback_type.clone()).collect::<Vec<_>>();
+    assert_eq!(of(rejected), [ContractEvent::SendSigning, ContractEvent::Seal, ContractEvent::Rejected]);
+    assert_eq!(of(recalled), [ContractEvent::SendSigning, ContractEvent::Recalled]);
+}
+
+#[tokio::test]
+async fn the_view_link_shows_the_contract_without_buttons() {
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let id = client.contract_draft(&draft("view", None)).await.unwrap().id;
+    client.document_add_by_file(&upload(ContractRef::id(id))).await.unwrap();
+    let link = client
+        .contract_view_url(&qiyuesuo::models::ContractViewUrlRequest::new(ContractRef::id(id)))
+        .await
+        .unwrap()
+        .view_url;
+    let page = reqwest::get(&link).await.unwrap().text().await.unwrap();
+    assert!(page.contains("<span id=\"status\">DRAFT</span>") && page.contains("合同正文"), "{page}");
+    assert!(!page.contains("id=\"sign\""), "no one signs from a view link: {page}");
 }
