@@ -242,6 +242,8 @@ fn every_operation_in_the_schema_answers_from_its_example() {
             for (name, property) in body_schema.and_then(|s| s["properties"].as_object()).into_iter().flatten() {
                 if property["format"] == "binary" {
                     example[name] = json!(upload.display().to_string());
+                } else if property["items"]["format"] == "binary" {
+                    example[name] = json!([upload.display().to_string(), upload.display().to_string()]);
                 }
             }
             let command = heck::AsKebabCase(id).to_string();

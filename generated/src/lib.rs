@@ -20,6 +20,10 @@
 //!   (feature `blocking`) has the same methods without async.
 //! - [`models`]: request types (required fields in `new`, optional ones as
 //!   setters) and answer types (enums in answers are open: `Unknown(String)`).
+//!   A contract is named by a [`models::ContractRef`] (its id, or your
+//!   `bizId`), a required argument of every request that finds one; paged
+//!   lists have `…_all` methods that walk every page lazily as a
+//!   [`runtime::Stream`] (an `Iterator` on the blocking client).
 //! - [`ResponseCode`]: every code the schema documents, with its message.
 //! - [`runtime`]: signing, transport, errors, ids, files, downloads and
 //!   callbacks, shared by all operations.
