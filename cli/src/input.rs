@@ -56,23 +56,7 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
 
 /// "exactly one of --contract-id, or --biz-id (optionally with --tenant-name)".
 fn one_of_flags(one_of: &qiyuesuo_schema::ir::OneOf) -> String {
-    let flag = |name: &str| format!("--{}", heck::AsKebabCase(name));
-    let groups: Vec<String> = one_of
-        .variants
-        .iter()
-        .map(|variant| {
-            let required: Vec<String> =
-                variant.members.iter().filter(|m| m.required).map(|m| flag(&m.json_name)).collect();
-            let optional: Vec<String> =
-                variant.members.iter().filter(|m| !m.required).map(|m| flag(&m.json_name)).collect();
-            if optional.is_empty() {
-                required.join(" and ")
-            } else {
-                format!("{} (optionally with {})", required.join(" and "), optional.join(", "))
-            }
-        })
-        .collect();
-    format!("exactly one of {}", groups.join(", or "))
+    one_of.expectation_as(|wire| format!("--{}", heck::AsKebabCase(wire)))
 }
 
 fn convert(flag: &Flag, text: &str) -> Result<Value, String> {

@@ -317,24 +317,31 @@ impl OneOf {
         }
     }
 
-    /// "exactly one of `contractId`, or `bizId` (with `tenantName` if needed)".
+    /// "exactly one of `contractId`, or `bizId` (optionally with `tenantName`)".
     pub fn expectation(&self) -> String {
-        let groups: Vec<String> = self
-            .variants
-            .iter()
-            .map(|variant| {
-                let required: Vec<String> =
-                    variant.members.iter().filter(|m| m.required).map(|m| format!("`{}`", m.json_name)).collect();
-                let optional: Vec<String> =
-                    variant.members.iter().filter(|m| !m.required).map(|m| format!("`{}`", m.json_name)).collect();
-                if optional.is_empty() {
-                    required.join(" and ")
-                } else {
-                    format!("{} (optionally with {})", required.join(" and "), optional.join(", "))
-                }
-            })
-            .collect();
+        self.expectation_as(|wire| format!("`{wire}`"))
+    }
+
+    /// [`OneOf::expectation`] with each property shown by `show` (a
+    /// command line shows its flags).
+    pub fn expectation_as(&self, show: impl Fn(&str) -> String) -> String {
+        let groups: Vec<String> = self.variants.iter().map(|variant| variant.describe(&show)).collect();
         format!("exactly one of {}", groups.join(", or "))
+    }
+}
+
+impl OneOfVariant {
+    /// "`bizId` (optionally with `tenantName`)", each property shown by `show`.
+    pub fn describe(&self, show: impl Fn(&str) -> String) -> String {
+        let names = |required: bool| -> Vec<String> {
+            self.members.iter().filter(|m| m.required == required).map(|m| show(&m.json_name)).collect()
+        };
+        let (required, optional) = (names(true), names(false));
+        if optional.is_empty() {
+            required.join(" and ")
+        } else {
+            format!("{} (optionally with {})", required.join(" and "), optional.join(", "))
+        }
     }
 }
 

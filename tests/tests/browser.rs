@@ -7,21 +7,22 @@
 //! and sets `QYS_BROWSER_TESTS=required`); elsewhere, without them, it says
 //! so and passes over the browser.
 
+mod common;
+
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{ClientBuilder, Locator};
 use qiyuesuo::mock::MockServer;
 use qiyuesuo::models::{
-    ActionType, ContractCallback, ContractContactType, ContractDetailRequest, ContractEvent, ContractRef,
-    ContractSendRequest, ContractSignRequest, ContractSignUrlRequest, ContractStatus, ContractUser,
-    DocumentAddByFileRequest, DraftAction, DraftContractRequest, DraftSignatory, FileSuffix, TenantType,
+    ContractCallback, ContractContactType, ContractDetailRequest, ContractEvent, ContractRef, ContractSendRequest,
+    ContractSignRequest, ContractSignUrlRequest, ContractStatus, ContractUser, DocumentAddByFileRequest, FileSuffix,
 };
 use qiyuesuo::runtime::FilePart;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, ResponseTemplate};
 
-const PERSON: &str = "10020033044";
+use common::PERSON;
 
 /// chromedriver on a free port, stopped when dropped.
 struct Driver(Child, u16);
@@ -70,16 +71,7 @@ async fn a_person_signs_on_the_mocks_page_in_chromium_and_comes_back() {
 
     let mock = MockServer::start().await.unwrap();
     let client = mock.client().unwrap();
-    let company = DraftSignatory::new(TenantType::Company)
-        .tenant_name("Example Co., Ltd.")
-        .actions([DraftAction::new(ActionType::Company)]);
-    let person = DraftSignatory::new(TenantType::Personal)
-        .tenant_name("张三")
-        .receiver(ContractUser::new(PERSON, ContractContactType::Mobile));
-    let draft = DraftContractRequest::new()
-        .subject("Service agreement")
-        .signatories([company, person])
-        .callback_url(format!("{}/qys/contract", integrator.uri()));
+    let draft = common::two_party_draft("browser", Some(&format!("{}/qys/contract", integrator.uri())));
     let id = client.contract_draft(&draft).await.unwrap().id;
     let pdf = FilePart::from_bytes("contract.pdf", &b"%PDF-1.4 a contract %%EOF"[..]);
     client

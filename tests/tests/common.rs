@@ -84,3 +84,28 @@ pub fn signed(mock: &qiyuesuo::mock::MockServer, method: reqwest::Method, path: 
         .header("x-qys-open-nonce", nonce)
         .header("x-qys-open-signature", signature)
 }
+
+/// The person who signs in the lifecycle tests.
+#[allow(dead_code)]
+pub const PERSON: &str = "10020033044";
+
+/// A draft of the lifecycle tests: the integrator's company signs first with
+/// its seal, then a person; the callback URL if given.
+#[allow(dead_code)]
+pub fn two_party_draft(biz_id: &str, callback: Option<&str>) -> qiyuesuo::models::DraftContractRequest {
+    use qiyuesuo::models::{
+        ActionType, ContractContactType, ContractUser, DraftAction, DraftContractRequest, DraftSignatory, TenantType,
+    };
+    let company = DraftSignatory::new(TenantType::Company)
+        .tenant_name("Example Co., Ltd.")
+        .actions([DraftAction::new(ActionType::Company)]);
+    let person = DraftSignatory::new(TenantType::Personal)
+        .tenant_name("张三")
+        .receiver(ContractUser::new(PERSON, ContractContactType::Mobile));
+    let request =
+        DraftContractRequest::new().subject("Service agreement").biz_id(biz_id).signatories([company, person]);
+    match callback {
+        Some(url) => request.callback_url(url),
+        None => request,
+    }
+}

@@ -11,35 +11,20 @@ use std::time::Duration;
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use qiyuesuo::mock::{Decision, MockServer};
 use qiyuesuo::models::{
-    ActionType, ContractCallback, ContractContactType, ContractDetailRequest, ContractDownloadRequest, ContractEvent,
+    ContractCallback, ContractContactType, ContractDetailRequest, ContractDownloadRequest, ContractEvent,
     ContractInvalidRequest, ContractListRequest, ContractRef, ContractSendRequest, ContractSignRequest,
     ContractSignUrlRequest, ContractStatus, ContractUser, DocumentAddByFileRequest, DocumentAddByFilesRequest,
-    DocumentDownloadRequest, DraftAction, DraftContractRequest, DraftSignatory, FileSuffix, TenantType,
+    DocumentDownloadRequest, DraftContractRequest, FileSuffix,
 };
 use qiyuesuo::runtime::{FilePart, Id};
 use qiyuesuo::{Client, ResponseCode};
 use wiremock::matchers::method;
 use wiremock::{Mock, ResponseTemplate};
 
-const PERSON: &str = "10020033044";
+use common::{PERSON, two_party_draft as draft};
 
 /// A real PDF, as an integrator would upload it.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[]/Count 0>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n";
-
-fn draft(biz_id: &str, callback: Option<&str>) -> DraftContractRequest {
-    let company = DraftSignatory::new(TenantType::Company)
-        .tenant_name("Example Co., Ltd.")
-        .actions([DraftAction::new(ActionType::Company)]);
-    let person = DraftSignatory::new(TenantType::Personal)
-        .tenant_name("张三")
-        .receiver(ContractUser::new(PERSON, ContractContactType::Mobile));
-    let request =
-        DraftContractRequest::new().subject("Service agreement").biz_id(biz_id).signatories([company, person]);
-    match callback {
-        Some(url) => request.callback_url(url),
-        None => request,
-    }
-}
 
 fn upload(contract: ContractRef) -> DocumentAddByFileRequest {
     DocumentAddByFileRequest::new(contract, "合同正文", FilePart::from_bytes("contract.pdf", PDF), FileSuffix::Pdf)

@@ -185,17 +185,9 @@ fn emit(one_of: &OneOf) -> TokenStream {
     }
 }
 
-/// "`bizId` (and `tenantName` if set)".
+/// "`bizId` (optionally with `tenantName`)".
 fn wires(variant: &OneOfVariant) -> String {
-    let required: Vec<String> =
-        variant.members.iter().filter(|m| m.required).map(|m| format!("`{}`", m.json_name)).collect();
-    let optional: Vec<String> =
-        variant.members.iter().filter(|m| !m.required).map(|m| format!("`{}`", m.json_name)).collect();
-    if optional.is_empty() {
-        required.join(" and ")
-    } else {
-        format!("{} (with {} when set)", required.join(" and "), optional.join(", "))
-    }
+    variant.describe(|wire| format!("`{wire}`"))
 }
 
 /// `ContractRef::biz_id(biz_id)`: the variant from its required members,

@@ -60,51 +60,55 @@ fn doc(op: &Operation, fields: &Fields, blocking: bool) -> String {
 
 /// `<operation>_all` on the async client.
 pub(crate) fn async_method(op: &Operation, index: &Index<'_>) -> TokenStream {
-    let Some(f) = fields(op, index) else { return TokenStream::new() };
-    let doc = doc(op, &f, false);
-    let (name, all) = names(op);
-    let Fields { request, offset, total, items, item, .. } = &f;
-    let (start, set) = offset_access(&f);
-    quote! {
-        #[doc = #doc]
-        pub fn #all<'a>(
-            &'a self,
-            request: &super::models::#request,
-        ) -> impl ::qiyuesuo::runtime::Stream<Item = ::std::result::Result<super::models::#item, super::Error>> + 'a {
-            let request = request.clone();
-            let start = #start;
-            ::qiyuesuo::__private::pages(start, move |offset| {
-                let mut page = request.clone();
-                page.#offset = #set;
-                async move {
-                    let answer = self.#name(&page).await?;
-                    ::std::result::Result::Ok((::qiyuesuo::__private::Total::total(&answer.#total), answer.#items))
-                }
-            })
-        }
-    }
+    method(op, index, false)
 }
 
 /// `<operation>_all` on the blocking client.
 pub(crate) fn blocking_method(op: &Operation, index: &Index<'_>) -> TokenStream {
+    method(op, index, true)
+}
+
+/// The two differ in what they return, which walker they use and whether
+/// fetching a page is awaited; the rest is one method.
+fn method(op: &Operation, index: &Index<'_>, blocking: bool) -> TokenStream {
     let Some(f) = fields(op, index) else { return TokenStream::new() };
-    let doc = doc(op, &f, true);
+    let doc = doc(op, &f, blocking);
     let (name, all) = names(op);
     let Fields { request, offset, total, items, item, .. } = &f;
     let (start, set) = offset_access(&f);
+    let result = quote! { ::std::result::Result<super::models::#item, super::Error> };
+    let answer =
+        quote! { ::std::result::Result::Ok((::qiyuesuo::__private::Total::total(&answer.#total), answer.#items)) };
+    let (returns, walker, fetch) = if blocking {
+        (
+            quote! { impl ::std::iter::Iterator<Item = #result> + 'a },
+            quote! { pages_blocking },
+            quote! {
+                let answer = self.#name(&page)?;
+                #answer
+            },
+        )
+    } else {
+        (
+            quote! { impl ::qiyuesuo::runtime::Stream<Item = #result> + 'a },
+            quote! { pages },
+            quote! {
+                async move {
+                    let answer = self.#name(&page).await?;
+                    #answer
+                }
+            },
+        )
+    };
     quote! {
         #[doc = #doc]
-        pub fn #all<'a>(
-            &'a self,
-            request: &super::models::#request,
-        ) -> impl ::std::iter::Iterator<Item = ::std::result::Result<super::models::#item, super::Error>> + 'a {
+        pub fn #all<'a>(&'a self, request: &super::models::#request) -> #returns {
             let request = request.clone();
             let start = #start;
-            ::qiyuesuo::__private::pages_blocking(start, move |offset| {
+            ::qiyuesuo::__private::#walker(start, move |offset| {
                 let mut page = request.clone();
                 page.#offset = #set;
-                let answer = self.#name(&page)?;
-                ::std::result::Result::Ok((::qiyuesuo::__private::Total::total(&answer.#total), answer.#items))
+                #fetch
             })
         }
     }
