@@ -1,5 +1,6 @@
-//! Emits, for each type callers build: `new(required…)`, one setter per
-//! optional field, and `Validate`, which checks the schema's limits before
+//! Emits, for each object type: `new(required…)` and one setter per
+//! optional field (so a test can fake an answer, too); and for each type
+//! callers send, `Validate`, which checks the schema's limits before
 //! anything is sent. Field types are read from typify's output, so the two
 //! never disagree.
 
@@ -27,11 +28,8 @@ struct Field<'a> {
 }
 
 pub(crate) fn emit(api: &Api, index: &Index<'_>) -> TokenStream {
-    let impls = api
-        .structs
-        .iter()
-        .filter(|info| info.request_side)
-        .filter_map(|info| index.structs.get(&info.name).map(|item| request_impl(info, item)));
+    let impls =
+        api.structs.iter().filter_map(|info| index.structs.get(&info.name).map(|item| request_impl(info, item)));
     quote! { #(#impls)* }
 }
 
@@ -52,7 +50,7 @@ fn request_impl(info: &StructInfo, item: &syn::ItemStruct) -> TokenStream {
         }
     });
     let required_names: Vec<String> = required.iter().map(|f| format!("`{}`", f.info.json_name)).collect();
-    let new_doc = if required_names.is_empty() {
+    let mut new_doc = if required_names.is_empty() {
         format!(" A `{name}` with every optional field unset.")
     } else {
         format!(
@@ -60,6 +58,21 @@ fn request_impl(info: &StructInfo, item: &syn::ItemStruct) -> TokenStream {
             required_names.join(", ")
         )
     };
+    if !info.request_side {
+        // Answers are `#[non_exhaustive]`: this is how a test fakes one.
+        new_doc.push_str(" The API builds answers; this is for faking one in a test.");
+        let setters = fields.iter().filter_map(setter);
+        return quote! {
+            impl #name {
+                #[doc = #new_doc]
+                pub fn new(#(#parameters),*) -> Self {
+                    #name { #(#initialisers),* }
+                }
+
+                #(#setters)*
+            }
+        };
+    }
     let setters = fields.iter().filter_map(setter);
     let multipart = info.multipart.then(|| multipart_impl(name, &fields));
     let checks: Vec<TokenStream> = fields.iter().map(checks).filter(|c| !c.is_empty()).collect();
