@@ -15,6 +15,8 @@ pub const JSON: &str = "json";
 pub const MOCK: &str = "mock";
 pub const COMPLETIONS: &str = "completions";
 pub const VERBOSE: &str = "verbose";
+/// Build, sign and print the request; send nothing.
+pub const DRY_RUN: &str = "dry-run";
 /// Where a download goes (`--output FILE`).
 pub const OUTPUT: &str = "output";
 /// Prints JSON on one line even on a terminal.
@@ -102,6 +104,14 @@ pub fn command(operations: &[schema::Command]) -> Command {
                 .value_name("SECONDS")
                 .value_parser(clap::value_parser!(u64).range(1..=3600))
                 .help("Time allowed for the whole call, retries included [default: 60]"),
+        )
+        .arg(
+            Arg::new(DRY_RUN)
+                .long(DRY_RUN)
+                .help_heading("Output")
+                .action(ArgAction::SetTrue)
+                .global(true)
+                .help("Print the request that would be sent (method, URL, headers with the token and signature redacted, body) and send nothing"),
         )
         .arg(
             Arg::new(VERBOSE)

@@ -141,10 +141,17 @@ async fn call(
     if let Some(bytes) = matches.try_get_one::<u64>(args::MAX_BYTES).ok().flatten() {
         builder = builder.max_download_bytes(*bytes);
     }
-    let client = match builder.build() {
+    let mut client = match builder.build() {
         Ok(client) => client,
         Err(error) => return report(&error),
     };
+    if matches.get_flag(args::DRY_RUN) {
+        // Every step of a call but the sending: the call ends in `Error::DryRun`.
+        client = match client.with_options(qiyuesuo::runtime::CallOptions::new().dry_run()) {
+            Ok(client) => client,
+            Err(error) => return report(&error),
+        };
+    }
     if operation.file.is_some() {
         return download(&client, operation, body, matches).await;
     }
@@ -251,8 +258,13 @@ fn print(output: &output::Output, result: &serde_json::Value) -> ExitCode {
     }
 }
 
-/// One `error:` line with the error and its causes, and the exit status for its kind.
+/// One `error:` line with the error and its causes, and the exit status for
+/// its kind; a dry run's request, printed, is no error.
 fn report(error: &Error) -> ExitCode {
+    if let Error::DryRun(preview) = error {
+        println!("{preview}");
+        return ExitCode::SUCCESS;
+    }
     let status = match error {
         Error::Api(_) => API_ERROR,
         Error::InvalidRequest { .. } | Error::Config(_) | Error::Io { .. } => USAGE,

@@ -884,3 +884,27 @@ fn verbose_shows_request_id_attempts_status_and_time_never_the_credentials() {
     }
     assert!(!run.stderr.contains(TOKEN) && !run.stdout.contains(TOKEN), "{}", run.stderr);
 }
+
+#[test]
+fn dry_run_prints_the_signed_request_with_credentials_redacted_and_sends_nothing() {
+    let mock = Mock::start(&[]);
+    let mut args = vec!["--dry-run"];
+    args.extend_from_slice(TICKET);
+    let run = qys(&against(&mock, &args));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], format!("POST {}/companyauth/miniappexchange", mock.url));
+    assert!(lines.contains(&"x-qys-open-accesstoken: <redacted>"), "{}", run.stdout);
+    assert!(lines.contains(&"x-qys-open-signature: <redacted>"), "{}", run.stdout);
+    assert!(lines.iter().any(|l| l.starts_with("x-qys-open-timestamp: ")), "{}", run.stdout);
+    assert!(run.stdout.contains(r#""companyName":"上海契约锁公司""#), "{}", run.stdout);
+    assert!(!run.stdout.contains(TOKEN) && !run.stdout.contains(SECRET), "{}", run.stdout);
+    // A query and a file: the URL carries the query, the parts are listed.
+    let run = qys(&against(&mock, &["--dry-run", "contract-detail", "--contract-id", "42"]));
+    assert!(run.stdout.starts_with(&format!("GET {}/v2/contract/detail?contractId=42\n", mock.url)), "{}", run.stdout);
+    // Invalid input is still refused before anything: exit 2.
+    let run = qys(&against(&mock, &["--dry-run", "contract-detail"]));
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    let log = mock.stop();
+    assert!(!log.contains("-> HTTP"), "the mock answered nothing: {log}");
+}

@@ -72,6 +72,7 @@ impl<C: FromCore> ClientBuilder<C> {
                 retry: RetryPolicy::default(),
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 max_download_bytes: None,
+                dry_run: false,
             },
             budget_retries: DEFAULT_BUDGET_RETRIES,
             insecure_http: false,

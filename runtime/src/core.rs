@@ -21,6 +21,7 @@ use super::error::{CallInfo, Error, TransportKind};
 use super::multipart::{self, Parts, Ready};
 use super::operation::{Input, Method, Operation};
 use super::options::{CallOptions, Settings};
+use super::preview::{Preview, PreviewBody};
 use super::retry::{self, RetryBudget};
 use super::signing::Signer;
 use super::trace;
@@ -172,6 +173,9 @@ impl Core {
     ) -> Result<K::Output, Error<C>> {
         // 64 random bits: unique enough to find one call in the logs, and
         // formatted only when a span or an error shows it.
+        if self.settings.dry_run {
+            return Err(Error::DryRun(Box::new(self.preview(op, prepared)?)));
+        }
         let call = Call { request_id: RequestId(fastrand::u64(..)), started: Instant::now() };
         trace::in_call_span(op.id, call.request_id, self.attempts(op, prepared, kind, call)).await
     }
@@ -253,6 +257,33 @@ impl Core {
             Ok(output) => Ok(output),
             Err(error) => Err((error, Some(head))),
         }
+    }
+
+    /// What the call would send, signed as an attempt would be.
+    fn preview<C>(&self, op: &'static Operation, prepared: &Prepared) -> Result<Preview, Error<C>> {
+        let skew = self.inner.skew_ms.load(Ordering::Relaxed);
+        let mut headers = self.inner.signer.headers(skew).map_err(Error::Config)?;
+        let mut url = format!("{}{}", self.inner.base_url, op.path);
+        let body = match prepared {
+            Prepared::None => PreviewBody::None,
+            Prepared::Query(query) => {
+                if !query.is_empty() {
+                    url.push('?');
+                    url.push_str(query);
+                }
+                PreviewBody::None
+            }
+            Prepared::Json(bytes) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
+                PreviewBody::Json(String::from_utf8_lossy(bytes).into_owned())
+            }
+            Prepared::Multipart(parts) => PreviewBody::Multipart(multipart::preview(parts)),
+        };
+        let method = match op.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        };
+        Ok(Preview { operation: op.id, method, url, headers: crate::preview::shown_headers(&headers), body })
     }
 
     /// Sign: the signing headers, with a fresh timestamp (corrected for the

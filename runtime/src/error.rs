@@ -33,6 +33,10 @@ pub enum Error<C> {
     /// An answer arrived but is not the envelope the API documents.
     #[error(transparent)]
     Decode(Box<DecodeError>),
+    /// Not sent: the handle was made with `CallOptions::dry_run()`; here is
+    /// what the call would have sent.
+    #[error("{}: dry run, nothing was sent", .0.operation)]
+    DryRun(Box<crate::preview::Preview>),
     /// A download could not be written where it was asked to go.
     #[error("{what}: {source}")]
     Io {
@@ -109,7 +113,7 @@ impl<C: Codes> Error<C> {
             Error::Transport(_) => true,
             Error::Api(api) => api.code().retry() != super::retry::RetryClass::Never,
             Error::Decode(decode) => matches!(decode.http_status, 429 | 502 | 503 | 504),
-            Error::InvalidRequest { .. } | Error::Config(_) | Error::Io { .. } => false,
+            Error::InvalidRequest { .. } | Error::Config(_) | Error::Io { .. } | Error::DryRun(_) => false,
         }
     }
 

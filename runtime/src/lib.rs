@@ -34,6 +34,7 @@ mod multipart;
 mod operation;
 mod options;
 mod pages;
+mod preview;
 mod retry;
 pub mod signing;
 mod trace;
@@ -54,6 +55,7 @@ pub use options::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT,
     RetryPolicy,
 };
+pub use preview::{Preview, PreviewBody, PreviewPart};
 pub use retry::RetryClass;
 pub use signing::{Clock, NonceSource, SignatureMode, SystemClock, UuidNonces};
 pub use validate::Validate;

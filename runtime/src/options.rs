@@ -76,12 +76,22 @@ pub struct CallOptions {
     pub retry: Option<RetryPolicy>,
     /// The largest file a download may bring (none by default).
     pub max_download_bytes: Option<u64>,
+    /// Build each call as if to send it, then do not: the call returns
+    /// `Error::DryRun` with what it would have sent.
+    pub dry_run: bool,
 }
 
 impl CallOptions {
     /// No overrides.
     pub fn new() -> Self {
         CallOptions::default()
+    }
+
+    /// Calls through this handle send nothing: each is validated, encoded
+    /// and signed, then returned as `Error::DryRun` with its `Preview`.
+    pub fn dry_run(mut self) -> Self {
+        self.dry_run = true;
+        self
     }
 
     /// Overrides the connect timeout.
@@ -125,6 +135,7 @@ pub(crate) struct Settings {
     pub retry: RetryPolicy,
     pub max_body_bytes: usize,
     pub max_download_bytes: Option<u64>,
+    pub dry_run: bool,
 }
 
 impl Settings {
@@ -134,6 +145,7 @@ impl Settings {
         self.total_timeout = options.total_timeout.unwrap_or(self.total_timeout);
         self.retry = options.retry.unwrap_or(self.retry);
         self.max_download_bytes = options.max_download_bytes.or(self.max_download_bytes);
+        self.dry_run |= options.dry_run;
         self
     }
 }
