@@ -14,6 +14,12 @@ pub const TIMEOUT: &str = "timeout";
 pub const JSON: &str = "json";
 pub const MOCK: &str = "mock";
 pub const COMPLETIONS: &str = "completions";
+/// `qys config show`.
+pub const CONFIG_COMMAND: &str = "config";
+/// The profile to use (`--profile NAME`, `QYS_PROFILE`).
+pub const PROFILE: &str = "profile";
+/// The config file (`--config FILE`, `QYS_CONFIG`).
+pub const CONFIG: &str = "config-file";
 pub const VERBOSE: &str = "verbose";
 /// Build, sign and print the request; send nothing.
 pub const DRY_RUN: &str = "dry-run";
@@ -97,6 +103,24 @@ pub fn command(operations: &[schema::Command]) -> Command {
                 .help("Sign the three-header way of deployments that predate the nonce"),
         )
         .arg(
+            Arg::new(PROFILE)
+                .long(PROFILE)
+                .env("QYS_PROFILE")
+                .help_heading("Connection")
+                .global(true)
+                .value_name("NAME")
+                .help("Take the server and credentials not given otherwise from this profile of the config file"),
+        )
+        .arg(
+            Arg::new(CONFIG)
+                .long("config")
+                .env("QYS_CONFIG")
+                .help_heading("Connection")
+                .global(true)
+                .value_name("FILE")
+                .help("The config file of profiles [default: $XDG_CONFIG_HOME/qys/config.toml or ~/.config/qys/config.toml]"),
+        )
+        .arg(
             Arg::new(TIMEOUT)
                 .long(TIMEOUT)
                 .help_heading("Connection")
@@ -139,6 +163,15 @@ pub fn command(operations: &[schema::Command]) -> Command {
                 .help("Print only this part of the result, e.g. ticket or list.0.id; a string bare, null if absent"),
         )
         .subcommand(mock_command())
+        .subcommand(
+            Command::new(CONFIG_COMMAND)
+                .about("The connection settings in effect")
+                .subcommand_required(true)
+                .subcommand(Command::new("show").about(
+                    "Print the server, token and secret in effect and where each comes from (flag, environment, \
+                     profile); the token and secret only as set or not",
+                )),
+        )
         .subcommand(
             Command::new(COMPLETIONS)
                 .about("Print a completion script for a shell: qys completions bash > /etc/bash_completion.d/qys")

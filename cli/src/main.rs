@@ -4,6 +4,7 @@
 mod args;
 mod input;
 mod output;
+mod profile;
 mod schema;
 mod secret;
 mod server;
@@ -45,10 +46,27 @@ fn main() -> ExitCode {
     if name == args::MOCK {
         return runtime.block_on(run_mock(sub));
     }
+    if name == args::CONFIG_COMMAND {
+        return config_show(sub);
+    }
     let Some(operation) = operations.iter().find(|o| o.name == name) else {
         return fail(USAGE, &format!("unknown command `{name}`"));
     };
     runtime.block_on(call(operation, sub, &servers))
+}
+
+/// `qys config show`: the settings in effect, the credentials only as set or not.
+fn config_show(matches: &clap::ArgMatches) -> ExitCode {
+    let matches = matches.subcommand().map_or(matches, |(_, show)| show);
+    let settings = match profile::settings(matches) {
+        Ok(settings) => settings,
+        Err(problem) => return fail(USAGE, &problem),
+    };
+    // Whether a secret is set, without reading standard input for it.
+    let flag_secret =
+        [args::ACCESS_SECRET, args::ACCESS_SECRET_FILE].iter().any(|id| matches.get_one::<String>(id).is_some());
+    let shown = profile::show(&settings, flag_secret || settings.profile_secret.is_some());
+    print(&output::Output::from(matches), &shown)
 }
 
 async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
@@ -101,28 +119,31 @@ async fn call(
         Ok(body) => body,
         Err(problem) => return fail(USAGE, &format!("{}: invalid input, nothing was sent: {problem}", operation.id)),
     };
-    let text = |id: &str| matches.get_one::<String>(id).cloned();
-    let given = text(args::SERVER);
+    // Flags, then the environment, then the profile.
+    let settings = match profile::settings(matches) {
+        Ok(settings) => settings,
+        Err(problem) => return fail(USAGE, &format!("{}: nothing was sent: {problem}", operation.id)),
+    };
+    let given = settings.server.0.clone();
+    let access_token = settings.access_token.0.clone();
     let real = given.as_deref().is_some_and(|server| server != "mock");
     let given_secret = match secret::access_secret(matches, real) {
-        Ok(secret) => secret,
+        Ok(secret) => secret.or(settings.profile_secret),
         Err(problem) => return fail(USAGE, &problem),
     };
-    let credentials = text(args::ACCESS_TOKEN).is_some() || given_secret.is_some();
+    let credentials = access_token.is_some() || given_secret.is_some();
     let target = match server::choose(given.as_deref(), credentials, servers) {
         Ok(target) => target,
         Err(problem) => return fail(USAGE, &format!("{}: nothing was sent: {problem}", operation.id)),
     };
     // The embedded mock lives until the call ends.
     let (server, token, secret, _mock) = match target {
-        server::Target::Url(url) => {
-            (url, text(args::ACCESS_TOKEN).unwrap_or_default(), given_secret.unwrap_or_default(), None)
-        }
+        server::Target::Url(url) => (url, access_token.unwrap_or_default(), given_secret.unwrap_or_default(), None),
         server::Target::Mock { announce } => {
             if announce {
                 eprintln!("{}", server::mock_notice(servers));
             }
-            let token = text(args::ACCESS_TOKEN).unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned());
+            let token = access_token.unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned());
             let secret = given_secret.unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned());
             let mock = match MockServer::builder().credentials(&token, &secret).start().await {
                 Ok(mock) => mock,

@@ -743,6 +743,9 @@ fn qys_with(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
         .env_remove("QYS_SERVER_URL")
         .env_remove("QYS_ACCESS_TOKEN")
         .env_remove("QYS_ACCESS_SECRET")
+        .env_remove("QYS_ACCESS_SECRET_FILE")
+        .env_remove("QYS_PROFILE")
+        .env_remove("QYS_CONFIG")
         .env_remove("RUST_LOG")
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
@@ -907,4 +910,71 @@ fn dry_run_prints_the_signed_request_with_credentials_redacted_and_sends_nothing
     assert_eq!(run.status, 2, "{}", run.stderr);
     let log = mock.stop();
     assert!(!log.contains("-> HTTP"), "the mock answered nothing: {log}");
+}
+
+/// A config file at `dir/qys/config.toml` with `profile`, of the given mode.
+fn config(dir: &std::path::Path, profile: &str, mode: u32) -> String {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::create_dir_all(dir.join("qys")).unwrap();
+    let path = dir.join("qys").join("config.toml");
+    std::fs::write(&path, profile).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_profile_supplies_what_flags_and_environment_do_not() {
+    let mock = Mock::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().display().to_string();
+    let profile = format!(
+        "[profiles.test]\nserver = \"{}\"\naccess_token = \"{TOKEN}\"\naccess_secret = \"{SECRET}\"\n\n[profiles.wrong]\nserver = \"{}\"\naccess_token = \"nobody\"\naccess_secret = \"nothing\"\n",
+        mock.url, mock.url
+    );
+    config(dir.path(), &profile, 0o600);
+    let env = [("XDG_CONFIG_HOME", home.as_str())];
+    let mut args = vec!["--profile", "test"];
+    args.extend_from_slice(TICKET);
+    let run = qys_with(&args, &env, "");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("embedded mock"), "the profile's server, not the embedded mock: {}", run.stderr);
+
+    // The environment beats the profile, and a flag beats the environment.
+    let mut args = vec!["--profile", "wrong"];
+    args.extend_from_slice(TICKET);
+    let env_wins = [("XDG_CONFIG_HOME", home.as_str()), ("QYS_ACCESS_TOKEN", TOKEN), ("QYS_ACCESS_SECRET", SECRET)];
+    assert_eq!(qys_with(&args, &env, "").status, 1, "the wrong profile's token is refused by the mock");
+    assert_eq!(qys_with(&args, &env_wins, "").status, 0, "environment over profile");
+    let flag_wins = [("XDG_CONFIG_HOME", home.as_str()), ("QYS_ACCESS_TOKEN", "nobody"), ("QYS_ACCESS_SECRET", SECRET)];
+    let mut with_flag = vec!["--access-token", TOKEN];
+    with_flag.extend_from_slice(&args);
+    assert_eq!(qys_with(&with_flag, &flag_wins, "").status, 0, "flag over environment");
+
+    // `config show` says where each value comes from and never shows the credentials.
+    let run = qys_with(&["config", "show", "--profile", "test", "--compact"], &env, "");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let shown: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(shown["server"]["from"], "profile");
+    assert_eq!(shown["accessToken"], json!({"value": "<redacted>", "from": "profile"}));
+    assert!(!run.stdout.contains(SECRET) && !run.stdout.contains(TOKEN), "{}", run.stdout);
+
+    // An unknown profile is named, with the ones there are.
+    let run = qys_with(&["--profile", "nope", "seal-list"], &env, "");
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("has no profile `nope`") && run.stderr.contains("\"test\""), "{}", run.stderr);
+}
+
+#[test]
+fn a_config_file_with_a_secret_that_others_can_read_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().display().to_string();
+    let path = config(dir.path(), "[profiles.p]\nserver = \"mock\"\naccess_secret = \"s3cr3t-value\"\n", 0o644);
+    let run = qys_with(&["--profile", "p", "seal-list"], &[("XDG_CONFIG_HOME", home.as_str())], "");
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("run: chmod 600 {path}")), "{}", run.stderr);
+    assert!(!run.stderr.contains("s3cr3t-value"), "{}", run.stderr);
+    // Without a secret in it, the same permissions are fine.
+    config(dir.path(), "[profiles.p]\nserver = \"mock\"\n", 0o644);
+    let run = qys_with(&["--profile", "p", "seal-list"], &[("XDG_CONFIG_HOME", home.as_str())], "");
+    assert_eq!(run.status, 0, "{}", run.stderr);
 }

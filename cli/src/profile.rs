@@ -1,0 +1,200 @@
+//! Named profiles: a config file of servers and credentials, chosen with
+//! `--profile NAME` or `QYS_PROFILE`. A flag beats its environment variable,
+//! which beats the profile. A file that holds a secret must be readable by its
+//! owner alone, as ssh asks of a private key; the secret is never printed.
+//!
+//! ```toml
+//! [profiles.sandbox]
+//! server = "sandbox"
+//! access_token = "…"
+//! access_secret_file = "/home/me/.config/qys/sandbox.secret"   # or access_secret = "…"
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap::ArgMatches;
+use clap::parser::ValueSource;
+use serde::Deserialize;
+
+use crate::args::{ACCESS_SECRET, ACCESS_SECRET_FILE, ACCESS_TOKEN, CONFIG, PROFILE, SERVER};
+
+/// The config file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    profiles: BTreeMap<String, Profile>,
+}
+
+/// One profile: any of the connection settings.
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub server: Option<String>,
+    pub access_token: Option<String>,
+    access_secret: Option<String>,
+    pub access_secret_file: Option<String>,
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("server", &self.server)
+            .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
+            .field("access_secret", &self.access_secret.as_ref().map(|_| "<redacted>"))
+            .field("access_secret_file", &self.access_secret_file)
+            .finish()
+    }
+}
+
+/// Where a setting in effect came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Flag,
+    Environment,
+    Profile,
+    Unset,
+}
+
+impl Origin {
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Flag => "flag",
+            Origin::Environment => "environment",
+            Origin::Profile => "profile",
+            Origin::Unset => "unset",
+        }
+    }
+}
+
+/// The connection settings in effect: each value with where it came from.
+#[derive(Debug)]
+pub struct Settings {
+    pub profile: Option<String>,
+    /// The config file read, or that would be.
+    pub config: Option<PathBuf>,
+    pub server: (Option<String>, Origin),
+    pub access_token: (Option<String>, Origin),
+    /// The secret's own text from the profile (a file or the flags are read
+    /// by `secret.rs`).
+    pub profile_secret: Option<String>,
+    pub secret_origin: Origin,
+}
+
+/// The default config file: `$XDG_CONFIG_HOME/qys/config.toml`, else
+/// `~/.config/qys/config.toml`.
+pub fn default_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".config")))?;
+    Some(base.join("qys").join("config.toml"))
+}
+
+fn origin(matches: &ArgMatches, id: &str) -> Origin {
+    match matches.value_source(id) {
+        Some(ValueSource::CommandLine) => Origin::Flag,
+        Some(ValueSource::EnvVariable) => Origin::Environment,
+        _ => Origin::Unset,
+    }
+}
+
+/// The settings in effect for this run; an error names the file and what is wrong.
+pub fn settings(matches: &ArgMatches) -> Result<Settings, String> {
+    let chosen = matches.get_one::<String>(PROFILE).cloned();
+    let config = matches.get_one::<String>(CONFIG).map(PathBuf::from).or_else(default_path);
+    let profile = match (&chosen, &config) {
+        (Some(name), Some(path)) => Some(load(path, name)?),
+        (Some(_), None) => return Err("--profile: no config file: set --config, QYS_CONFIG or HOME".to_owned()),
+        (None, _) => None,
+    };
+    let pick = |id: &str, from_profile: Option<&String>| {
+        let given = matches.get_one::<String>(id).cloned();
+        match (given, from_profile) {
+            (Some(value), _) => (Some(value), origin(matches, id)),
+            (None, Some(value)) => (Some(value.clone()), Origin::Profile),
+            (None, None) => (None, Origin::Unset),
+        }
+    };
+    let profile_ref = profile.as_ref();
+    let secret_given =
+        [ACCESS_SECRET_FILE, ACCESS_SECRET].into_iter().find(|id| matches.get_one::<String>(id).is_some());
+    let (profile_secret, secret_origin) = match (secret_given, profile_ref) {
+        (Some(id), _) => (None, origin(matches, id)),
+        (None, Some(p)) => match (&p.access_secret, &p.access_secret_file) {
+            (Some(secret), _) => (Some(secret.clone()), Origin::Profile),
+            (None, Some(path)) => (Some(read_secret_file(path)?), Origin::Profile),
+            (None, None) => (None, Origin::Unset),
+        },
+        (None, None) => (None, Origin::Unset),
+    };
+    Ok(Settings {
+        server: pick(SERVER, profile_ref.and_then(|p| p.server.as_ref())),
+        access_token: pick(ACCESS_TOKEN, profile_ref.and_then(|p| p.access_token.as_ref())),
+        profile_secret,
+        secret_origin,
+        profile: chosen,
+        config,
+    })
+}
+
+fn load(path: &Path, name: &str) -> Result<Profile, String> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("--profile {name}: cannot read {shown}: {e}"))?;
+    let file: File = toml::from_str(&text).map_err(|e| format!("{shown}: {}", e.message()))?;
+    let holds_secret = file.profiles.values().any(|p| p.access_secret.is_some());
+    if holds_secret {
+        private(path)?;
+    }
+    let mut profiles = file.profiles;
+    profiles.remove(name).ok_or_else(|| {
+        let known: Vec<&String> = profiles.keys().collect();
+        format!("{shown} has no profile `{name}` (it has: {known:?})")
+    })
+}
+
+/// A file that holds a secret is readable and writable by its owner alone.
+#[cfg(unix)]
+fn private(path: &Path) -> Result<(), String> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.permissions().mode();
+    if mode & 0o077 != 0 {
+        return Err(format!(
+            "{} holds a secret but others may read it (mode {:o}); run: chmod 600 {}",
+            path.display(),
+            mode & 0o777,
+            path.display()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private(_path: &Path) -> Result<(), String> {
+    Ok(())
+}
+
+fn read_secret_file(path: &str) -> Result<String, String> {
+    let path = Path::new(path);
+    private(path)?;
+    let text = std::fs::read_to_string(path).map_err(|e| format!("access_secret_file {}: {e}", path.display()))?;
+    let secret = text.trim_end_matches(['\r', '\n']).to_owned();
+    if secret.is_empty() {
+        return Err(format!("access_secret_file {} holds no secret", path.display()));
+    }
+    Ok(secret)
+}
+
+/// `qys config show`: what is in effect and where each value comes from,
+/// the token and secret shown only as set or not.
+pub fn show(settings: &Settings, secret_set: bool) -> serde_json::Value {
+    let hidden = |set: bool| if set { "<redacted>" } else { "" };
+    serde_json::json!({
+        "profile": settings.profile,
+        "server": {"value": settings.server.0.as_deref().unwrap_or("mock (none given)"), "from": settings.server.1.name()},
+        "accessToken": {"value": hidden(settings.access_token.0.is_some()), "from": settings.access_token.1.name()},
+        "accessSecret": {"value": hidden(secret_set), "from": settings.secret_origin.name()},
+        "configFile": settings.config.as_ref().map(|p| p.display().to_string()),
+    })
+}
