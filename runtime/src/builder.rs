@@ -11,9 +11,10 @@ use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
 
 use super::codes::Codes;
-use super::core::{Core, http_client};
+use super::core::Core;
 use super::credentials::Credentials;
 use super::error::Error;
+use super::http::HttpSettings;
 use super::options::{
     DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT, RetryPolicy,
     Settings,
@@ -39,7 +40,7 @@ pub struct ClientBuilder<C> {
     settings: Settings,
     budget_retries: u32,
     insecure_http: bool,
-    accept_invalid_certs: bool,
+    http: HttpSettings,
     client: PhantomData<fn() -> C>,
 }
 
@@ -76,7 +77,7 @@ impl<C: FromCore> ClientBuilder<C> {
             },
             budget_retries: DEFAULT_BUDGET_RETRIES,
             insecure_http: false,
-            accept_invalid_certs: false,
+            http: HttpSettings::default(),
             client: PhantomData,
         }
     }
@@ -153,7 +154,42 @@ impl<C: FromCore> ClientBuilder<C> {
     /// Accepts any TLS certificate, which lets anyone on the path read and
     /// change the traffic. Never for the real API.
     pub fn danger_accept_invalid_certs(mut self) -> Self {
-        self.accept_invalid_certs = true;
+        self.http.accept_invalid_certs = true;
+        self
+    }
+
+    /// Sends every request through this proxy (`http://`, `https://` or,
+    /// with reqwest's `socks` feature, `socks5://`; user and password in the
+    /// URL are used and never shown). Checked when the client is built.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.http.proxy = Some(url.into());
+        self
+    }
+
+    /// Trusts this PEM certificate (a private CA, a TLS-inspecting proxy)
+    /// besides the platform's roots; checked when the client is built.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.http.root_certificates.push(pem.into());
+        self
+    }
+
+    /// Appends to the user agent (`qiyuesuo-rust/<version> <suffix>`), so the
+    /// API's logs can tell your service apart.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.http.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Sends through your own `reqwest::Client`, for anything the builder
+    /// does not offer. The crate then no longer decides for it: its redirect
+    /// policy (build it with `redirect(reqwest::redirect::Policy::none())`, or
+    /// a redirect carries the signing headers to another host), its TLS
+    /// settings and roots, its connect timeout (a `CallOptions` connect
+    /// timeout changes nothing) and its user agent. `proxy`,
+    /// `add_root_certificate_pem`, `user_agent_suffix` and
+    /// `danger_accept_invalid_certs` are then ignored.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http.injected = Some(client);
         self
     }
 
@@ -176,9 +212,9 @@ impl<C: FromCore> ClientBuilder<C> {
         if self.credentials.access_secret.expose_secret().is_empty() {
             return Err(Error::Config("the access secret is empty".to_owned()));
         }
-        let http = http_client(self.settings.connect_timeout, self.accept_invalid_certs)?;
+        let http = self.http.client(self.settings.connect_timeout)?;
         let signer = Signer { credentials: self.credentials, mode: self.mode, clock: self.clock, nonces: self.nonces };
-        let core = Core::new(http, base_url, signer, self.settings, self.budget_retries, self.accept_invalid_certs);
+        let core = Core::new(http, base_url, signer, self.settings, self.budget_retries, self.http);
         Ok(C::from_core(core))
     }
 }

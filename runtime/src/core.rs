@@ -7,7 +7,7 @@
 use std::fmt;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
 use serde::Serialize;
@@ -18,6 +18,7 @@ use super::codes::Codes;
 use super::download::{Download, Limits};
 use super::envelope::AttemptError;
 use super::error::{CallInfo, Error, TransportKind};
+use super::http::HttpSettings;
 use super::multipart::{self, Parts, Ready};
 use super::operation::{Input, Method, Operation};
 use super::options::{CallOptions, Settings};
@@ -52,7 +53,8 @@ struct Inner {
     budget: RetryBudget,
     /// How far the server's clock is ahead of ours, in ms, when it is far.
     skew_ms: AtomicI64,
-    accept_invalid_certs: bool,
+    /// How the HTTP client was made, for a handle that needs its own.
+    http: HttpSettings,
 }
 
 impl fmt::Debug for Core {
@@ -98,14 +100,14 @@ impl Core {
         signer: Signer,
         settings: Settings,
         budget_retries: u32,
-        accept_invalid_certs: bool,
+        http_settings: HttpSettings,
     ) -> Self {
         let inner = Inner {
             base_url,
             signer,
             budget: RetryBudget::new(budget_retries),
             skew_ms: AtomicI64::new(0),
-            accept_invalid_certs,
+            http: http_settings,
         };
         Core { inner: Arc::new(inner), http, settings }
     }
@@ -122,7 +124,7 @@ impl Core {
         let http = if settings.connect_timeout == self.settings.connect_timeout {
             self.http.clone()
         } else {
-            http_client(settings.connect_timeout, self.inner.accept_invalid_certs)?
+            self.inner.http.client(settings.connect_timeout)?
         };
         Ok(Core { inner: Arc::clone(&self.inner), http, settings })
     }
@@ -376,32 +378,6 @@ fn shown_location(location: Option<&str>, base_url: &str) -> String {
         }
         Err(_) => "a `Location` that is not a URL".to_owned(),
     }
-}
-
-/// The reqwest client every handle starts from.
-pub(crate) fn http_client<C>(
-    connect_timeout: Duration,
-    accept_invalid_certs: bool,
-) -> Result<reqwest::Client, Error<C>> {
-    let builder = reqwest::Client::builder()
-        // Never follow a redirect: the signing headers (and for 307/308 the
-        // body) would go with it to whatever origin it names, and since the
-        // signature covers neither method nor path, they would authorise any
-        // other call there for the timestamp's lifetime.
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(connect_timeout)
-        .user_agent(concat!("qiyuesuo-rust/", env!("CARGO_PKG_VERSION")));
-    // With both TLS features on, rustls (the default) wins, whatever order
-    // features unify in.
-    #[cfg(feature = "rustls")]
-    let builder = builder.tls_backend_rustls();
-    #[cfg(all(feature = "native-tls", not(feature = "rustls")))]
-    let builder = builder.tls_backend_native();
-    #[cfg(any(feature = "rustls", feature = "native-tls"))]
-    let builder = builder.danger_accept_invalid_certs(accept_invalid_certs);
-    #[cfg(not(any(feature = "rustls", feature = "native-tls")))]
-    let _ = accept_invalid_certs;
-    builder.build().map_err(|e| Error::Config(format!("the HTTP client cannot start: {e}")))
 }
 
 /// Validates and encodes the input once (reading any files); nothing is

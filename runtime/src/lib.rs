@@ -28,6 +28,7 @@ mod download;
 mod envelope;
 mod error;
 mod file;
+mod http;
 mod id;
 mod json;
 mod multipart;
@@ -56,6 +57,9 @@ pub use options::{
     RetryPolicy,
 };
 pub use preview::{Preview, PreviewBody, PreviewPart};
+/// The HTTP client crate, for `ClientBuilder::http_client`: the same version
+/// the runtime uses.
+pub use reqwest;
 pub use retry::RetryClass;
 pub use signing::{Clock, NonceSource, SignatureMode, SystemClock, UuidNonces};
 pub use validate::Validate;
