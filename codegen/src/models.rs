@@ -62,6 +62,9 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<syn::Item>, Errors> {
             item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
         }
     }
+    for renames in &api.enum_renames {
+        rename_variants(&mut items, renames)?;
+    }
     for item in &mut items {
         if let syn::Item::Enum(item) = item {
             document_variants(item);
@@ -250,6 +253,69 @@ fn document_ref_fields(item: &mut syn::ItemStruct, info: &StructInfo) {
             field.attrs.insert(0, syn::parse_quote!(#[doc = #text]));
         }
     }
+}
+
+/// Gives a closed enum's variants the names its schema chose
+/// (`x-qys-variant-names`): in the enum, where the wire value stays its
+/// `serde(rename)`, and in typify's impls of it, which say `Self::Variant`.
+fn rename_variants(items: &mut [syn::Item], renames: &qiyuesuo_schema::ir::EnumRenames) -> Result<(), Errors> {
+    let mut idents: Vec<(String, String)> = Vec::new();
+    for item in items.iter_mut() {
+        let syn::Item::Enum(item) = item else { continue };
+        if item.ident != renames.name {
+            continue;
+        }
+        for variant in &mut item.variants {
+            let wire = variant_wire(variant);
+            let Some((_, new)) = renames.renames.iter().find(|(w, _)| *w == wire) else { continue };
+            if serde_rename(&variant.attrs).is_none() {
+                variant.attrs.push(syn::parse_quote!(#[serde(rename = #wire)]));
+            }
+            idents.push((variant.ident.to_string(), new.clone()));
+            variant.ident = syn::Ident::new(new, variant.ident.span());
+        }
+    }
+    for item in items.iter_mut() {
+        let syn::Item::Impl(block) = item else { continue };
+        let own = matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident(&renames.name));
+        if !own {
+            continue;
+        }
+        let tokens = renamed(quote::ToTokens::to_token_stream(block), &idents);
+        *block = syn::parse2(tokens).map_err(|e| {
+            Errors::one(format!("/components/schemas/{}", renames.name), format!("renaming its variants failed: {e}"))
+        })?;
+    }
+    Ok(())
+}
+
+/// `Self::Old` → `Self::New` throughout the tokens.
+fn renamed(tokens: proc_macro2::TokenStream, idents: &[(String, String)]) -> proc_macro2::TokenStream {
+    use proc_macro2::TokenTree;
+    let mut out: Vec<TokenTree> = Vec::new();
+    for token in tokens {
+        let token = match token {
+            TokenTree::Group(group) => {
+                let mut new = proc_macro2::Group::new(group.delimiter(), renamed(group.stream(), idents));
+                new.set_span(group.span());
+                TokenTree::Group(new)
+            }
+            TokenTree::Ident(ident) => {
+                let after_self = matches!(
+                    out.as_slice(),
+                    [.., TokenTree::Ident(s), TokenTree::Punct(a), TokenTree::Punct(b)]
+                        if s == "Self" && a.as_char() == ':' && b.as_char() == ':'
+                );
+                match idents.iter().find(|(old, _)| ident == old.as_str()) {
+                    Some((_, new)) if after_self => TokenTree::Ident(proc_macro2::Ident::new(new, ident.span())),
+                    _ => TokenTree::Ident(ident),
+                }
+            }
+            other => other,
+        };
+        out.push(token);
+    }
+    out.into_iter().collect()
 }
 
 /// typify leaves enum variants undocumented; each gets its wire value.

@@ -88,6 +88,7 @@ pub(crate) fn check(doc: &Value, reach: &Reach) -> Result<(), Errors> {
     check_envelope(doc, &mut errors);
     check_components(doc, &mut errors);
     extensions::check_one_of_declarations(doc, &mut errors);
+    extensions::check_variant_names(doc, &mut errors);
     let mut codes = CodeTable::default();
     if let Some(global) = root.get("x-qys-response-codes") {
         check_codes(global, "/x-qys-response-codes", &mut codes, &mut errors);
@@ -129,7 +130,7 @@ fn check_sides(doc: &Value, reach: &Reach, errors: &mut Collector) {
         }
         let mut variants = BTreeSet::new();
         for value in schema.get("enum").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-            let variant = crate::ir::variant_name(value);
+            let variant = crate::doc::variant_of(schema, value);
             if !is_identifier(&variant) || variant == "Unknown" || !variants.insert(variant.clone()) {
                 errors.push(
                     join(&pointer, "enum"),

@@ -121,6 +121,15 @@ pub(crate) fn text(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned)
 }
 
+/// The Rust variant for an enum value: the schema's `x-qys-variant-names`
+/// entry for it, else the one rule ([`crate::ir::variant_name`]).
+pub(crate) fn variant_of(schema: &Value, value: &str) -> String {
+    schema
+        .pointer(&crate::pointer::join("/x-qys-variant-names", value))
+        .and_then(Value::as_str)
+        .map_or_else(|| crate::ir::variant_name(value), str::to_owned)
+}
+
 /// Whether a schema is a file (`format: binary`) or an array of them
 /// (repeated parts of one name).
 pub(crate) fn is_file(schema: &Value) -> bool {

@@ -38,6 +38,18 @@ pub struct Api {
     /// Choices of exactly one group of a request's properties
     /// (`components.x-qys-one-of`), each generated as one enum type.
     pub one_ofs: Vec<OneOf>,
+    /// Closed (request) enums whose variants the schema names
+    /// (`x-qys-variant-names`) rather than the one rule.
+    pub enum_renames: Vec<EnumRenames>,
+}
+
+/// The variant names a closed enum's schema gives (`x-qys-variant-names`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumRenames {
+    /// The enum's Rust type name.
+    pub name: String,
+    /// Wire value → variant name.
+    pub renames: Vec<(String, String)>,
 }
 
 impl Api {

@@ -7,9 +7,9 @@ use serde_json::{Map, Value, json};
 
 use crate::doc::{self, component_schemas, follow, ref_name, runtime_type, text};
 use crate::ir::{
-    Api, Callback, CallbackUrl, CommaSet, Constraint, Effect, FieldInfo, Input, Method, NamedSchema, Names, OneOf,
-    OneOfMember, OneOfVariant, OpenEnum, Operation, Pagination, ResponseCode, RetryClass, Server, Source, StateRule,
-    StructInfo, Target, Transition, ValueKind,
+    Api, Callback, CallbackUrl, CommaSet, Constraint, Effect, EnumRenames, FieldInfo, Input, Method, NamedSchema,
+    Names, OneOf, OneOfMember, OneOfVariant, OpenEnum, Operation, Pagination, ResponseCode, RetryClass, Server, Source,
+    StateRule, StructInfo, Target, Transition, ValueKind,
 };
 use crate::pointer::join;
 use crate::reach::Reach;
@@ -135,7 +135,16 @@ pub(crate) fn lower(doc: &Value, reach: &Reach) -> Api {
             description: text(schema, "description"),
             pointer: join("/components/schemas", name),
             values: strings(schema.get("enum")),
-            variants: strings(schema.get("enum")).iter().map(|v| crate::ir::variant_name(v)).collect(),
+            variants: strings(schema.get("enum")).iter().map(|v| doc::variant_of(schema, v)).collect(),
+        })
+        .collect();
+    // Closed enums are typify's: the names the schema gives replace its own.
+    let enum_renames = crate::reach::enums(doc)
+        .filter(|(name, _)| !reach.answers.contains(name.as_str()))
+        .filter_map(|(name, schema)| {
+            let table = schema.get("x-qys-variant-names")?.as_object()?;
+            let renames = table.iter().filter_map(|(wire, v)| Some((wire.clone(), v.as_str()?.to_owned()))).collect();
+            Some(EnumRenames { name: name.clone(), renames })
         })
         .collect();
 
@@ -152,6 +161,7 @@ pub(crate) fn lower(doc: &Value, reach: &Reach) -> Api {
         callbacks,
         schemas,
         one_ofs,
+        enum_renames,
     }
 }
 

@@ -20,7 +20,7 @@ use common::{SECRET, TOKEN};
 
 fn contract() -> ContractDownloadRequest {
     ContractDownloadRequest::new(qiyuesuo::models::ContractRef::id(Id::new(2_589_012_345_678_901_234))).download_items(
-        [ContractDownloadItem::Contract, ContractDownloadItem::Signlog]
+        [ContractDownloadItem::Contract, ContractDownloadItem::SignLog]
             .into_iter()
             .collect::<qiyuesuo::models::ContractDownloadItems>(),
     )

@@ -401,3 +401,17 @@ fn files_outside_multipart_are_refused_singly_or_in_lists() {
         "{message}"
     );
 }
+
+#[test]
+fn variant_names_name_values_of_the_enum_with_unique_usable_names() {
+    let names = json!({"IDCARDNO": "IdCardNo", "PASSPORT": "IdCardNo", "NOPE": "Nope", "USERNAME": "Unknown"});
+    let message = refused(&edited("/components/schemas/PersonalModifyField/x-qys-variant-names", Some(names)));
+    let at = "#/components/schemas/PersonalModifyField/x-qys-variant-names";
+    for expected in [
+        format!("{at}/NOPE: `NOPE` is not a value of `PersonalModifyField`"),
+        format!("{at}/PASSPORT: `IdCardNo` is not a unique UpperCamelCase variant name"),
+        format!("{at}/USERNAME: `Unknown` is not a unique UpperCamelCase variant name"),
+    ] {
+        assert!(message.contains(&expected), "{expected}\n{message}");
+    }
+}

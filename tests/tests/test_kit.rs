@@ -52,3 +52,16 @@ fn errors_of_a_given_code_are_built_directly() {
     let shown = explain(Err(unknown));
     assert!(shown.starts_with("failed: companyAuthMiniappTicket: QiYueSuo answered code 9999: NEW ERROR"), "{shown}");
 }
+
+#[test]
+fn variants_read_as_words_and_keep_their_wire_values() {
+    use qiyuesuo::models::{ContractDownloadItem, PersonalModifyField};
+    assert_eq!(serde_json::to_value(PersonalModifyField::IdCardNo).unwrap(), "IDCARDNO");
+    assert_eq!(
+        serde_json::from_value::<PersonalModifyField>("BANKMOBILE".into()).unwrap(),
+        PersonalModifyField::BankMobile
+    );
+    assert_eq!(ContractDownloadItem::SignLog.to_string(), "SIGNLOG");
+    assert_eq!("ENDSIGN_ATTACHMENT".parse::<ContractDownloadItem>().unwrap(), ContractDownloadItem::EndSignAttachment);
+    assert_eq!(ResponseCode::InvalidAuthId.code(), 1604);
+}

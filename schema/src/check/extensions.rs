@@ -17,6 +17,32 @@ fn strings(value: Option<&Value>) -> Option<Vec<&str>> {
     value?.as_array()?.iter().map(Value::as_str).collect()
 }
 
+/// `x-qys-variant-names` on a string enum: value → an UpperCamelCase
+/// variant name, each a value of the enum, the names distinct and none
+/// `Unknown` (open enums keep that for values they do not know).
+pub(super) fn check_variant_names(doc: &Value, errors: &mut Collector) {
+    for (name, schema) in component_schemas(doc) {
+        let Some(table) = schema.get("x-qys-variant-names") else { continue };
+        let at = join(&join("/components/schemas", name), "x-qys-variant-names");
+        let values = strings(schema.get("enum"));
+        let Some((table, values)) = table.as_object().zip(values) else {
+            errors.push(&at, "`x-qys-variant-names` belongs on a string enum and maps its values to variant names");
+            continue;
+        };
+        let mut seen = BTreeSet::new();
+        for (value, variant) in table {
+            let variant = variant.as_str().unwrap_or_default();
+            if !values.contains(&value.as_str()) {
+                errors.push(join(&at, value), format!("`{value}` is not a value of `{name}`"));
+            }
+            let camel = heck::AsUpperCamelCase(variant).to_string() == variant;
+            if !is_identifier(variant) || !camel || variant == "Unknown" || !seen.insert(variant) {
+                errors.push(join(&at, value), format!("`{variant}` is not a unique UpperCamelCase variant name"));
+            }
+        }
+    }
+}
+
 /// `components.x-qys-one-of`: name → `{field, description?, variants: [{name, required, optional?}]}`.
 pub(super) fn check_one_of_declarations(doc: &Value, errors: &mut Collector) {
     let Some(declared) = doc.pointer("/components/x-qys-one-of") else { return };
