@@ -201,7 +201,12 @@ macro_rules! include_generated {
     };
 }
 
-/// The README's examples, compiled as doc tests.
+/// The repository README's examples, compiled as doc tests.
 #[cfg(all(doctest, feature = "mock"))]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// The crate README's examples (what crates.io shows), compiled as doc tests.
+#[cfg(all(doctest, feature = "mock"))]
+#[doc = include_str!("../README.md")]
+pub struct CrateReadmeDoctests;

@@ -15,6 +15,10 @@ use super::LogEntry;
 
 /// Entries `MockServer::log` keeps: the newest, older ones forgotten.
 pub const LOG_CAPACITY: usize = 10_000;
+/// Entries that keep the request's decoded fields: the newest ones.
+pub const BODY_CAPACITY: usize = 1_000;
+/// The largest request (as JSON text) an entry keeps.
+const MAX_BODY_CHARS: usize = 16 * 1024;
 /// Lines waiting to be printed before further ones are dropped.
 const PRINT_QUEUE: usize = 1024;
 /// The longest path an entry keeps (a request may send 60 KiB of one).
@@ -48,10 +52,22 @@ impl Journal {
             printer.print(entry.to_string());
         }
         let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(request) = &entry.request {
+            let size = request.to_string().len();
+            if size > MAX_BODY_CHARS {
+                entry.request = Some(serde_json::Value::String(format!("({size} bytes of JSON, not kept)")));
+            }
+        }
         if entries.len() == LOG_CAPACITY {
             entries.pop_front();
         }
         entries.push_back(entry);
+        // Older entries forget their request: the record stays small.
+        if let Some(index) = entries.len().checked_sub(BODY_CAPACITY + 1)
+            && let Some(old) = entries.get_mut(index)
+        {
+            old.request = None;
+        }
     }
 
     /// Prints what is queued, waiting at most `within` (a standard error

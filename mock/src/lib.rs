@@ -34,9 +34,9 @@ use qiyuesuo_runtime::{ClientBuilder, Error};
 
 pub use auth::{DEFAULT_NONCE_CAPACITY, NONCE_WINDOW_MS, TIMESTAMP_WINDOW_MS};
 pub use contracts::{DEFAULT_MAX_CONTRACTS, DEFAULT_MAX_STORED_BYTES, Decision};
-pub use journal::LOG_CAPACITY;
+pub use journal::{BODY_CAPACITY, LOG_CAPACITY};
 pub use listener::{DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT};
-pub use scenario::{Fault, Rule};
+pub use scenario::{Expectation, Fault, Rule};
 
 use server::State;
 
@@ -66,12 +66,24 @@ pub enum MockError {
     /// A scenario file could not be read.
     #[error("scenario file {0}: {1}")]
     ScenarioFile(String, String),
+    /// What [`MockServer::verify`] found missing or extra.
+    #[error("the mock did not receive what the test expected: {}", .0.join("; "))]
+    Unmet(Vec<String>),
+    /// An expectation is wrong.
+    #[error("expectation {index}: {reason}")]
+    Expectation {
+        /// Its position, from 0.
+        index: usize,
+        /// What is wrong.
+        reason: String,
+    },
     /// A contract step asked of [`MockServer::act`] cannot happen now.
     #[error("the mock's contract cannot move: {0}")]
     Contract(String),
 }
 
-/// One request the mock answered: never its headers or body.
+/// One request the mock answered: never its headers; its decoded fields
+/// for the newest entries ([`BODY_CAPACITY`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LogEntry {
@@ -87,6 +99,11 @@ pub struct LogEntry {
     pub code: Option<i64>,
     /// What happened, in a few words.
     pub outcome: String,
+    /// The request's decoded fields (the query, the JSON body, or the form
+    /// with each file by its name), once it was routed and read: kept for
+    /// the newest [`BODY_CAPACITY`] entries, and only up to 16 KiB of JSON
+    /// text (a larger one says how large it was).
+    pub request: Option<serde_json::Value>,
 }
 
 impl fmt::Display for LogEntry {
@@ -248,6 +265,7 @@ impl<A: Served> MockBuilder<A> {
                 self.nonce_capacity,
             ),
             rules: Mutex::new(self.rules.into_iter().map(Arc::new).collect()),
+            expectations: Mutex::new(Vec::new()),
             journal: journal::Journal::new(self.print_log),
             read_timeout: self.read_timeout,
             contracts: contracts::Contracts::new(contracts::Limits {
@@ -366,6 +384,24 @@ impl<A: Served> MockServer<A> {
     /// How many contracts the mock holds.
     pub fn contract_count(&self) -> usize {
         self.state.contracts.len()
+    }
+
+    /// Expects requests (see [`Expectation`]); [`MockServer::verify`] checks.
+    pub fn expect(&self, expectation: Expectation) -> Result<(), MockError> {
+        let index = self.state.expectations.lock().map(|e| e.len()).unwrap_or_default();
+        expectation.check(&self.state.spec).map_err(|reason| MockError::Expectation { index, reason })?;
+        if let Ok(mut expectations) = self.state.expectations.lock() {
+            expectations.push(Arc::new(expectation));
+        }
+        Ok(())
+    }
+
+    /// Whether every [`Expectation`] got exactly its number of requests;
+    /// call it at the end of a test (`mock.verify()?`). It never panics.
+    pub fn verify(&self) -> Result<(), MockError> {
+        let expectations = self.state.expectations.lock().map(|e| e.clone()).unwrap_or_default();
+        let unmet: Vec<String> = expectations.iter().filter_map(|e| e.unmet()).collect();
+        if unmet.is_empty() { Ok(()) } else { Err(MockError::Unmet(unmet)) }
     }
 
     /// The requests answered so far, oldest first: the last [`LOG_CAPACITY`].

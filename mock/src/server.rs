@@ -29,6 +29,8 @@ pub(crate) struct State {
     pub spec: Spec,
     pub gate: Gate,
     pub rules: Mutex<Vec<Arc<Rule>>>,
+    /// What the test expects to receive, counted as requests arrive.
+    pub expectations: Mutex<Vec<Arc<super::scenario::Expectation>>>,
     pub journal: Journal,
     /// How long a request's headers and body may take to arrive.
     pub read_timeout: Duration,
@@ -57,6 +59,8 @@ type Body = http_body_util::combinators::BoxBody<Bytes, Dropped>;
 /// What the handler decided, before it becomes HTTP.
 struct Outcome {
     operation: Option<String>,
+    /// The request's decoded fields, once read.
+    input: Option<Value>,
     answer: Answer,
     summary: String,
     /// Callbacks to send once the answer is on its way.
@@ -100,8 +104,15 @@ pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Res
         Answer::Drop => (0, None),
         Answer::File { .. } => (200, None),
     };
-    let entry =
-        LogEntry { method, path, operation: outcome.operation, http_status: status, code, outcome: outcome.summary };
+    let entry = LogEntry {
+        method,
+        path,
+        operation: outcome.operation,
+        http_status: status,
+        code,
+        outcome: outcome.summary,
+        request: outcome.input,
+    };
     state.journal.record(entry);
     if !outcome.callbacks.is_empty() {
         tokio::spawn(deliver_in_order(Arc::clone(&state), outcome.callbacks));
@@ -157,6 +168,7 @@ async fn deliver(state: Arc<State>, delivery: Delivery) {
             http_status: status,
             code,
             outcome,
+            request: None,
         };
         state.journal.record(entry);
         if acknowledged {
@@ -166,8 +178,17 @@ async fn deliver(state: Arc<State>, delivery: Delivery) {
 }
 
 async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
+    let mut seen = None;
+    let mut outcome = decide_with(state, request, &mut seen).await;
+    outcome.input = seen;
+    outcome
+}
+
+/// Decides the answer; `seen` gets the request's decoded fields once read.
+async fn decide_with(state: &State, request: Request<Incoming>, seen: &mut Option<Value>) -> Outcome {
     let spec = &state.spec;
     let rejected = |code: Code, message: String, summary: String| Outcome {
+        input: None,
         operation: None,
         answer: Answer::Envelope { status: http_status_for(code.code), body: envelope(&code, &message) },
         summary,
@@ -186,6 +207,7 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
         let (status, what) = if spec.has_path(&path) { (405, "METHOD NOT ALLOWED") } else { (404, "NOT FOUND") };
         let code = spec.code_named("INTERNAL_ERROR");
         return Outcome {
+            input: None,
             operation: None,
             answer: Answer::Envelope { status, body: envelope(&code, &format!("{what},{method} {path}")) },
             summary: format!("rejected: no operation at {method} {path}"),
@@ -193,6 +215,7 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
         };
     };
     let outcome = |answer: Answer, summary: String| Outcome {
+        input: None,
         operation: Some(route.op.id.clone()),
         answer,
         summary,
@@ -215,6 +238,12 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
         Ok(input) => input,
         Err(message) => return invalid(message),
     };
+    *seen = Some(input.clone());
+    let expectations: Vec<Arc<super::scenario::Expectation>> =
+        state.expectations.lock().map(|e| e.clone()).unwrap_or_default();
+    for expectation in &expectations {
+        expectation.observe(&route.op.id, &input);
+    }
     for one_of in spec.api.one_ofs_of(&route.op) {
         if let Err(expected) = one_of.choose(|name| input.get(name).is_some_and(|v| !v.is_null())) {
             return invalid(format!("give {expected}"));
@@ -225,6 +254,11 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
     if let Some(rule) = matched {
         if let Some(delay) = rule.delay_ms {
             tokio::time::sleep(Duration::from_millis(delay)).await;
+        }
+        if let Some(result) = &rule.result {
+            let mut body = success(route);
+            set_result(&mut body, result.clone());
+            return outcome(Answer::Envelope { status: 200, body }, "scenario: scripted result".to_owned());
         }
         match (rule.fault, rule.code) {
             (Some(Fault::Html502), _) => return outcome(Answer::Html502, "scenario: HTML 502".to_owned()),
@@ -244,7 +278,7 @@ async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
         }
     }
     if let Some(rule) = route.op.state.as_ref().filter(|_| state.stateful)
-        && matched.is_none_or(|r| r.download_bytes.is_none() && r.callback.is_none())
+        && matched.is_none_or(|r| r.download_bytes.is_none() && r.callback.is_none() && r.result.is_none())
     {
         let codes = Codes {
             not_found: spec.api.code_named("CONTRACT_NOT_FOUND").map_or(1005, |c| c.code),

@@ -4,6 +4,7 @@
 //! schema's JSON; answers, fresh values and callbacks come from the IR.
 
 use qiyuesuo_schema::ir::{Api, Input, InputField, Operation, ResponseCode, ValueKind};
+use serde_json::Value;
 
 /// One operation as the mock serves it.
 pub(crate) struct Route {
@@ -68,6 +69,26 @@ impl Spec {
         self.api.operations.iter().any(|op| op.path == path)
     }
 
+    /// Whether `result` is an answer `op` could give: of its result type,
+    /// with no field the schema does not know. A problem names the field.
+    pub fn check_result(&self, op: &Operation, result: &Value) -> Result<(), String> {
+        let Some(type_name) = &op.result else {
+            return Err("the operation answers no `result`".to_owned());
+        };
+        let mut document = self.api.type_json_schema(type_name);
+        closed(&mut document);
+        let validator = jsonschema::draft7::new(&document).map_err(|e| format!("its schema does not compile: {e}"))?;
+        let problems: Vec<String> = validator
+            .iter_errors(result)
+            .map(|error| {
+                let at = error.instance_path().to_string();
+                let field = at.trim_start_matches('/').replace('/', ".");
+                if field.is_empty() { error.to_string() } else { format!("{field}: {error}") }
+            })
+            .collect();
+        if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+    }
+
     /// A code by its number, if the schema documents it.
     pub fn code(&self, code: i64) -> Option<Code> {
         self.api.code(code).map(Code::from)
@@ -104,4 +125,18 @@ fn top_level(fields: &[InputField], multipart: bool) -> Vec<(String, ValueKind)>
         top.push((name.clone(), kind));
     }
     top
+}
+
+/// Every object schema in `schema` refuses properties it does not name.
+fn closed(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if map.get("type").and_then(Value::as_str) == Some("object") && map.contains_key("properties") {
+                map.insert("additionalProperties".to_owned(), Value::Bool(false));
+            }
+            map.values_mut().for_each(closed);
+        }
+        Value::Array(items) => items.iter_mut().for_each(closed),
+        _ => {}
+    }
 }

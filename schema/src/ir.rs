@@ -93,7 +93,12 @@ impl Api {
     /// satisfy: its request type by reference, with every named type beside it.
     /// `None` for an operation without input.
     pub fn input_json_schema(&self, op: &Operation) -> Option<Value> {
-        let type_name = op.input.type_name()?;
+        Some(self.type_json_schema(op.input.type_name()?))
+    }
+
+    /// A self-contained JSON Schema (draft 7) of a named type, with every
+    /// named type beside it.
+    pub fn type_json_schema(&self, type_name: &str) -> Value {
         let schemas: Map<String, Value> = self.schemas.iter().map(|s| (s.name.clone(), s.schema.clone())).collect();
         let mut components = Map::new();
         components.insert("schemas".to_owned(), Value::Object(schemas));
@@ -103,7 +108,7 @@ impl Api {
         by_ref.insert("$ref".to_owned(), reference);
         document.insert("allOf".to_owned(), Value::Array(vec![Value::Object(by_ref)]));
         document.insert("components".to_owned(), Value::Object(components));
-        Some(Value::Object(document))
+        Value::Object(document)
     }
 }
 

@@ -65,3 +65,96 @@ fn variants_read_as_words_and_keep_their_wire_values() {
     assert_eq!("ENDSIGN_ATTACHMENT".parse::<ContractDownloadItem>().unwrap(), ContractDownloadItem::EndSignAttachment);
     assert_eq!(ResponseCode::InvalidAuthId.code(), 1604);
 }
+
+mod mock_kit {
+    use qiyuesuo::mock::{Expectation, MockError, MockServer, Rule};
+    use qiyuesuo::models::{CompanyAuthMiniappTicketRequest, ContactType, SealListRequest, TicketResult, User};
+    use qiyuesuo::{ResponseCode, operations};
+    use serde_json::json;
+
+    fn request(company: &str) -> CompanyAuthMiniappTicketRequest {
+        CompanyAuthMiniappTicketRequest::new(company, User::new("12312378900", ContactType::Mobile))
+    }
+
+    #[tokio::test]
+    async fn rules_name_operations_and_codes_by_their_generated_constants() {
+        let mock = MockServer::start().await.unwrap();
+        let rule = Rule::on(&operations::COMPANY_AUTH_MINIAPP_TICKET, [("companyName", json!("已认证公司"))])
+            .api_code(ResponseCode::CompanyAlreadyAuthed);
+        mock.add_rule(rule).unwrap();
+        let client = mock.client().unwrap();
+        let error = client.company_auth_miniapp_ticket(&request("已认证公司")).await.unwrap_err();
+        assert_eq!(error.code(), Some(ResponseCode::CompanyAlreadyAuthed));
+        assert!(client.company_auth_miniapp_ticket(&request("别的公司")).await.is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_scripted_result_is_checked_against_the_answer_type_then_answered() {
+        let mock = MockServer::start().await.unwrap();
+        let scripted = Rule::on(&operations::COMPANY_AUTH_MINIAPP_TICKET, []).result(TicketResult::new("scripted-1"));
+        mock.add_rule(scripted).unwrap();
+        let ticket = mock.client().unwrap().company_auth_miniapp_ticket(&request("c")).await.unwrap();
+        assert_eq!(ticket.ticket, "scripted-1");
+        // A misspelt field and a wrong type fail when the rule is added, naming the field.
+        let typo = Rule::on(&operations::COMPANY_AUTH_MINIAPP_TICKET, []).result(json!({"tikcet": "x"}));
+        let error = mock.add_rule(typo).unwrap_err().to_string();
+        assert!(error.contains("tikcet"), "{error}");
+        let wrong = Rule::on(&operations::SEAL_LIST, []).result(json!({"totalCount": "one", "list": []}));
+        let error = mock.add_rule(wrong).unwrap_err().to_string();
+        assert!(error.contains("totalCount"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn conditions_are_checked_against_the_request_schema_with_a_suggestion() {
+        let mock = MockServer::start().await.unwrap();
+        let typo = Rule::new(Some("companyAuthMiniappTicket"), [("companyNmae", json!("x"))]).code(1605);
+        let error = mock.add_rule(typo).unwrap_err().to_string();
+        assert!(
+            error
+                .contains("`companyNmae` is not in `companyAuthMiniappTicket`'s request (did you mean `companyName`?)"),
+            "{error}"
+        );
+        let wrong_type = Rule::new(Some("sealList"), [("selectLimit", json!("ten"))]).code(1001);
+        let error = mock.add_rule(wrong_type).unwrap_err().to_string();
+        assert!(error.contains("`selectLimit`: \"ten\" is not a value of its type"), "{error}");
+        let unknown = Rule::new(Some("companyAuthMiniappTiket"), []).code(1605);
+        let error = mock.add_rule(unknown).unwrap_err().to_string();
+        assert!(error.contains("(did you mean `companyAuthMiniappTicket`?)"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn an_undocumented_code_reaches_the_clients_unknown_path() {
+        let mock = MockServer::start().await.unwrap();
+        assert!(mock.add_rule(Rule::on(&operations::SEAL_LIST, []).code(4242)).is_err(), "not by accident");
+        mock.add_rule(Rule::on(&operations::SEAL_LIST, []).undocumented_code(4242, "SOMETHING NEW")).unwrap();
+        let error = mock.client().unwrap().seal_list(&SealListRequest::new()).await.unwrap_err();
+        assert_eq!(error.code(), Some(ResponseCode::Unknown(4242)));
+        assert_eq!(error.as_api().unwrap().message, "SOMETHING NEW");
+    }
+
+    #[tokio::test]
+    async fn the_journal_keeps_decoded_requests_and_expectations_are_verified() {
+        let mock = MockServer::start().await.unwrap();
+        let client = mock.client().unwrap();
+        mock.expect(Expectation::on(&operations::COMPANY_AUTH_MINIAPP_TICKET, [("companyName", json!("甲"))]).times(2))
+            .unwrap();
+        mock.expect(Expectation::on(&operations::SEAL_LIST, []).times(0)).unwrap();
+        client.company_auth_miniapp_ticket(&request("甲")).await.unwrap();
+        let unmet = mock.verify().unwrap_err();
+        assert!(matches!(&unmet, MockError::Unmet(lines) if lines.len() == 1), "{unmet}");
+        assert!(
+            unmet.to_string().contains(
+                "expected 2 request(s) of `companyAuthMiniappTicket` with {\"companyName\":\"甲\"}, received 1"
+            ),
+            "{unmet}"
+        );
+        client.company_auth_miniapp_ticket(&request("甲")).await.unwrap();
+        client.company_auth_miniapp_ticket(&request("乙")).await.unwrap();
+        mock.verify().unwrap();
+        let log = mock.log();
+        assert_eq!(log[0].request.as_ref().unwrap()["applicant"]["contact"], "12312378900");
+        // An expectation on a field the request does not have is refused at once.
+        let error = mock.expect(Expectation::on(&operations::SEAL_LIST, [("sealName", json!("x"))])).unwrap_err();
+        assert!(error.to_string().contains("`sealName` is not in `sealList`'s request"), "{error}");
+    }
+}
