@@ -19,6 +19,8 @@ use qiyuesuo::{Client, Error};
 const API_ERROR: u8 = 1;
 const USAGE: u8 = 2;
 const TRANSPORT: u8 = 3;
+/// The call was made, but its file could not be written where `--output` said.
+const NOT_SAVED: u8 = 4;
 /// Interrupted by Ctrl-C (128 + SIGINT, as shells report it).
 const INTERRUPTED: u8 = 130;
 
@@ -247,6 +249,8 @@ async fn download(
             let saved = serde_json::json!({"file": output, "bytes": bytes, "contentType": content_type});
             print(&output::Output::from(matches), &saved)
         }
+        // The request went out and was answered: not a usage error (2).
+        Err(error @ Error::Io { .. }) => fail(NOT_SAVED, &error.to_string()),
         Err(error) => report(&error),
     }
 }

@@ -978,3 +978,16 @@ fn a_config_file_with_a_secret_that_others_can_read_is_refused() {
     let run = qys_with(&["--profile", "p", "seal-list"], &[("XDG_CONFIG_HOME", home.as_str())], "");
     assert_eq!(run.status, 0, "{}", run.stderr);
 }
+
+#[test]
+fn a_download_that_cannot_be_written_exits_4_after_the_call() {
+    let mock = Mock::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let (contract, _) = contract_with_document(&mock, dir.path(), b"%PDF-1.4 %%EOF");
+    let nowhere = dir.path().join("no-such-dir").join("contract.zip").display().to_string();
+    let run = qys(&against(&mock, &["contract-download", "--contract-id", &contract, "--output", &nowhere]));
+    assert_eq!(run.status, 4, "sent and answered, then not saved: {}", run.stderr);
+    assert!(run.stderr.contains("no-such-dir"), "{}", run.stderr);
+    let log = mock.stop();
+    assert!(log.contains("(contractDownload) -> HTTP 200"), "{log}");
+}
