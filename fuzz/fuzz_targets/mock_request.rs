@@ -19,8 +19,11 @@ fn mock() -> &'static (SocketAddr, Vec<String>) {
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
             runtime.block_on(async move {
+                // Inputs draft contracts as they go: a small store is soon full,
+                // so the cap's refusal is exercised too.
                 let mock = qiyuesuo::mock::MockServer::builder()
                     .read_timeout(Duration::from_millis(500))
+                    .max_contracts(64)
                     .start()
                     .await
                     .expect("the mock starts");
