@@ -14,6 +14,8 @@ use serde_json::{Map, Value, json};
 
 use qiyuesuo_schema::ir::{Effect, Operation, StateRule, Target};
 
+use super::spec::Spec;
+
 /// How much a mock keeps.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
@@ -40,12 +42,23 @@ fn refuse<T>(code: i64, detail: impl Into<String>) -> Result<T, Refusal> {
     Err(Refusal { code, detail: detail.into() })
 }
 
-/// The code for a contract that is not there (`CONTRACT_NOT_FOUND`), or
-/// `INVALID_PARAM` in a schema without it.
-pub(crate) struct Codes {
-    pub not_found: i64,
-    pub invalid: i64,
-    pub full: i64,
+/// The codes the store answers that no rule names, looked up once: a
+/// contract that is not there (`CONTRACT_NOT_FOUND`, else `INVALID_PARAM`),
+/// a bad parameter, a full store (`MOCK_CAPACITY`, else `INTERNAL_ERROR`).
+struct Codes {
+    not_found: i64,
+    invalid: i64,
+    full: i64,
+}
+
+/// What the store works by, read from the schema once: its caps, its codes,
+/// the rule a draft's `send: true` follows (the schema's sending operation:
+/// the move that needs documents), and the name of the contract callback.
+struct Setup {
+    limits: Limits,
+    codes: Codes,
+    send: Option<StateRule>,
+    callback: String,
 }
 
 /// What an effect produced, for the server to answer.
@@ -60,6 +73,8 @@ pub(crate) enum Produced {
     Example,
     /// A file.
     File { bytes: Bytes, name: String },
+    /// A link to the contract's page: for this signer, or for viewing.
+    Link { contract: u64, signer: Option<String> },
 }
 
 /// A callback to deliver: the contract's callback URL and the form's fields.
@@ -122,7 +137,7 @@ struct Store {
 /// The contracts of one mock.
 pub(crate) struct Contracts {
     store: Mutex<Store>,
-    limits: Limits,
+    setup: Setup,
 }
 
 /// A contract's subject, status and documents (id, title), for its page.
@@ -142,8 +157,28 @@ pub enum Decision {
 }
 
 impl Contracts {
-    pub(crate) fn new(limits: Limits) -> Self {
-        Contracts { store: Mutex::new(Store { next_id: FIRST_ID, ..Store::default() }), limits }
+    pub(crate) fn new(limits: Limits, spec: &Spec) -> Self {
+        let api = &spec.api;
+        let codes = Codes {
+            not_found: api.code_named("CONTRACT_NOT_FOUND").map_or(spec.code_named("INVALID_PARAM").code, |c| c.code),
+            invalid: spec.code_named("INVALID_PARAM").code,
+            full: api.code_named("MOCK_CAPACITY").map_or(spec.code_named("INTERNAL_ERROR").code, |c| c.code),
+        };
+        let rules = api.operations.iter().filter_map(|op| op.state.as_ref().map(|rule| (op, rule)));
+        let send = rules.clone().find(|(_, r)| r.effect == Effect::Move && r.needs_documents.is_some());
+        let create = rules.clone().find(|(_, r)| r.effect == Effect::Create);
+        let setup = Setup {
+            limits,
+            codes,
+            send: send.map(|(_, rule)| rule.clone()),
+            callback: create.and_then(|(op, _)| op.callbacks.first().cloned()).unwrap_or_else(|| "contract".to_owned()),
+        };
+        Contracts { store: Mutex::new(Store { next_id: FIRST_ID, ..Store::default() }), setup }
+    }
+
+    /// The name the contract callback goes by in the schema.
+    pub(crate) fn callback_name(&self) -> &str {
+        &self.setup.callback
     }
 
     /// Carries out `op`'s rule on `input` (with its uploaded files).
@@ -153,13 +188,14 @@ impl Contracts {
         rule: &StateRule,
         input: &Value,
         files: &[(String, Bytes)],
-        codes: &Codes,
     ) -> Result<(Produced, Vec<Event>), Refusal> {
+        let setup = &self.setup;
+        let codes = &setup.codes;
         let mut store =
             self.store.lock().map_err(|_| Refusal { code: codes.invalid, detail: "store poisoned".into() })?;
         let store = &mut *store;
         match rule.effect {
-            Effect::Create => store.create(input, self.limits, codes),
+            Effect::Create => store.create(input, setup),
             Effect::List => Ok((store.list(op, input), Vec::new())),
             Effect::Document => {
                 let id =
@@ -176,7 +212,7 @@ impl Contracts {
             _ => {
                 let id =
                     store.find(input).ok_or(Refusal { code: codes.not_found, detail: "no such contract".into() })?;
-                store.on_contract(id, rule, input, files, self.limits, codes)
+                store.on_contract(id, rule, input, files, setup)
             }
         }
     }
@@ -188,19 +224,15 @@ impl Contracts {
         if c.status != "SIGNING" {
             return Err(format!("contract {contract} is {}, not SIGNING", c.status));
         }
-        let (s, a) = c
-            .current(|s| s.contact.as_ref().is_some_and(|(k, _)| k == contact), None)
-            .ok_or_else(|| format!("it is not the turn of {contact} in contract {contract}"))?;
+        let (s, a) =
+            c.turn_of(contact).ok_or_else(|| format!("it is not the turn of {contact} in contract {contract}"))?;
         Ok(c.advance(s, a, decision))
     }
 
     /// The contact's signatory, if it may sign now: for the sign page.
     pub(crate) fn may_sign(&self, contract: u64, contact: &str) -> bool {
         let Ok(store) = self.store.lock() else { return false };
-        store.contracts.get(&contract).is_some_and(|c| {
-            c.status == "SIGNING"
-                && c.current(|s| s.contact.as_ref().is_some_and(|(k, _)| k == contact), None).is_some()
-        })
+        store.contracts.get(&contract).is_some_and(|c| c.status == "SIGNING" && c.turn_of(contact).is_some())
     }
 
     /// What a contract's page shows.
@@ -216,23 +248,6 @@ impl Contracts {
         let store = self.store.lock().ok()?;
         let c = store.contracts.get(&contract)?;
         c.documents.iter().find(|d| d.id == document).map(|d| d.bytes.clone())
-    }
-
-    /// The signatory id of a contact in a contract, for `contractSignUrl`.
-    pub(crate) fn signer(&self, input: &Value) -> Option<(u64, String)> {
-        let store = self.store.lock().ok()?;
-        let id = store.find(input)?;
-        let contact = input.pointer("/user/contact")?.as_str()?;
-        let c = store.contracts.get(&id)?;
-        c.signatories
-            .iter()
-            .any(|s| s.contact.as_ref().is_some_and(|(k, _)| k == contact))
-            .then(|| (id, contact.to_owned()))
-    }
-
-    /// The contract the input names, if there is one.
-    pub(crate) fn locate(&self, input: &Value) -> Option<u64> {
-        self.store.lock().ok()?.find(input)
     }
 
     /// How many contracts are stored.
@@ -270,7 +285,8 @@ impl Store {
         self.contracts.values().find(|c| c.biz_id.as_ref() == Some(&biz_id) && c.tenant_name == tenant).map(|c| c.id)
     }
 
-    fn create(&mut self, input: &Value, limits: Limits, codes: &Codes) -> Result<(Produced, Vec<Event>), Refusal> {
+    fn create(&mut self, input: &Value, setup: &Setup) -> Result<(Produced, Vec<Event>), Refusal> {
+        let (limits, codes) = (setup.limits, &setup.codes);
         let biz_id = text(input, "bizId");
         let tenant_name = text(input, "tenantName");
         let existing = id_of(input, "id").filter(|id| self.contracts.contains_key(id)).or_else(|| {
@@ -310,18 +326,11 @@ impl Store {
         };
         let json = contract.json();
         self.contracts.insert(id, contract);
-        if input.get("send") == Some(&Value::Bool(true)) {
-            let rule = StateRule {
-                effect: Effect::Move,
-                transitions: vec![qiyuesuo_schema::ir::Transition {
-                    from: vec!["DRAFT".to_owned()],
-                    to: Target::Status("SIGNING".to_owned()),
-                }],
-                otherwise: Some(1101),
-                action: None,
-                needs_documents: Some(1401),
-            };
-            let (_, events) = self.on_contract(id, &rule, input, &[], limits, codes)?;
+        // `send: true` sends at once, by the schema's own sending rule.
+        if input.get("send") == Some(&Value::Bool(true))
+            && let Some(rule) = &setup.send
+        {
+            let (_, events) = self.on_contract(id, rule, input, &[], setup)?;
             let json = self.contracts.get(&id).map(Contract::json).unwrap_or(json);
             return Ok((Produced::Contract(json), events));
         }
@@ -402,9 +411,9 @@ impl Store {
         rule: &StateRule,
         input: &Value,
         files: &[(String, Bytes)],
-        limits: Limits,
-        codes: &Codes,
+        setup: &Setup,
     ) -> Result<(Produced, Vec<Event>), Refusal> {
+        let (limits, codes) = (setup.limits, &setup.codes);
         let Some(contract) = self.contracts.get(&id) else { return refuse(codes.not_found, "no such contract") };
         let transition = rule.transitions.iter().find(|t| t.from.contains(&contract.status));
         if !rule.transitions.is_empty() && transition.is_none() {
@@ -413,7 +422,8 @@ impl Store {
         }
         match rule.effect {
             Effect::Read => Ok((Produced::Contract(contract.json()), Vec::new())),
-            Effect::Exists | Effect::ViewPage => Ok((Produced::Example, Vec::new())),
+            Effect::Exists => Ok((Produced::Example, Vec::new())),
+            Effect::ViewPage => Ok((Produced::Link { contract: id, signer: None }, Vec::new())),
             Effect::SignPage => {
                 let contact = input.pointer("/user/contact").and_then(Value::as_str).unwrap_or_default();
                 let signs = contract.signatories.iter().any(|s| s.contact.as_ref().is_some_and(|(c, _)| c == contact));
@@ -423,7 +433,7 @@ impl Store {
                         format!("{contact} does not sign this contract"),
                     );
                 }
-                Ok((Produced::Example, Vec::new()))
+                Ok((Produced::Link { contract: id, signer: Some(contact.to_owned()) }, Vec::new()))
             }
             Effect::Archive => {
                 Ok((Produced::File { bytes: contract.archive(), name: format!("{id}.zip") }, Vec::new()))
@@ -530,6 +540,11 @@ impl Contract {
             }
         }
         None
+    }
+
+    /// The step the signatory whose receiver has `contact` may take now.
+    fn turn_of(&self, contact: &str) -> Option<(usize, usize)> {
+        self.current(|s| s.contact.as_ref().is_some_and(|(k, _)| k == contact), None)
     }
 
     /// Marks the first step of the first pending signatory as started.

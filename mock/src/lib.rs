@@ -256,6 +256,8 @@ impl<A: Served> MockBuilder<A> {
         let listener =
             tokio::net::TcpListener::bind(&self.addr).await.map_err(|e| MockError::Bind(self.addr.clone(), e))?;
         let addr = listener.local_addr().map_err(|e| MockError::Bind(self.addr.clone(), e))?;
+        let limits = contracts::Limits { contracts: self.max_contracts, bytes: self.max_stored_bytes };
+        let contracts = contracts::Contracts::new(limits, &spec);
         let state = Arc::new(State {
             spec,
             gate: auth::Gate::new(
@@ -268,10 +270,7 @@ impl<A: Served> MockBuilder<A> {
             expectations: Mutex::new(Vec::new()),
             journal: journal::Journal::new(self.print_log),
             read_timeout: self.read_timeout,
-            contracts: contracts::Contracts::new(contracts::Limits {
-                contracts: self.max_contracts,
-                bytes: self.max_stored_bytes,
-            }),
+            contracts,
             base_url: format!("http://{addr}"),
             stateful: !self.stateless,
         });

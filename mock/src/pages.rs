@@ -18,14 +18,11 @@ use super::server::State;
 /// Where the pages live.
 pub(crate) const PREFIX: &str = "/mock/pages/";
 
-/// The link to a contract's page: a signer's when `signer` is given.
-pub(crate) fn link(state: &State, input: &Value, signer: Option<(u64, String)>) -> Option<String> {
-    let (contract, contact) = match signer {
-        Some((contract, contact)) => (contract, Some(contact)),
-        None => (state.contracts.locate(input)?, None),
-    };
+/// The link to a contract's page: a signer's when `signer` is given; with
+/// the request's `callbackPage`, where the page goes after a decision.
+pub(crate) fn link(state: &State, input: &Value, contract: u64, signer: Option<&str>) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
-    if let Some(contact) = &contact {
+    if let Some(contact) = signer {
         query.append_pair("signer", contact);
     }
     if let Some(back) = input.get("callbackPage").and_then(Value::as_str) {
@@ -33,7 +30,7 @@ pub(crate) fn link(state: &State, input: &Value, signer: Option<(u64, String)>) 
     }
     let query = query.finish();
     let separator = if query.is_empty() { "" } else { "?" };
-    Some(format!("{}{PREFIX}{contract}{separator}{query}", state.base_url))
+    format!("{}{PREFIX}{contract}{separator}{query}", state.base_url)
 }
 
 /// Answers one page request, with the callbacks a decision caused.

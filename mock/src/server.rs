@@ -18,7 +18,7 @@ use super::journal::Journal;
 use super::scenario::{Fault, Rule};
 use qiyuesuo_schema::ir::{Callback, Input, ValueKind};
 
-use super::contracts::{Codes, Contracts, Event, Produced, Refusal};
+use super::contracts::{Contracts, Event, Produced, Refusal};
 use super::spec::{Code, Route, Spec};
 
 /// Request bodies larger than this are refused.
@@ -280,12 +280,7 @@ async fn decide_with(state: &State, request: Request<Incoming>, seen: &mut Optio
     if let Some(rule) = route.op.state.as_ref().filter(|_| state.stateful)
         && matched.is_none_or(|r| r.download_bytes.is_none() && r.callback.is_none() && r.result.is_none())
     {
-        let codes = Codes {
-            not_found: spec.api.code_named("CONTRACT_NOT_FOUND").map_or(1005, |c| c.code),
-            invalid: spec.code_named("INVALID_PARAM").code,
-            full: spec.api.code_named("MOCK_CAPACITY").map_or(1001, |c| c.code),
-        };
-        return match state.contracts.apply(&route.op, rule, &input, &files, &codes) {
+        return match state.contracts.apply(&route.op, rule, &input, &files) {
             Ok((produced, events)) => {
                 let callbacks = events.into_iter().map(|e| contract_delivery(state, e)).collect();
                 let answer = stateful_answer(state, route, &input, produced);
@@ -340,20 +335,13 @@ fn stateful_answer(state: &State, route: &Route, input: &Value, produced: Produc
             let media = route.op.file.clone().unwrap_or_else(|| "application/octet-stream".to_owned());
             return Answer::File { media, bytes, name };
         }
-        Produced::Example => {}
-    }
-    // A link to the mock's own page for the contract (and the signer).
-    if let Some(effect) = route.op.state.as_ref().map(|r| r.effect)
-        && matches!(effect, qiyuesuo_schema::ir::Effect::SignPage | qiyuesuo_schema::ir::Effect::ViewPage)
-    {
-        let signer = match effect {
-            qiyuesuo_schema::ir::Effect::SignPage => state.contracts.signer(input),
-            _ => None,
-        };
-        let link = super::pages::link(state, input, signer);
-        if let (Some(link), Some(slot)) = (link, route.op.fresh.first().and_then(|f| body.pointer_mut(&f.pointer))) {
-            *slot = Value::String(link);
+        // A link to the mock's own page for the contract (and the signer).
+        Produced::Link { contract, signer } => {
+            if let Some(slot) = route.op.fresh.first().and_then(|f| body.pointer_mut(&f.pointer)) {
+                *slot = Value::String(super::pages::link(state, input, contract, signer.as_deref()));
+            }
         }
+        Produced::Example => {}
     }
     Answer::Envelope { status: 200, body }
 }
@@ -370,15 +358,7 @@ pub(crate) fn contract_delivery(state: &State, event: Event) -> Delivery {
     for (name, value) in &event.fields {
         form.append_pair(name, value);
     }
-    let name = state
-        .spec
-        .api
-        .operations
-        .iter()
-        .find(|op| op.state.as_ref().is_some_and(|r| r.effect == qiyuesuo_schema::ir::Effect::Create))
-        .and_then(|op| op.callbacks.first().cloned())
-        .unwrap_or_else(|| "contract".to_owned());
-    Delivery { name, url: event.url, form: form.finish() }
+    Delivery { name: state.contracts.callback_name().to_owned(), url: event.url, form: form.finish() }
 }
 
 /// The callback for this request: the schema's example, with the values
