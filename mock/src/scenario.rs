@@ -183,13 +183,16 @@ impl Rule {
         self
     }
 
+    /// Whether the request is of the rule's operation (if it names one) with
+    /// every `when` field at its value.
+    fn matches(&self, operation: &str, input: &Value) -> bool {
+        self.operation.as_deref().is_none_or(|o| o == operation)
+            && self.when.iter().all(|(path, expected)| field(input, path) == Some(expected))
+    }
+
     /// Whether the rule holds for this request, counting the use when it does.
     pub(crate) fn take(&self, operation: &str, input: &Value) -> bool {
-        if self.operation.as_deref().is_some_and(|o| o != operation) {
-            return false;
-        }
-        let holds = self.when.iter().all(|(path, expected)| field(input, path) == Some(expected));
-        if !holds {
+        if !self.matches(operation, input) {
             return false;
         }
         match self.times {
@@ -337,9 +340,8 @@ impl Expectation {
 
     /// Counts a request that matches.
     pub(crate) fn observe(&self, operation: &str, input: &Value) {
-        if self.matcher.operation.as_deref() == Some(operation)
-            && self.matcher.when.iter().all(|(path, expected)| field(input, path) == Some(expected))
-        {
+        // An expectation always names its operation (`Expectation::on`).
+        if self.matcher.matches(operation, input) {
             self.seen.fetch_add(1, Ordering::SeqCst);
         }
     }

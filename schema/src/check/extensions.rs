@@ -43,6 +43,16 @@ pub(super) fn check_variant_names(doc: &Value, errors: &mut Collector) {
     }
 }
 
+/// Every property a declared one-of names, its groups' required and
+/// optional ones alike.
+fn one_of_members(one_of: &Value) -> impl Iterator<Item = &str> {
+    let variants = one_of.get("variants").and_then(Value::as_array).into_iter().flatten();
+    variants.flat_map(|v| {
+        let required = strings(v.get("required")).unwrap_or_default();
+        required.into_iter().chain(strings(v.get("optional")).unwrap_or_default())
+    })
+}
+
 /// `components.x-qys-one-of`: name → `{field, description?, variants: [{name, required, optional?}]}`.
 pub(super) fn check_one_of_declarations(doc: &Value, errors: &mut Collector) {
     let Some(declared) = doc.pointer("/components/x-qys-one-of") else { return };
@@ -138,12 +148,7 @@ pub(super) fn check_operation_one_ofs(
         {
             errors.push(&at, format!("the request already has a property `{field}`, the field one-of `{name}` takes"));
         }
-        let variants = one_of.get("variants").and_then(Value::as_array).into_iter().flatten();
-        let members = variants.flat_map(|v| {
-            let required = strings(v.get("required")).unwrap_or_default();
-            required.into_iter().chain(strings(v.get("optional")).unwrap_or_default())
-        });
-        for member in members {
+        for member in one_of_members(one_of) {
             let Some(property) = properties.and_then(|p| p.get(member)) else {
                 errors.push(&at, format!("one-of `{name}` takes `{member}`, which `{type_name}` does not have"));
                 continue;
@@ -168,13 +173,7 @@ pub(super) fn check_one_of_agreement(doc: &Value, requests: &[(String, Value, Ve
     for (type_name, schema, names) in requests {
         for name in names {
             let Some(one_of) = doc.pointer(&join("/components/x-qys-one-of", name)) else { continue };
-            let variants = one_of.get("variants").and_then(Value::as_array).into_iter().flatten();
-            for member in variants.flat_map(|v| {
-                strings(v.get("required"))
-                    .unwrap_or_default()
-                    .into_iter()
-                    .chain(strings(v.get("optional")).unwrap_or_default())
-            }) {
+            for member in one_of_members(one_of) {
                 let Some(property) = schema.pointer(&join("/properties", member)) else { continue };
                 let id = runtime_type(follow(doc, property)) == Some("Id");
                 match seen.get(&(name.as_str(), member)) {
