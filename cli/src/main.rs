@@ -193,35 +193,40 @@ async fn walk(
     client: &Client,
     operation: &schema::Command,
     pages: &qiyuesuo_schema::ir::Pagination,
-    mut body: serde_json::Value,
+    body: serde_json::Value,
     matches: &clap::ArgMatches,
 ) -> ExitCode {
+    use futures_util::StreamExt as _;
     let mut output = output::Output::from(matches);
     output.one_per_line();
-    let mut offset = body.get(&pages.offset).and_then(serde_json::Value::as_i64).unwrap_or(0);
-    loop {
-        if let Some(request) = body.as_object_mut() {
-            request.insert(pages.offset.clone(), serde_json::Value::from(offset));
+    let start = body.get(&pages.offset).and_then(serde_json::Value::as_i64).unwrap_or(0);
+    // The runtime's walk, as the generated `…_all` methods take it.
+    let walk = qiyuesuo::runtime::pages(start, |offset| {
+        let mut request = body.clone();
+        if let Some(fields) = request.as_object_mut() {
+            fields.insert(pages.offset.clone(), serde_json::Value::from(offset));
         }
-        let page = match client.call_json(&operation.id, body.clone()).await {
-            Ok(page) => page,
-            Err(error) => return report(&error),
+        async move {
+            let mut page = client.call_json(&operation.id, request).await?;
+            let total = page.get(&pages.total).and_then(serde_json::Value::as_i64);
+            let items = match page.get_mut(&pages.items).map(serde_json::Value::take) {
+                Some(serde_json::Value::Array(items)) => items,
+                _ => Vec::new(),
+            };
+            Ok::<_, Error>((total, items))
+        }
+    });
+    let mut walk = std::pin::pin!(walk);
+    while let Some(item) = walk.next().await {
+        let printed = match item {
+            Ok(item) => print(&output, &item),
+            Err(error) => report(&error),
         };
-        let items = page.get(&pages.items).and_then(serde_json::Value::as_array).cloned().unwrap_or_default();
-        if items.is_empty() {
-            return ExitCode::SUCCESS;
-        }
-        for item in &items {
-            let printed = print(&output, item);
-            if printed != ExitCode::SUCCESS {
-                return printed;
-            }
-        }
-        offset = offset.saturating_add(i64::try_from(items.len()).unwrap_or(i64::MAX));
-        if page.get(&pages.total).and_then(serde_json::Value::as_i64).is_some_and(|total| offset >= total) {
-            return ExitCode::SUCCESS;
+        if printed != ExitCode::SUCCESS {
+            return printed;
         }
     }
+    ExitCode::SUCCESS
 }
 
 /// Saves the file an operation answers at `--output` and prints what was saved.

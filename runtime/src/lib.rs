@@ -56,6 +56,7 @@ pub use options::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT,
     RetryPolicy,
 };
+pub use pages::{pages, pages_blocking};
 pub use preview::{Preview, PreviewBody, PreviewPart};
 /// The HTTP client crate, for `ClientBuilder::http_client`: the same version
 /// the runtime uses.

@@ -56,7 +56,8 @@ impl Total for Option<i64> {
 }
 
 /// The items of every page from `start` on; `fetch(offset)` gets one page
-/// as `(total, items)`.
+/// as `(total, items)`. The generated `…_all` methods are this walk; `qys
+/// --all` walks JSON answers with it.
 pub fn pages<T, E, F, Fut>(start: i64, fetch: F) -> impl Stream<Item = Result<T, E>>
 where
     F: FnMut(i64) -> Fut,
