@@ -175,15 +175,10 @@ fn private(_path: &Path) -> Result<(), String> {
     Ok(())
 }
 
+/// A profile's secret file: private, like the config file holding one.
 fn read_secret_file(path: &str) -> Result<String, String> {
-    let path = Path::new(path);
-    private(path)?;
-    let text = std::fs::read_to_string(path).map_err(|e| format!("access_secret_file {}: {e}", path.display()))?;
-    let secret = text.trim_end_matches(['\r', '\n']).to_owned();
-    if secret.is_empty() {
-        return Err(format!("access_secret_file {} holds no secret", path.display()));
-    }
-    Ok(secret)
+    private(Path::new(path))?;
+    crate::secret::read_file(path, "access_secret_file")
 }
 
 /// `qys config show`: what is in effect and where each value comes from,

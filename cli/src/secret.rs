@@ -10,22 +10,28 @@ use clap::parser::ValueSource;
 
 use crate::args::{ACCESS_SECRET, ACCESS_SECRET_FILE};
 
+/// The secret in a file (`-`: standard input), its line ending dropped; an
+/// error starts with `what` (the flag or setting that named the file).
+pub fn read_file(path: &str, what: &str) -> Result<String, String> {
+    let mut text = String::new();
+    let read = if path == "-" {
+        std::io::stdin().read_to_string(&mut text)
+    } else {
+        std::fs::File::open(path).and_then(|mut file| file.read_to_string(&mut text))
+    };
+    read.map_err(|e| format!("{what}: cannot read {path}: {e}"))?;
+    let secret = text.trim_end_matches(['\r', '\n']).to_owned();
+    if secret.is_empty() {
+        return Err(format!("{what}: {path} holds no secret"));
+    }
+    Ok(secret)
+}
+
 /// The secret, if one was given; an error names where it could not be read.
 /// `real`: a secret for a real server (not the mock's own), warned about on argv.
 pub fn access_secret(matches: &ArgMatches, real: bool) -> Result<Option<String>, String> {
     if let Some(path) = matches.get_one::<String>(ACCESS_SECRET_FILE) {
-        let mut text = String::new();
-        let read = if path == "-" {
-            std::io::stdin().read_to_string(&mut text)
-        } else {
-            std::fs::File::open(path).and_then(|mut file| file.read_to_string(&mut text))
-        };
-        read.map_err(|e| format!("--access-secret-file: cannot read {path}: {e}"))?;
-        let secret = text.trim_end_matches(['\r', '\n']).to_owned();
-        if secret.is_empty() {
-            return Err(format!("--access-secret-file: {path} holds no secret"));
-        }
-        return Ok(Some(secret));
+        return read_file(path, "--access-secret-file").map(Some);
     }
     if real && matches.value_source(ACCESS_SECRET) == Some(ValueSource::CommandLine) {
         eprintln!(
