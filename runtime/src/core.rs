@@ -241,7 +241,7 @@ impl Core {
         call: Call,
         attempt: u32,
     ) -> Result<K::Output, Failed> {
-        let headers = self.sign().map_err(|e| (e, None))?;
+        let headers = self.sign().map_err(|e| (AttemptError::Unsendable(e), None))?;
         let response = self.send_request(op, prepared, headers).await.map_err(|e| (e, None))?;
         let head = head_of(&response);
         trace::answer(attempt, head.status, call.started);
@@ -263,18 +263,9 @@ impl Core {
 
     /// What the call would send, signed as an attempt would be.
     fn preview<C>(&self, op: &'static Operation, prepared: &Prepared) -> Result<Preview, Error<C>> {
-        let skew = self.inner.skew_ms.load(Ordering::Relaxed);
-        let mut headers = self.inner.signer.headers(skew).map_err(Error::Config)?;
-        let mut url = format!("{}{}", self.inner.base_url, op.path);
+        let mut headers = self.sign().map_err(Error::Config)?;
         let body = match prepared {
-            Prepared::None => PreviewBody::None,
-            Prepared::Query(query) => {
-                if !query.is_empty() {
-                    url.push('?');
-                    url.push_str(query);
-                }
-                PreviewBody::None
-            }
+            Prepared::None | Prepared::Query(_) => PreviewBody::None,
             Prepared::Json(bytes) => {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
                 PreviewBody::Json(String::from_utf8_lossy(bytes).into_owned())
@@ -285,14 +276,32 @@ impl Core {
             Method::Get => "GET",
             Method::Post => "POST",
         };
-        Ok(Preview { operation: op.id, method, url, headers: crate::preview::shown_headers(&headers), body })
+        Ok(Preview {
+            operation: op.id,
+            method,
+            url: self.url(op, prepared),
+            headers: crate::preview::shown_headers(&headers),
+            body,
+        })
+    }
+
+    /// The operation's URL, with the query when it has one.
+    fn url(&self, op: &Operation, prepared: &Prepared) -> String {
+        let mut url = format!("{}{}", self.inner.base_url, op.path);
+        if let Prepared::Query(query) = prepared
+            && !query.is_empty()
+        {
+            url.push('?');
+            url.push_str(query);
+        }
+        url
     }
 
     /// Sign: the signing headers, with a fresh timestamp (corrected for the
     /// server's clock) and nonce.
-    fn sign(&self) -> Result<HeaderMap, AttemptError> {
+    fn sign(&self) -> Result<HeaderMap, String> {
         let skew = self.inner.skew_ms.load(Ordering::Relaxed);
-        self.inner.signer.headers(skew).map_err(AttemptError::Unsendable)
+        self.inner.signer.headers(skew)
     }
 
     /// Send: the request with its body, up to the answer's headers.
@@ -302,18 +311,11 @@ impl Core {
         prepared: &Prepared,
         headers: HeaderMap,
     ) -> Result<reqwest::Response, AttemptError> {
-        let mut url = format!("{}{}", self.inner.base_url, op.path);
         let method = match op.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
         };
-        if let Prepared::Query(query) = prepared
-            && !query.is_empty()
-        {
-            url.push('?');
-            url.push_str(query);
-        }
-        let mut request = self.http.request(method, url).headers(headers);
+        let mut request = self.http.request(method, self.url(op, prepared)).headers(headers);
         match prepared {
             Prepared::Json(bytes) => {
                 request = request.header(CONTENT_TYPE, HeaderValue::from_static(JSON)).body(bytes.clone());
