@@ -4,17 +4,17 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use qiyuesuo::runtime::__hooks::{Answer, Credentials, decode_result, signed_headers};
+use qiyuesuo::runtime::__hooks::{Answer, Credentials, SigningKey, decode_result};
 use qiyuesuo_bench::*;
 
 fn signing(c: &mut Criterion) {
-    let credentials = Credentials::new(TOKEN, SECRET);
+    let key = SigningKey::new(&Credentials::new(TOKEN, SECRET)).expect("a valid token");
     let mut group = c.benchmark_group("sign");
     group.bench_function("baseline: bare md5+hex", |b| {
         b.iter(|| bare_md5_hex(black_box(TOKEN), black_box(SECRET), black_box(TIMESTAMP), black_box(NONCE)))
     });
     group.bench_function("generated: four headers", |b| {
-        b.iter(|| signed_headers(black_box(&credentials), black_box(TIMESTAMP), black_box(Some(NONCE))))
+        b.iter(|| black_box(&key).headers(black_box(TIMESTAMP), black_box(Some(NONCE))))
     });
     group.bench_function("uuid v4 nonce (per attempt, both)", |b| b.iter(|| uuid::Uuid::new_v4().to_string()));
     group.finish();

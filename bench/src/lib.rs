@@ -93,3 +93,167 @@ pub fn hand_decode(body: &[u8]) -> Result<String, String> {
     }
     envelope.result.map(|r| r.ticket).ok_or_else(|| "no result".to_owned())
 }
+
+pub mod scale {
+    //! A synthetic schema of any number of operations: the real ones, then
+    //! copies of them in order under new names (`contractDraftCopy1`, its
+    //! path with `copy1`, its schemas `DraftContractRequestCopy1`), so the mix
+    //! of JSON, query, multipart, download and paginated operations stays the
+    //! real one's. A copy brings the schemas its operations reach; the
+    //! envelope, the shared responses and the one-of declarations stay one.
+    //! Copies leave out what must stay unique in an API: the operation's own
+    //! response codes (their names would repeat) and the mock's lifecycle
+    //! (`x-qys-state`: the mock serves the copies from their examples).
+
+    use std::collections::{BTreeSet, HashMap};
+
+    use serde_json::{Map, Value};
+
+    const SCHEMAS: &str = "#/components/schemas/";
+
+    /// `schema` grown (or cut) to `operations` operations.
+    pub fn scaled(schema: &Value, operations: usize) -> Value {
+        let originals: Vec<(String, String, Value)> = schema["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(path, item)| {
+                item.as_object()
+                    .into_iter()
+                    .flatten()
+                    .filter(|(_, op)| op.get("operationId").is_some())
+                    .map(move |(method, op)| (path.clone(), method.clone(), op.clone()))
+            })
+            .collect();
+        let components = schema["components"]["schemas"].as_object().cloned().unwrap_or_default();
+        let envelope: BTreeSet<String> =
+            components.iter().filter(|(_, c)| c.get("x-qys-envelope").is_some()).map(|(n, _)| n.clone()).collect();
+        let mut paths = Map::new();
+        let mut schemas = Map::new();
+        let count = originals.len().max(1);
+        for copy in 0..operations.div_ceil(count) {
+            let taken = &originals[..(operations - copy * count).min(originals.len())];
+            let suffix = if copy == 0 { String::new() } else { format!("Copy{copy}") };
+            let rename = |value: &mut Value| rename_refs(value, &suffix, &envelope);
+            for (path, method, op) in taken {
+                let mut op = op.clone();
+                if copy > 0 {
+                    rename(&mut op);
+                    let id = op["operationId"].as_str().unwrap_or_default().to_owned();
+                    op["operationId"] = Value::String(format!("{id}{suffix}"));
+                    if let Some(fields) = op.as_object_mut() {
+                        fields.remove("x-qys-response-codes");
+                        fields.remove("x-qys-state");
+                    }
+                    if let Some(callbacks) = op.get_mut("callbacks").and_then(Value::as_object_mut) {
+                        *callbacks = std::mem::take(callbacks)
+                            .into_iter()
+                            .map(|(name, callback)| (format!("{name}{suffix}"), callback))
+                            .collect();
+                    }
+                }
+                let path = format!("{path}{}", suffix.to_lowercase());
+                let item = paths.entry(path).or_insert_with(|| Value::Object(Map::new()));
+                item[method.as_str()] = op;
+            }
+            let reached = reachable(taken.iter().map(|(_, _, op)| op), &components);
+            for name in reached {
+                if copy > 0 && envelope.contains(&name) {
+                    continue;
+                }
+                let Some(component) = components.get(&name) else { continue };
+                let mut component = component.clone();
+                rename(&mut component);
+                let key = if envelope.contains(&name) { name } else { format!("{name}{suffix}") };
+                schemas.insert(key, component);
+            }
+        }
+        let mut out = schema.clone();
+        out["paths"] = Value::Object(paths);
+        out["components"]["schemas"] = Value::Object(schemas);
+        out
+    }
+
+    /// Every schema name `roots` reach through `$ref`s, transitively.
+    fn reachable<'a>(roots: impl Iterator<Item = &'a Value>, components: &Map<String, Value>) -> BTreeSet<String> {
+        let mut found = BTreeSet::new();
+        let mut pending: Vec<String> = Vec::new();
+        for root in roots {
+            refs(root, &mut pending);
+        }
+        while let Some(name) = pending.pop() {
+            if found.insert(name.clone())
+                && let Some(component) = components.get(&name)
+            {
+                refs(component, &mut pending);
+            }
+        }
+        found
+    }
+
+    fn refs(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::Object(fields) => {
+                for (key, value) in fields {
+                    match (key.as_str(), value) {
+                        ("$ref", Value::String(target)) => {
+                            if let Some(name) = target.strip_prefix(SCHEMAS) {
+                                out.push(name.to_owned());
+                            }
+                        }
+                        _ => refs(value, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| refs(item, out)),
+            _ => {}
+        }
+    }
+
+    /// Points every schema `$ref` at its copy, except the envelope's.
+    fn rename_refs(value: &mut Value, suffix: &str, envelope: &BTreeSet<String>) {
+        match value {
+            Value::Object(fields) => {
+                for (key, value) in fields.iter_mut() {
+                    match (key.as_str(), value) {
+                        ("$ref", Value::String(target)) => {
+                            if let Some(name) = target.strip_prefix(SCHEMAS)
+                                && !envelope.contains(name)
+                            {
+                                *target = format!("{SCHEMAS}{name}{suffix}");
+                            }
+                        }
+                        (_, value) => rename_refs(value, suffix, envelope),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| rename_refs(item, suffix, envelope)),
+            _ => {}
+        }
+    }
+
+    /// How many operations of each kind a schema has: the mix the copies keep.
+    pub fn mix(schema: &Value) -> HashMap<&'static str, usize> {
+        let mut mix = HashMap::new();
+        for item in schema["paths"].as_object().into_iter().flatten().flat_map(|(_, item)| item.as_object()) {
+            for op in item.values() {
+                let body = op.get("requestBody").map(Value::to_string).unwrap_or_default();
+                let kind = if body.contains("multipart/form-data") {
+                    "multipart"
+                } else if !body.is_empty() {
+                    "json"
+                } else {
+                    "query"
+                };
+                *mix.entry(kind).or_default() += 1;
+                if op.get("x-qys-pagination").is_some() {
+                    *mix.entry("paginated").or_default() += 1;
+                }
+                if op.get("x-qys-file").is_some() || op["responses"].to_string().contains("\"format\":\"binary\"") {
+                    *mix.entry("download").or_default() += 1;
+                }
+            }
+        }
+        mix
+    }
+}

@@ -7,7 +7,6 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
 use secrecy::ExposeSecret;
 
 use super::codes::Codes;
@@ -20,7 +19,7 @@ use super::options::{
     Settings,
 };
 use super::retry::DEFAULT_BUDGET_RETRIES;
-use super::signing::{Clock, NonceSource, SignatureMode, Signer, SystemClock, UuidNonces};
+use super::signing::{Clock, NonceSource, SignatureMode, Signer, SigningKey, SystemClock, UuidNonces};
 
 /// A generated client made from a [`Core`].
 pub trait FromCore {
@@ -203,9 +202,7 @@ impl<C: FromCore> ClientBuilder<C> {
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<C, Error<C::Codes>> {
         let base_url = check_base_url(&self.base_url, self.insecure_http)?;
-        if HeaderValue::from_str(self.credentials.access_token.expose_secret()).is_err() {
-            return Err(Error::Config("the access token has characters a header cannot carry".to_owned()));
-        }
+        let key = SigningKey::new(&self.credentials).map_err(Error::Config)?;
         if self.credentials.access_token.expose_secret().is_empty() {
             return Err(Error::Config("the access token is empty".to_owned()));
         }
@@ -213,7 +210,7 @@ impl<C: FromCore> ClientBuilder<C> {
             return Err(Error::Config("the access secret is empty".to_owned()));
         }
         let http = self.http.client(self.settings.connect_timeout)?;
-        let signer = Signer { credentials: self.credentials, mode: self.mode, clock: self.clock, nonces: self.nonces };
+        let signer = Signer { key, mode: self.mode, clock: self.clock, nonces: self.nonces };
         let core = Core::new(http, base_url, signer, self.settings, self.budget_retries, self.http);
         Ok(C::from_core(core))
     }

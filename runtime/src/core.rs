@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Instant, SystemTime};
 
-use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, LOCATION, RETRY_AFTER};
+use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderValue, LOCATION, RETRY_AFTER};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -24,7 +24,7 @@ use super::operation::{Input, Method, Operation};
 use super::options::{CallOptions, Settings};
 use super::preview::{Preview, PreviewBody};
 use super::retry::{self, RetryBudget};
-use super::signing::Signer;
+use super::signing::{SignedHeaders, Signer};
 use super::trace;
 use super::validate::Validate;
 
@@ -62,7 +62,7 @@ impl fmt::Debug for Core {
         f.debug_struct("Core")
             .field("base_url", &self.inner.base_url)
             .field("signature_mode", &self.inner.signer.mode)
-            .field("credentials", &self.inner.signer.credentials)
+            .field("credentials", &self.inner.signer.key)
             .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
@@ -263,7 +263,7 @@ impl Core {
 
     /// What the call would send, signed as an attempt would be.
     fn preview<C>(&self, op: &'static Operation, prepared: &Prepared) -> Result<Preview, Error<C>> {
-        let mut headers = self.sign().map_err(Error::Config)?;
+        let mut headers = self.sign().map_err(Error::Config)?.into_map();
         let body = match prepared {
             Prepared::None | Prepared::Query(_) => PreviewBody::None,
             Prepared::Json(bytes) => {
@@ -299,7 +299,7 @@ impl Core {
 
     /// Sign: the signing headers, with a fresh timestamp (corrected for the
     /// server's clock) and nonce.
-    fn sign(&self) -> Result<HeaderMap, String> {
+    fn sign(&self) -> Result<SignedHeaders, String> {
         let skew = self.inner.skew_ms.load(Ordering::Relaxed);
         self.inner.signer.headers(skew)
     }
@@ -309,13 +309,13 @@ impl Core {
         &self,
         op: &'static Operation,
         prepared: &Prepared,
-        headers: HeaderMap,
+        headers: SignedHeaders,
     ) -> Result<reqwest::Response, AttemptError> {
         let method = match op.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
         };
-        let mut request = self.http.request(method, self.url(op, prepared)).headers(headers);
+        let mut request = headers.apply(self.http.request(method, self.url(op, prepared)));
         match prepared {
             Prepared::Json(bytes) => {
                 request = request.header(CONTENT_TYPE, HeaderValue::from_static(JSON)).body(bytes.clone());

@@ -90,5 +90,5 @@ pub mod __private {
 pub mod __hooks {
     pub use crate::credentials::Credentials;
     pub use crate::envelope::{Answer, decode_answer, decode_result};
-    pub use crate::signing::signed_headers;
+    pub use crate::signing::{SignedHeaders, SigningKey};
 }

@@ -73,58 +73,179 @@ pub fn signature(access_token: &str, access_secret: &str, timestamp: u64, nonce:
     // Fed piecewise, so the secret is never copied into a joined string.
     digest.update(access_token.as_bytes());
     digest.update(access_secret.as_bytes());
-    digest.update(itoa::Buffer::new().format(timestamp).as_bytes());
+    let hex = finish(digest, itoa::Buffer::new().format(timestamp), nonce);
+    // Hex digits are ASCII.
+    String::from_utf8_lossy(&hex).into_owned()
+}
+
+/// Feeds the attempt's part (the timestamp as `text`) and returns the
+/// digest as lower-case hex.
+fn finish(mut digest: Md5, timestamp: &str, nonce: Option<&str>) -> [u8; 32] {
+    digest.update(timestamp.as_bytes());
     if let Some(nonce) = nonce {
         digest.update(nonce.as_bytes());
     }
-    format!("{:x}", digest.finalize())
+    hex(&digest.finalize().into())
+}
+
+/// Lower-case hex without `fmt`, which costs more than the MD5 itself here.
+fn hex(bytes: &[u8; 16]) -> [u8; 32] {
+    let digit = |nibble: u8| if nibble < 10 { b'0' + nibble } else { b'a' + nibble - 10 };
+    let mut out = [0; 32];
+    for (pair, byte) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&[digit(byte >> 4), digit(byte & 0x0f)]);
+    }
+    out
+}
+
+/// What signing needs from the credentials, prepared once per client: the
+/// token as a header value (checked once, shared by every request) and the
+/// MD5 state after the token and the secret, so an attempt hashes only its
+/// timestamp and nonce. Neither is ever shown. Public for the benchmarks.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct SigningKey {
+    token: HeaderValue,
+    prefix: Md5,
+}
+
+impl SigningKey {
+    /// Prepares `credentials`; fails if the token cannot be a header value.
+    pub fn new(credentials: &Credentials) -> Result<Self, String> {
+        let mut token = HeaderValue::from_str(credentials.access_token.expose_secret())
+            .map_err(|_| "the access token has characters a header cannot carry".to_owned())?;
+        token.set_sensitive(true);
+        let mut prefix = Md5::new();
+        prefix.update(credentials.access_token.expose_secret().as_bytes());
+        prefix.update(credentials.access_secret.expose_secret().as_bytes());
+        Ok(SigningKey { token, prefix })
+    }
+
+    /// The signing headers for one attempt at `timestamp`, with `nonce`
+    /// unless legacy; the token and signature are marked sensitive.
+    pub fn headers(&self, timestamp: u64, nonce: Option<&str>) -> Result<SignedHeaders, String> {
+        let mut text = itoa::Buffer::new();
+        let text = text.format(timestamp);
+        let signed = finish(self.prefix.clone(), text, nonce);
+        let invalid = |name: &str| format!("`{name}` is not a valid header value");
+        // Only a custom nonce source can fail here (control characters).
+        let nonce = nonce.map(HeaderValue::from_str).transpose().map_err(|_| invalid(NONCE_HEADER))?;
+        let mut signature = HeaderValue::from_bytes(&signed).map_err(|_| invalid(SIGNATURE_HEADER))?;
+        signature.set_sensitive(true);
+        Ok(SignedHeaders {
+            token: self.token.clone(),
+            timestamp: HeaderValue::from_str(text).map_err(|_| invalid(TIMESTAMP_HEADER))?,
+            nonce,
+            signature,
+        })
+    }
+}
+
+/// One attempt's signing headers, as values ready for a request (no map of
+/// their own: the request's map is the one they go into).
+#[doc(hidden)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedHeaders {
+    token: HeaderValue,
+    timestamp: HeaderValue,
+    nonce: Option<HeaderValue>,
+    signature: HeaderValue,
+}
+
+impl SignedHeaders {
+    /// Each header with its name, in the order they are sent.
+    pub fn iter(&self) -> impl Iterator<Item = (HeaderName, &HeaderValue)> {
+        [
+            (ACCESS_TOKEN_HEADER, Some(&self.token)),
+            (TIMESTAMP_HEADER, Some(&self.timestamp)),
+            (NONCE_HEADER, self.nonce.as_ref()),
+            (SIGNATURE_HEADER, Some(&self.signature)),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.map(|value| (HeaderName::from_static(name), value)))
+    }
+
+    /// The headers as a map.
+    pub fn into_map(self) -> HeaderMap {
+        let mut map = HeaderMap::with_capacity(4);
+        for (name, value) in self.iter() {
+            map.insert(name, value.clone());
+        }
+        map
+    }
+
+    /// Adds the headers to a request.
+    pub(crate) fn apply(self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        request = request.header(HeaderName::from_static(ACCESS_TOKEN_HEADER), self.token);
+        request = request.header(HeaderName::from_static(TIMESTAMP_HEADER), self.timestamp);
+        if let Some(nonce) = self.nonce {
+            request = request.header(HeaderName::from_static(NONCE_HEADER), nonce);
+        }
+        request.header(HeaderName::from_static(SIGNATURE_HEADER), self.signature)
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SigningKey(<redacted>)")
+    }
 }
 
 /// Signs one attempt.
 #[derive(Debug, Clone)]
 pub(crate) struct Signer {
-    pub credentials: Credentials,
+    pub key: SigningKey,
     pub mode: SignatureMode,
     pub clock: Arc<dyn Clock>,
     pub nonces: Arc<dyn NonceSource>,
 }
 
 impl Signer {
-    /// The signing headers for one attempt; token and signature are marked
-    /// sensitive, so HTTP-level debug output does not show them.
+    /// The signing headers for one attempt.
     /// `skew_ms` is added to the clock: how far the server's clock is ahead.
-    pub fn headers(&self, skew_ms: i64) -> Result<HeaderMap, String> {
+    pub fn headers(&self, skew_ms: i64) -> Result<SignedHeaders, String> {
         let timestamp = self.clock.now_millis().saturating_add_signed(skew_ms);
         let nonce = match self.mode {
             SignatureMode::Nonce => Some(self.nonces.nonce()),
             SignatureMode::Legacy => None,
         };
-        signed_headers(&self.credentials, timestamp, nonce.as_deref())
+        self.key.headers(timestamp, nonce.as_deref())
     }
 }
 
-/// The signing headers for one attempt at `timestamp`, with `nonce` unless
-/// legacy; the token and signature are marked sensitive. Public for the
-/// benchmarks; clients call it through their signer on every attempt.
-#[doc(hidden)]
-pub fn signed_headers(credentials: &Credentials, timestamp: u64, nonce: Option<&str>) -> Result<HeaderMap, String> {
-    let token = credentials.access_token.expose_secret();
-    let signed = signature(token, credentials.access_secret.expose_secret(), timestamp, nonce);
-    let mut headers = HeaderMap::with_capacity(4);
-    insert(&mut headers, ACCESS_TOKEN_HEADER, token, true)?;
-    headers.insert(HeaderName::from_static(TIMESTAMP_HEADER), HeaderValue::from(timestamp));
-    if let Some(nonce) = nonce {
-        insert(&mut headers, NONCE_HEADER, nonce, false)?;
-    }
-    insert(&mut headers, SIGNATURE_HEADER, &signed, true)?;
-    Ok(headers)
-}
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+mod tests {
+    use super::*;
 
-fn insert(headers: &mut HeaderMap, name: &'static str, value: &str, sensitive: bool) -> Result<(), String> {
-    // Only the nonce can fail here (a custom source returning control
-    // characters); the token is checked when the client is built.
-    let mut value = HeaderValue::from_str(value).map_err(|_| format!("`{name}` is not a valid header value"))?;
-    value.set_sensitive(sensitive);
-    headers.insert(HeaderName::from_static(name), value);
-    Ok(())
+    #[test]
+    fn the_prepared_key_signs_as_the_plain_function_does() {
+        let key = SigningKey::new(&Credentials::new("token-1", "secret-1")).expect("a valid token");
+        for (timestamp, nonce) in [(0, None), (1_700_000_000_123, Some("n-1")), (u64::MAX, Some(""))] {
+            let headers = key.headers(timestamp, nonce).expect("headers").into_map();
+            let expected = signature("token-1", "secret-1", timestamp, nonce);
+            assert_eq!(headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()), Some(expected.as_str()));
+            assert_eq!(headers.get(TIMESTAMP_HEADER).and_then(|v| v.to_str().ok()), Some(timestamp.to_string().as_str()));
+            assert_eq!(headers.get(NONCE_HEADER).and_then(|v| v.to_str().ok()), nonce);
+            assert!(headers.get(ACCESS_TOKEN_HEADER).is_some_and(HeaderValue::is_sensitive));
+            assert!(headers.get(SIGNATURE_HEADER).is_some_and(HeaderValue::is_sensitive));
+        }
+        // The same key twice: the prepared state is cloned, never consumed.
+        assert_eq!(key.headers(5, Some("n")), key.headers(5, Some("n")));
+        assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
+    }
+
+    #[test]
+    fn hex_agrees_with_fmt() {
+        let bytes: [u8; 16] = [0x00, 0x01, 0x09, 0x0a, 0x0f, 0x10, 0x7f, 0x80, 0x9a, 0xa9, 0xcd, 0xef, 0xf0, 0xfe, 0xff, 0x42];
+        let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(String::from_utf8_lossy(&hex(&bytes)), expected);
+    }
+
+    #[test]
+    fn a_token_a_header_cannot_carry_is_refused_by_name() {
+        let error = SigningKey::new(&Credentials::new("bad\ntoken", "s")).err().unwrap_or_default();
+        assert!(error.contains("access token"), "{error}");
+        assert!(!error.contains("bad"), "the token must not be shown: {error}");
+    }
 }
