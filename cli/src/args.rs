@@ -36,7 +36,11 @@ pub const MAX_BYTES: &str = "max-bytes";
 /// A paged operation's `--all`: every item of every page, one per line.
 pub const ALL: &str = "all";
 
-pub fn command(operations: &[schema::Command]) -> Command {
+/// The whole tree: every operation of `index` as a subcommand, in schema
+/// order; those in `operations` with their flags, the others with their
+/// summary only (enough to list them and to be matched; `main` reads the
+/// schema of every operation named on the command line).
+pub fn command(index: &[qiyuesuo::IndexedOperation], operations: &[schema::Command]) -> Command {
     let mut root = Command::new("qys")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Call the 契约锁 (QiYueSuo) open platform API, or run its mock. Commands come from the schema.")
@@ -182,8 +186,11 @@ pub fn command(operations: &[schema::Command]) -> Command {
                         .help("bash, zsh, fish, powershell or elvish"),
                 ),
         );
-    for operation in operations {
-        root = root.subcommand(operation_command(operation));
+    for entry in index {
+        root = root.subcommand(match operations.iter().find(|o| o.name == entry.command) {
+            Some(operation) => operation_command(operation),
+            None => Command::new(entry.command).about(entry.summary),
+        });
     }
     root
 }

@@ -25,21 +25,21 @@ const NOT_SAVED: u8 = 4;
 const INTERRUPTED: u8 = 130;
 
 fn main() -> ExitCode {
-    let api = match qiyuesuo_schema::parse(qiyuesuo::SCHEMA_JSON) {
-        Ok(api) => api,
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let loaded = match Loaded::for_args(&argv) {
+        Ok(loaded) => loaded,
         Err(e) => return fail(TRANSPORT, &format!("the embedded schema is unreadable: {e}")),
     };
-    let operations = schema::commands(&api);
-    let matches = args::command(&operations).get_matches();
+    let matches = args::command(qiyuesuo::OPERATION_INDEX, &loaded.commands).get_matches_from(argv);
     trace_to_stderr(matches.get_flag(args::VERBOSE));
-    if let Some(("completions", sub)) = matches.subcommand()
+    if let Some((args::COMPLETIONS, sub)) = matches.subcommand()
         && let Some(shell) = sub.get_one::<clap_complete::Shell>("shell")
     {
         // The script covers every operation's command and flags, from the same tree.
-        clap_complete::generate(*shell, &mut args::command(&operations), "qys", &mut std::io::stdout());
+        let mut tree = args::command(qiyuesuo::OPERATION_INDEX, &loaded.commands);
+        clap_complete::generate(*shell, &mut tree, "qys", &mut std::io::stdout());
         return ExitCode::SUCCESS;
     }
-    let servers = api.servers;
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => return fail(TRANSPORT, &format!("cannot start the async runtime: {e}")),
@@ -51,10 +51,51 @@ fn main() -> ExitCode {
     if name == args::CONFIG_COMMAND {
         return config_show(sub);
     }
-    let Some(operation) = operations.iter().find(|o| o.name == name) else {
+    let Some((operation, schema)) = loaded.operation(name) else {
         return fail(USAGE, &format!("unknown command `{name}`"));
     };
-    runtime.block_on(call(operation, sub, &servers))
+    runtime.block_on(call(operation, schema, sub, &loaded.servers))
+}
+
+/// The operations a run needs, read from the schema: only those named on
+/// the command line, each from its schema alone (`qiyuesuo::OPERATION_INDEX`),
+/// so a call reads one operation however large the API; every operation for
+/// the completion script, which covers them all.
+struct Loaded {
+    commands: Vec<schema::Command>,
+    /// Each command's schema: the one the embedded mock serves.
+    schemas: Vec<&'static str>,
+    servers: Vec<qiyuesuo_schema::ir::Server>,
+}
+
+impl Loaded {
+    fn for_args(argv: &[std::ffi::OsString]) -> Result<Loaded, qiyuesuo_schema::Errors> {
+        let mut loaded = Loaded { commands: Vec::new(), schemas: Vec::new(), servers: Vec::new() };
+        if argv.iter().skip(1).any(|a| a == args::COMPLETIONS) {
+            let api = qiyuesuo_schema::parse(qiyuesuo::SCHEMA_JSON)?;
+            loaded.commands = schema::commands(&api);
+            loaded.schemas = vec![qiyuesuo::SCHEMA_JSON; loaded.commands.len()];
+            loaded.servers = api.servers;
+            return Ok(loaded);
+        }
+        // A flag's value may happen to be a command's name too: then that
+        // operation is read as well, and not used.
+        let named = qiyuesuo::OPERATION_INDEX.iter().filter(|entry| argv.iter().skip(1).any(|a| a == entry.command));
+        for entry in named {
+            let api = qiyuesuo_schema::parse(entry.schema)?;
+            for command in schema::commands(&api) {
+                loaded.commands.push(command);
+                loaded.schemas.push(entry.schema);
+            }
+            loaded.servers = api.servers;
+        }
+        Ok(loaded)
+    }
+
+    fn operation(&self, name: &str) -> Option<(&schema::Command, &'static str)> {
+        let at = self.commands.iter().position(|c| c.name == name)?;
+        Some((self.commands.get(at)?, self.schemas.get(at)?))
+    }
 }
 
 /// `qys config show`: the settings in effect, the credentials only as set or not.
@@ -114,6 +155,7 @@ async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
 
 async fn call(
     operation: &schema::Command,
+    schema: &'static str,
     matches: &clap::ArgMatches,
     servers: &[qiyuesuo_schema::ir::Server],
 ) -> ExitCode {
@@ -147,7 +189,8 @@ async fn call(
             }
             let token = access_token.unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned());
             let secret = given_secret.unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned());
-            let mock = match MockServer::builder().credentials(&token, &secret).start().await {
+            // It serves this one operation: its schema alone is enough.
+            let mock = match MockServer::builder().schema(schema).credentials(&token, &secret).start().await {
                 Ok(mock) => mock,
                 Err(e) => return fail(TRANSPORT, &e.to_string()),
             };

@@ -136,10 +136,13 @@ pub fn build_script_with(schema: &Path, out_dir: &Path, options: &Options) -> Re
     // through, a build gets a sentence rather than a backtrace.
     let generated = std::panic::catch_unwind(|| generate_with(&text, &name, options))
         .map_err(|_| BuildError::Internal(shown.clone()))?
-        .map_err(|e| BuildError::Schema(shown, e))?;
+        .map_err(|e| BuildError::Schema(shown.clone(), e))?;
+    // The schema parsed above, so it is JSON.
+    let document = serde_json::from_str(&text).map_err(|_| BuildError::Internal(shown))?;
+    let index = GeneratedFile { name: "index.rs", contents: emit::index::emit(&generated.api, &document) };
     std::fs::create_dir_all(out_dir).map_err(|e| BuildError::Io(out_dir.display().to_string(), e))?;
     let schema_copy = GeneratedFile { name: "schema.json", contents: text };
-    for file in generated.files.iter().chain([&schema_copy]) {
+    for file in generated.files.iter().chain([&schema_copy, &index]) {
         let path = out_dir.join(file.name);
         if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
             std::fs::write(&path, &file.contents).map_err(|e| BuildError::Io(path.display().to_string(), e))?;

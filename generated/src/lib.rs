@@ -159,6 +159,20 @@ pub mod mock;
 
 include_generated!("");
 
+/// One entry of [`OPERATION_INDEX`]. Not part of the API.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct IndexedOperation {
+    /// `operationId`.
+    pub id: &'static str,
+    /// The command line's subcommand.
+    pub command: &'static str,
+    /// The operation's summary.
+    pub summary: &'static str,
+    /// A schema of this operation alone, read by `qiyuesuo_schema::parse`.
+    pub schema: &'static str,
+}
+
 /// The API answered with `code != 0`: its code typed as [`ResponseCode`].
 pub type ApiError = runtime::ApiError<ResponseCode>;
 
@@ -198,6 +212,13 @@ macro_rules! include_generated {
         }
         /// The OpenAPI schema this code was generated from.
         pub const SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), $dir, "/schema.json"));
+        /// Each operation's command, summary and schema on its own, for
+        /// tools that need one operation (`qys`). Not part of the API.
+        #[doc(hidden)]
+        pub static OPERATION_INDEX: &[$crate::IndexedOperation] = &{
+            use $crate::IndexedOperation;
+            include!(concat!(env!("OUT_DIR"), $dir, "/index.rs"))
+        };
     };
 }
 

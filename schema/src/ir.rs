@@ -96,10 +96,24 @@ impl Api {
         Some(self.type_json_schema(op.input.type_name()?))
     }
 
-    /// A self-contained JSON Schema (draft 7) of a named type, with every
-    /// named type beside it.
+    /// A self-contained JSON Schema (draft 7) of a named type, with the
+    /// named types it reaches beside it (not every type of the API: a
+    /// validator per operation would copy the whole API each time).
     pub fn type_json_schema(&self, type_name: &str) -> Value {
-        let schemas: Map<String, Value> = self.schemas.iter().map(|s| (s.name.clone(), s.schema.clone())).collect();
+        let by_name: std::collections::HashMap<&str, &Value> =
+            self.schemas.iter().map(|s| (s.name.as_str(), &s.schema)).collect();
+        let mut pending = vec![type_name.to_owned()];
+        let mut schemas = Map::new();
+        while let Some(name) = pending.pop() {
+            if schemas.contains_key(&name) {
+                continue;
+            }
+            if let Some(schema) = by_name.get(name.as_str()) {
+                crate::reach::collect_refs(schema, &mut pending, crate::reach::Refs::All);
+                schemas.insert(name, (*schema).clone());
+            }
+        }
+        schemas.sort_keys();
         let mut components = Map::new();
         components.insert("schemas".to_owned(), Value::Object(schemas));
         let mut document = Map::new();

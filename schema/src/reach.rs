@@ -31,7 +31,7 @@ pub(crate) fn reach(doc: &Value) -> Reach {
                 request_roots.push(doc::query_type_name(id));
             }
             for parameter in parameters {
-                collect_refs(parameter.get("schema").unwrap_or(&Value::Null), &mut request_roots);
+                collect_refs(parameter.get("schema").unwrap_or(&Value::Null), &mut request_roots, Refs::Data);
             }
         }
         answer_roots.extend(doc::result_schema(doc, op).and_then(ref_name).map(str::to_owned));
@@ -43,36 +43,46 @@ pub(crate) fn reach(doc: &Value) -> Reach {
             }
         }
     }
-    Reach { requests: reachable(doc, request_roots), answers: reachable(doc, answer_roots) }
+    Reach { requests: reachable(doc, request_roots, Refs::Data), answers: reachable(doc, answer_roots, Refs::Data) }
+}
+
+/// Which `$ref`s reachability follows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Refs {
+    /// The types' own: `x-` fields are skipped (what reaches a request or an
+    /// answer as data).
+    Data,
+    /// Every one, `x-` fields included (what a document needs to stay whole).
+    All,
 }
 
 /// Component names reached from `roots` through `$ref`s.
-fn reachable(doc: &Value, roots: Vec<String>) -> BTreeSet<String> {
+pub(crate) fn reachable(doc: &Value, roots: Vec<String>, refs: Refs) -> BTreeSet<String> {
     let mut pending = roots;
     let mut reached = BTreeSet::new();
     while let Some(name) = pending.pop() {
         if reached.insert(name.clone())
             && let Some(schema) = doc.pointer(&join("/components/schemas", &name))
         {
-            collect_refs(schema, &mut pending);
+            collect_refs(schema, &mut pending, refs);
         }
     }
     reached
 }
 
-/// The component names of every `$ref` inside `value`, skipping `x-` fields.
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
+/// The component names of every `$ref` inside `value`.
+pub(crate) fn collect_refs(value: &Value, out: &mut Vec<String>, refs: Refs) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
                 if key == "$ref" {
                     out.extend(child.as_str().and_then(schema_ref_name).map(str::to_owned));
-                } else if !key.starts_with("x-") {
-                    collect_refs(child, out);
+                } else if refs == Refs::All || !key.starts_with("x-") {
+                    collect_refs(child, out, refs);
                 }
             }
         }
-        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        Value::Array(items) => items.iter().for_each(|item| collect_refs(item, out, refs)),
         _ => {}
     }
 }
