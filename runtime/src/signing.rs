@@ -225,7 +225,10 @@ mod tests {
             let headers = key.headers(timestamp, nonce).expect("headers").into_map();
             let expected = signature("token-1", "secret-1", timestamp, nonce);
             assert_eq!(headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok()), Some(expected.as_str()));
-            assert_eq!(headers.get(TIMESTAMP_HEADER).and_then(|v| v.to_str().ok()), Some(timestamp.to_string().as_str()));
+            assert_eq!(
+                headers.get(TIMESTAMP_HEADER).and_then(|v| v.to_str().ok()),
+                Some(timestamp.to_string().as_str())
+            );
             assert_eq!(headers.get(NONCE_HEADER).and_then(|v| v.to_str().ok()), nonce);
             assert!(headers.get(ACCESS_TOKEN_HEADER).is_some_and(HeaderValue::is_sensitive));
             assert!(headers.get(SIGNATURE_HEADER).is_some_and(HeaderValue::is_sensitive));
@@ -237,7 +240,8 @@ mod tests {
 
     #[test]
     fn hex_agrees_with_fmt() {
-        let bytes: [u8; 16] = [0x00, 0x01, 0x09, 0x0a, 0x0f, 0x10, 0x7f, 0x80, 0x9a, 0xa9, 0xcd, 0xef, 0xf0, 0xfe, 0xff, 0x42];
+        let bytes: [u8; 16] =
+            [0x00, 0x01, 0x09, 0x0a, 0x0f, 0x10, 0x7f, 0x80, 0x9a, 0xa9, 0xcd, 0xef, 0xf0, 0xfe, 0xff, 0x42];
         let expected: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(String::from_utf8_lossy(&hex(&bytes)), expected);
     }

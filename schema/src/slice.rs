@@ -59,7 +59,10 @@ fn alone(document: &Value, path: &str, method: &str, op: &Value, types: &BTreeSe
                 for (part, entries) in value.as_object().into_iter().flatten() {
                     let kept = match (part.as_str(), entries.as_object()) {
                         ("schemas", Some(all)) => Value::Object(
-                            all.iter().filter(|(name, _)| types.contains(*name)).map(|(n, s)| (n.clone(), s.clone())).collect(),
+                            all.iter()
+                                .filter(|(name, _)| types.contains(*name))
+                                .map(|(n, s)| (n.clone(), s.clone()))
+                                .collect(),
                         ),
                         _ => entries.clone(),
                     };
@@ -76,7 +79,7 @@ fn alone(document: &Value, path: &str, method: &str, op: &Value, types: &BTreeSe
 }
 
 #[cfg(test)]
-#[allow(clippy::expect_used, clippy::indexing_slicing)]
+#[allow(clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -102,8 +105,12 @@ mod tests {
         }
     }
 
-    fn groups(api: &crate::ir::Api, op: &crate::ir::Operation) -> Vec<(String, Vec<(String, Vec<(String, bool)>)>)> {
-        let members = |v: &crate::ir::OneOfVariant| v.members.iter().map(|m| (m.json_name.clone(), m.required)).collect();
+    /// Each one-of's name, and each variant's name and members (wire name, required).
+    type Groups = Vec<(String, Vec<(String, Vec<(String, bool)>)>)>;
+
+    fn groups(api: &crate::ir::Api, op: &crate::ir::Operation) -> Groups {
+        let members =
+            |v: &crate::ir::OneOfVariant| v.members.iter().map(|m| (m.json_name.clone(), m.required)).collect();
         api.one_ofs_of(op)
             .into_iter()
             .map(|o| (o.name.clone(), o.variants.iter().map(|v| (v.name.clone(), members(v))).collect()))

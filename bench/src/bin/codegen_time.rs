@@ -15,7 +15,9 @@ const SIZES: [usize; 3] = [70, 130, 260];
 fn main() {
     let text = qiyuesuo::SCHEMA_JSON;
     let schema: Value = serde_json::from_str(text).expect("schema");
-    let real = schema["paths"].as_object().map_or(0, |paths| paths.values().filter_map(Value::as_object).map(|item| item.len()).sum());
+    let real = schema["paths"]
+        .as_object()
+        .map_or(0, |paths| paths.values().filter_map(Value::as_object).map(|item| item.len()).sum());
     let mut inputs = vec![("schema".to_owned(), text.to_owned())];
     for size in SIZES {
         inputs.push((format!("{size} operations"), qiyuesuo_bench::scale::scaled(&schema, size).to_string()));
