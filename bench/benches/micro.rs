@@ -42,5 +42,29 @@ fn decoding(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, signing, serializing, decoding);
+fn decoding_detail(c: &mut Criterion) {
+    let body = detail::envelope();
+    let answer = Answer { status: 200, content_type: Some("application/json;charset=UTF-8"), body: body.as_bytes() };
+    let op = &qiyuesuo::operations::CONTRACT_DETAIL;
+    // Both read the same contract.
+    let hand = detail::hand_decode(body.as_bytes()).expect("hand-written decode");
+    let generated =
+        decode_result::<qiyuesuo::ResponseCode, qiyuesuo::models::Contract>(op, &answer).expect("generated decode");
+    assert_eq!(generated.id.get() as u64, hand.id);
+    assert_eq!(generated.signatories.len(), hand.signatories.len());
+    assert_eq!(
+        generated.signatories[2].actions[2].operators[1].contact,
+        hand.signatories[2].actions[2].operators[1].contact
+    );
+    let mut group = c.benchmark_group(format!("decode contract detail ({} bytes)", body.len()));
+    group.bench_function("baseline: hand-written struct", |b| {
+        b.iter(|| detail::hand_decode(black_box(body.as_bytes())))
+    });
+    group.bench_function("generated: decode_result", |b| {
+        b.iter(|| decode_result::<qiyuesuo::ResponseCode, qiyuesuo::models::Contract>(op, black_box(&answer)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, signing, serializing, decoding, decoding_detail);
 criterion_main!(benches);

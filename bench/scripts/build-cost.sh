@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Build cost for the crates that import `qiyuesuo`: the cold `cargo build` time
-# and crate count of a consumer of `qiyuesuo` (default features) beside a
-# consumer of only the runtime crates the client itself uses (reqwest with the
-# same TLS, serde_json, md-5, uuid, tokio), alternating, ROUNDS times (2 by
-# default); then the incremental rebuild after touching the schema.
+# and crate count of a consumer of `qiyuesuo` (default features), built from
+# the real schema and from a synthetic one of 130 operations (the whole API's
+# size: `scale_schema`, through `QIYUESUO_SCHEMA`), beside a consumer of only
+# the runtime crates the client itself uses (reqwest with the same TLS,
+# serde_json, md-5, uuid, tokio), alternating, ROUNDS times (2 by default);
+# then, for each schema, the rebuild after touching the schema and the
+# rebuild after the consumer edits its own code.
 # Writes target/bench/build-cost.json.
 #
 # The cold builds run with CARGO_INCREMENTAL=0: `qiyuesuo` and the crates it is
@@ -15,6 +18,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 rounds="${1:-2}"
 work="$root/target/build-cost"
+large="$root/target/bench/schema-130.json"
 rm -rf "$work"
 mkdir -p "$work/full/src" "$work/runtime/src" "$root/target/bench"
 
@@ -77,36 +81,60 @@ RS
 cp "$root/Cargo.lock" "$work/full/Cargo.lock"
 cp "$root/Cargo.lock" "$work/runtime/Cargo.lock"
 (cd "$work/full" && cargo fetch -q) && (cd "$work/runtime" && cargo fetch -q)
+(cd "$root" && cargo run -q --release -p qiyuesuo-bench --bin scale_schema -- 130 "$large")
 
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
 
-build() { # name -> "seconds crates"
-  local dir="$work/$1" target="$work/target-$1"
+# consumer -> its folder and the schema it builds with ("" for the real one).
+folder() { case "$1" in runtime) echo runtime ;; *) echo full ;; esac; }
+schema_of() { case "$1" in full-130) echo "$large" ;; *) echo "" ;; esac; }
+
+build() { # consumer -> "seconds crates"
+  local dir target start end log
+  dir="$work/$(folder "$1")"
+  target="$work/target-$1"
   rm -rf "$target"
-  local start end log
   log="$(mktemp)"
   start=$(date +%s%N)
-  (cd "$dir" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$target" cargo build --offline 2>"$log")
+  (cd "$dir" && QIYUESUO_SCHEMA="$(schema_of "$1")" CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$target" cargo build --offline 2>"$log")
   end=$(date +%s%N)
   echo "$(seconds "$start" "$end") $(grep -c '^ *Compiling' "$log")"
 }
 
+rebuild() { # consumer -> seconds, after the caller's edit
+  local start end
+  start=$(date +%s%N)
+  (cd "$work/full" && QIYUESUO_SCHEMA="$(schema_of "$1")" CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$work/target-$1" cargo build --offline -q)
+  end=$(date +%s%N)
+  seconds "$start" "$end"
+}
+
 results=()
 for round in $(seq 1 "$rounds"); do
-  for name in full runtime; do
+  consumers=(full full-130 runtime)
+  # Alternate the order, so drift favours none.
+  if (( round % 2 == 0 )); then consumers=(runtime full-130 full); fi
+  for name in "${consumers[@]}"; do
     read -r seconds crates < <(build "$name")
     echo "round $round  $name: ${seconds}s, $crates crates" >&2
     results+=("{\"round\":$round,\"consumer\":\"$name\",\"seconds\":$seconds,\"crates\":$crates}")
   done
 done
 
-# Incremental: touch the schema, rebuild the full consumer.
+# The regenerate workflow: touch the schema, rebuild.
 touch "$root/schema/qiyuesuo.openapi.json"
-start=$(date +%s%N)
-(cd "$work/full" && CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$work/target-full" cargo build --offline -q)
-end=$(date +%s%N)
-incremental=$(seconds "$start" "$end")
-echo "incremental rebuild after touching the schema: ${incremental}s" >&2
+schema_real=$(rebuild full)
+touch "$large"
+schema_large=$(rebuild full-130)
+# The consumer's own edit: its code changes, the client does not.
+echo "// edited" >> "$work/full/src/main.rs"
+edit_real=$(rebuild full)
+echo "// edited again" >> "$work/full/src/main.rs"
+edit_large=$(rebuild full-130)
+echo "rebuild after touching the schema: ${schema_real}s (real), ${schema_large}s (130 operations)" >&2
+echo "rebuild after editing the consumer: ${edit_real}s (real), ${edit_large}s (130 operations)" >&2
 
-printf '{"cold":[%s],"incremental_seconds":%s}\n' "$(IFS=,; echo "${results[*]}")" "$incremental" > "$root/target/bench/build-cost.json"
+printf '{"cold":[%s],"schema_touch":{"real":%s,"large":%s},"consumer_edit":{"real":%s,"large":%s}}\n' \
+  "$(IFS=,; echo "${results[*]}")" "$schema_real" "$schema_large" "$edit_real" "$edit_large" \
+  > "$root/target/bench/build-cost.json"
 cat "$root/target/bench/build-cost.json"

@@ -257,3 +257,175 @@ pub mod scale {
         mix
     }
 }
+
+/// The fixed-answer server of the loopback benchmark: hyper on 127.0.0.1,
+/// on its own thread and runtime, answering every request with
+/// [`success_envelope`]; returns its URL.
+pub fn fixed_server() -> String {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("server runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+            let _ = sender.send(format!("http://{}", listener.local_addr().expect("address")));
+            let body = bytes::Bytes::from(success_envelope());
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { continue };
+                let body = body.clone();
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |_request| {
+                        let body = body.clone();
+                        async move {
+                            let mut response = hyper::Response::new(http_body_util::Full::new(body));
+                            response.headers_mut().insert(
+                                hyper::header::CONTENT_TYPE,
+                                hyper::header::HeaderValue::from_static("application/json;charset=UTF-8"),
+                            );
+                            Ok::<_, std::convert::Infallible>(response)
+                        }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+    });
+    receiver.recv().expect("server started")
+}
+
+pub mod detail {
+    //! A contract detail answer of several KB (three signatories with their
+    //! steps and operators, four documents, 19-digit ids) and a hand-written
+    //! serde struct of the same shape: what decoding it costs by hand.
+
+    use serde::Deserialize;
+
+    /// The success envelope of `contractDetail`.
+    pub fn envelope() -> String {
+        let user = |n: usize| format!(r#"{{"contact":"1380000{n:04}","contactType":"MOBILE","name":"用户{n}"}}"#);
+        let action = |s: usize, a: usize| {
+            let operators: Vec<String> = (0..2).map(|o| user(s * 10 + a * 2 + o)).collect();
+            format!(
+                r#"{{"id":{},"type":"CORPORATE","name":"公章签署 {a}","serialNo":{a},"status":"FINISHED","operators":[{}]}}"#,
+                3_012_345_678_901_234_000u64 + (s * 10 + a) as u64,
+                operators.join(",")
+            )
+        };
+        let signatory = |s: usize| {
+            let actions: Vec<String> = (0..3).map(|a| action(s, a)).collect();
+            format!(
+                r#"{{"id":{},"tenantType":"COMPANY","tenantName":"示例科技有限公司 {s}","receiver":{},"serialNo":{s},"status":"SIGNED","actions":[{}]}}"#,
+                2_912_345_678_901_234_000u64 + s as u64,
+                user(900 + s),
+                actions.join(",")
+            )
+        };
+        let document = |d: usize| {
+            format!(
+                r#"{{"id":{},"title":"服务协议 附件 {d}","pageCount":{},"createTime":"2026-11-30 10:0{d}:00"}}"#,
+                2_812_345_678_901_234_000u64 + d as u64,
+                d + 3
+            )
+        };
+        let signatories: Vec<String> = (0..3).map(signatory).collect();
+        let documents: Vec<String> = (0..4).map(document).collect();
+        format!(
+            r#"{{"code":0,"message":"SUCCESS","result":{{"id":2712345678901234567,"bizId":"order-2026-000123","tenantName":"示例科技有限公司","subject":"技术服务协议","description":"年度技术服务与维护","sn":"HT-2026-000123","status":"SIGNING","ordinal":true,"expireTime":"2026-12-31 23:59:59","publishTime":"2026-11-30 10:00:00","category":{{"id":2612345678901234567,"name":"服务合同"}},"creator":{},"signatories":[{}],"documents":[{}],"businessData":"{{\"order\":123}}","comments":"请在月底前签署"}}}}"#,
+            user(1),
+            signatories.join(","),
+            documents.join(",")
+        )
+    }
+
+    #[derive(Deserialize)]
+    pub struct Envelope {
+        pub code: i64,
+        #[serde(default)]
+        pub message: Option<String>,
+        #[serde(default)]
+        pub result: Option<Contract>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Contract {
+        pub id: u64,
+        pub biz_id: Option<String>,
+        pub tenant_name: Option<String>,
+        pub subject: Option<String>,
+        pub description: Option<String>,
+        pub sn: Option<String>,
+        pub status: Option<String>,
+        pub ordinal: Option<bool>,
+        pub expire_time: Option<String>,
+        pub publish_time: Option<String>,
+        pub category: Option<Category>,
+        pub creator: Option<User>,
+        #[serde(default)]
+        pub signatories: Vec<Signatory>,
+        #[serde(default)]
+        pub documents: Vec<Document>,
+        pub business_data: Option<String>,
+        pub comments: Option<String>,
+        pub invalid_reason: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Category {
+        pub id: Option<u64>,
+        pub name: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct User {
+        pub contact: Option<String>,
+        pub contact_type: Option<String>,
+        pub name: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Signatory {
+        pub id: u64,
+        pub tenant_type: Option<String>,
+        pub tenant_name: Option<String>,
+        pub receiver: Option<User>,
+        pub serial_no: Option<i64>,
+        pub status: Option<String>,
+        #[serde(default)]
+        pub actions: Vec<Action>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Action {
+        pub id: u64,
+        #[serde(rename = "type")]
+        pub kind: Option<String>,
+        pub name: Option<String>,
+        pub serial_no: Option<i64>,
+        pub status: Option<String>,
+        #[serde(default)]
+        pub operators: Vec<User>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Document {
+        pub id: u64,
+        pub title: Option<String>,
+        pub page_count: Option<i64>,
+        pub create_time: Option<String>,
+    }
+
+    /// The baseline decode: the envelope, its code checked, the contract out.
+    pub fn hand_decode(body: &[u8]) -> Result<Contract, String> {
+        let envelope: Envelope = serde_json::from_slice(body).map_err(|e| e.to_string())?;
+        if envelope.code != 0 {
+            return Err(format!("code {}: {}", envelope.code, envelope.message.unwrap_or_default()));
+        }
+        envelope.result.ok_or_else(|| "no result".to_owned())
+    }
+}

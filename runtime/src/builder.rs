@@ -200,7 +200,7 @@ impl<C: FromCore> ClientBuilder<C> {
     }
 
     /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<C, Error<C::Codes>> {
+    pub fn build(mut self) -> Result<C, Error<C::Codes>> {
         let base_url = check_base_url(&self.base_url, self.insecure_http)?;
         let key = SigningKey::new(&self.credentials).map_err(Error::Config)?;
         if self.credentials.access_token.expose_secret().is_empty() {
@@ -209,6 +209,7 @@ impl<C: FromCore> ClientBuilder<C> {
         if self.credentials.access_secret.expose_secret().is_empty() {
             return Err(Error::Config("the access secret is empty".to_owned()));
         }
+        self.http.plain_http = base_url.starts_with("http://");
         let http = self.http.client(self.settings.connect_timeout)?;
         let signer = Signer { key, mode: self.mode, clock: self.clock, nonces: self.nonces };
         let core = Core::new(http, base_url, signer, self.settings, self.budget_retries, self.http);

@@ -21,6 +21,9 @@ pub(crate) struct HttpSettings {
     pub user_agent_suffix: Option<String>,
     /// The integrator's own client, used as it is.
     pub injected: Option<reqwest::Client>,
+    /// The base URL is `http` (only ever loopback, the mock or a test
+    /// server): no request of this client can need TLS.
+    pub plain_http: bool,
 }
 
 impl HttpSettings {
@@ -47,7 +50,14 @@ impl HttpSettings {
                 .map_err(|_| Error::Config("the proxy is not a usable URL (http, https or socks)".to_owned()))?;
             builder = builder.proxy(proxy);
         }
-        builder = tls(builder, self)?;
+        builder = if self.plain_http && self.proxy.is_none() {
+            // Redirects are never followed and the base URL is plain HTTP, so
+            // no connection can be TLS: skip loading the platform's roots,
+            // which costs milliseconds per client (a `qys` call pays it once).
+            plain(builder)
+        } else {
+            tls(builder, self)?
+        };
         builder.build().map_err(|e| {
             // reqwest's own text is "builder error"; its cause says more.
             let mut text = e.to_string();
@@ -76,6 +86,17 @@ fn tls<C>(builder: reqwest::ClientBuilder, settings: &HttpSettings) -> Result<re
         builder = builder.add_root_certificate(certificate);
     }
     Ok(builder.danger_accept_invalid_certs(settings.accept_invalid_certs))
+}
+
+/// A client for plain HTTP only: trusting no root, it could finish no TLS handshake.
+#[cfg(any(feature = "rustls", feature = "native-tls"))]
+fn plain(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    builder.tls_certs_only([])
+}
+
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+fn plain(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    builder
 }
 
 #[cfg(not(any(feature = "rustls", feature = "native-tls")))]

@@ -3,27 +3,23 @@
 //! at 16 concurrent calls, against a minimal server on 127.0.0.1 that answers
 //! a fixed success envelope (not the mock, whose checks would dominate).
 //!
-//! `cargo run --release -p qiyuesuo-bench --bin loopback [ROUNDS]`
+//! `cargo run --release -p qiyuesuo-bench --bin loopback [ROUNDS [NAME]]`
 //! Prints calls per second, p50 and p99 for each, and the ratios; writes
-//! `target/bench/loopback.json` for `bench/scripts/chart.py`.
+//! `target/bench/NAME.json` (`loopback.json` by default) for
+//! `bench/scripts/report.py`, which reads every `loopback*.json` of a run.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use bytes::Bytes;
-use http_body_util::Full;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use qiyuesuo::Client;
-use qiyuesuo_bench::{SECRET, TOKEN, bare_md5_hex, generated_request, hand_decode, hand_request, success_envelope};
+use qiyuesuo_bench::{SECRET, TOKEN, bare_md5_hex, fixed_server, generated_request, hand_decode, hand_request};
 
 const CONCURRENCY: [usize; 2] = [1, 16];
 const CALLS_PER_ROUND: usize = 200;
 
 fn main() {
     let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(40);
-    let url = serve();
+    let url = fixed_server();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let mut results = Vec::new();
     runtime.block_on(async {
@@ -56,7 +52,8 @@ fn main() {
             results.push((concurrency, samples));
         }
     });
-    report(&results);
+    let name = std::env::args().nth(2).unwrap_or_else(|| "loopback".to_owned());
+    report(&results, &name);
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -142,7 +139,7 @@ async fn run(
     (started.elapsed(), latencies)
 }
 
-fn report(results: &[(usize, [Samples; 2])]) {
+fn report(results: &[(usize, [Samples; 2])], name: &str) {
     let mut json = Vec::new();
     println!("{:<12} {:<10} {:>10} {:>10} {:>10}", "concurrency", "variant", "calls/s", "p50 µs", "p99 µs");
     for (concurrency, samples) in results {
@@ -169,7 +166,7 @@ fn report(results: &[(usize, [Samples; 2])]) {
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     let _ = std::fs::create_dir_all(&dir);
-    let _ = std::fs::write(dir.join("loopback.json"), format!("[{}]\n", json.join(",")));
+    let _ = std::fs::write(dir.join(format!("{name}.json")), format!("[{}]\n", json.join(",")));
 }
 
 fn percentile(sorted: &[Duration], q: f64) -> f64 {
@@ -178,38 +175,4 @@ fn percentile(sorted: &[Duration], q: f64) -> f64 {
     }
     let index = ((sorted.len() - 1) as f64 * q).round() as usize;
     sorted[index].as_secs_f64() * 1e6
-}
-
-/// The fixed-answer server, on its own thread and runtime; returns its URL.
-fn serve() -> String {
-    let (sender, receiver) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("server runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            let _ = sender.send(format!("http://{}", listener.local_addr().expect("address")));
-            let body = Bytes::from(success_envelope());
-            loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
-                let body = body.clone();
-                tokio::spawn(async move {
-                    let service = service_fn(move |_request| {
-                        let body = body.clone();
-                        async move {
-                            let mut response = hyper::Response::new(Full::new(body));
-                            response.headers_mut().insert(
-                                hyper::header::CONTENT_TYPE,
-                                hyper::header::HeaderValue::from_static("application/json;charset=UTF-8"),
-                            );
-                            Ok::<_, Infallible>(response)
-                        }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-    });
-    receiver.recv().expect("server started")
 }
