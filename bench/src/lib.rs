@@ -266,32 +266,42 @@ pub fn fixed_server() -> String {
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("server runtime");
         runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-            let _ = sender.send(format!("http://{}", listener.local_addr().expect("address")));
-            let body = bytes::Bytes::from(success_envelope());
-            loop {
-                let Ok((stream, _)) = listener.accept().await else { continue };
-                let body = body.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |_request| {
-                        let body = body.clone();
-                        async move {
-                            let mut response = hyper::Response::new(http_body_util::Full::new(body));
-                            response.headers_mut().insert(
-                                hyper::header::CONTENT_TYPE,
-                                hyper::header::HeaderValue::from_static("application/json;charset=UTF-8"),
-                            );
-                            Ok::<_, std::convert::Infallible>(response)
-                        }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                        .await;
-                });
-            }
+            let _ = sender.send(fixed_server_here().await);
+            std::future::pending::<()>().await;
         });
     });
     receiver.recv().expect("server started")
+}
+
+/// [`fixed_server`] on the current runtime, as a test's mock runs beside the
+/// code under test (`#[tokio::test]` is one thread); returns its URL.
+pub async fn fixed_server_here() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let body = bytes::Bytes::from(success_envelope());
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { continue };
+            let body = body.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |_request| {
+                    let body = body.clone();
+                    async move {
+                        let mut response = hyper::Response::new(http_body_util::Full::new(body));
+                        response.headers_mut().insert(
+                            hyper::header::CONTENT_TYPE,
+                            hyper::header::HeaderValue::from_static("application/json;charset=UTF-8"),
+                        );
+                        Ok::<_, std::convert::Infallible>(response)
+                    }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    url
 }
 
 pub mod detail {

@@ -273,6 +273,7 @@ impl<A: Served> MockBuilder<A> {
             contracts,
             base_url: format!("http://{addr}"),
             stateful: !self.stateless,
+            callback_client: std::sync::OnceLock::new(),
         });
         let task = tokio::spawn(listener::serve(listener, Arc::clone(&state), self.max_connections));
         Ok(MockServer {

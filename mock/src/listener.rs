@@ -43,6 +43,9 @@ pub(crate) async fn serve(listener: TcpListener, state: Arc<State>, max_connecti
                 continue;
             }
         };
+        // Answers go out as written: with Nagle's algorithm on, an answer
+        // written in two parts waits for the client's ACK of the first.
+        let _ = stream.set_nodelay(true);
         let state = Arc::clone(&state);
         tokio::spawn(async move {
             let timeout = state.read_timeout;

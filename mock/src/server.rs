@@ -40,6 +40,9 @@ pub(crate) struct State {
     pub base_url: String,
     /// Whether the `x-qys-state` rules apply (else every answer is an example).
     pub stateful: bool,
+    /// The client callbacks go out with, made at the first one (making one
+    /// loads the platform's TLS roots: milliseconds, once per mock).
+    pub callback_client: std::sync::OnceLock<Result<reqwest::Client, String>>,
 }
 
 /// Returned to hyper to make it close the connection without an answer.
@@ -135,9 +138,11 @@ pub(crate) async fn deliver_in_order(state: Arc<State>, deliveries: Vec<Delivery
 
 /// POSTs a callback until the integrator acknowledges it with `{"code":0}`.
 async fn deliver(state: Arc<State>, delivery: Delivery) {
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build();
+    let client = state
+        .callback_client
+        .get_or_init(|| reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| e.to_string()));
     for attempt in 1..=CALLBACK_ATTEMPTS {
-        let sent = match &client {
+        let sent = match client {
             Ok(client) => client
                 .post(&delivery.url)
                 .header(hyper::header::CONTENT_TYPE, "application/x-www-form-urlencoded;charset=UTF-8")
@@ -145,7 +150,7 @@ async fn deliver(state: Arc<State>, delivery: Delivery) {
                 .send()
                 .await
                 .map_err(|e| e.without_url().to_string()),
-            Err(e) => Err(e.to_string()),
+            Err(e) => Err(e.clone()),
         };
         let (status, code, acknowledged) = match sent {
             Ok(response) => {
