@@ -258,6 +258,42 @@ pub mod scale {
     }
 }
 
+/// `calls` calls of `call`, `concurrency` at a time on the current runtime:
+/// the time they took and each call's latency. A failed call ends the run.
+pub async fn concurrently<F, Fut>(
+    concurrency: usize,
+    calls: usize,
+    call: F,
+) -> (std::time::Duration, Vec<std::time::Duration>)
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), String>> + Send,
+{
+    let started = std::time::Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for worker in 0..concurrency {
+        let share = calls / concurrency + usize::from(worker < calls % concurrency);
+        let call = call.clone();
+        tasks.spawn(async move {
+            let mut latencies = Vec::with_capacity(share);
+            for _ in 0..share {
+                let begun = std::time::Instant::now();
+                if let Err(error) = call().await {
+                    eprintln!("call failed: {error}");
+                    std::process::exit(1);
+                }
+                latencies.push(begun.elapsed());
+            }
+            latencies
+        });
+    }
+    let mut latencies = Vec::with_capacity(calls);
+    while let Some(done) = tasks.join_next().await {
+        latencies.extend(done.unwrap_or_default());
+    }
+    (started.elapsed(), latencies)
+}
+
 /// The fixed-answer server of the loopback benchmark: hyper on 127.0.0.1,
 /// on its own thread and runtime, answering every request with
 /// [`success_envelope`]; returns its URL.

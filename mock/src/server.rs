@@ -261,8 +261,7 @@ async fn decide_with(state: &State, request: Request<Incoming>, seen: &mut Optio
             tokio::time::sleep(Duration::from_millis(delay)).await;
         }
         if let Some(result) = &rule.result {
-            let mut body = success(route);
-            set_result(&mut body, result.clone());
+            let body = success_with(route, result.clone());
             return outcome(Answer::Envelope { status: 200, body }, "scenario: scripted result".to_owned());
         }
         match (rule.fault, rule.code) {
@@ -323,38 +322,50 @@ async fn decide_with(state: &State, request: Request<Incoming>, seen: &mut Optio
 /// The answer to a stateful call: the contract where the result is one,
 /// the new value where the schema marks the result's fresh field.
 fn stateful_answer(state: &State, route: &Route, input: &Value, produced: Produced) -> Answer {
-    let mut body = success(route);
-    match produced {
-        Produced::Contract(contract) => set_result(&mut body, contract),
-        Produced::Page(total, items) => {
-            if let Some(pages) = &route.op.pagination {
-                set_result(&mut body, json!({ pages.total.as_str(): total, pages.items.as_str(): items }));
-            }
-        }
-        Produced::Fresh(value) => {
-            if let Some(slot) = route.op.fresh.first().and_then(|f| body.pointer_mut(&f.pointer)) {
-                *slot = value;
-            }
-        }
+    let body = match produced {
+        Produced::Contract(contract) => success_with(route, contract),
+        Produced::Page(total, items) => match &route.op.pagination {
+            Some(pages) => success_with(route, json!({ pages.total.as_str(): total, pages.items.as_str(): items })),
+            None => success(route),
+        },
         Produced::File { bytes, name } => {
             let media = route.op.file.clone().unwrap_or_else(|| "application/octet-stream".to_owned());
             return Answer::File { media, bytes, name };
         }
+        Produced::Fresh(value) => {
+            let mut body = success(route);
+            if let Some(slot) = route.op.fresh.first().and_then(|f| body.pointer_mut(&f.pointer)) {
+                *slot = value;
+            }
+            body
+        }
         // A link to the mock's own page for the contract (and the signer).
         Produced::Link { contract, signer } => {
+            let mut body = success(route);
             if let Some(slot) = route.op.fresh.first().and_then(|f| body.pointer_mut(&f.pointer)) {
                 *slot = Value::String(super::pages::link(state, input, contract, signer.as_deref()));
             }
+            body
         }
-        Produced::Example => {}
-    }
+        Produced::Example => success(route),
+    };
     Answer::Envelope { status: 200, body }
 }
 
-fn set_result(envelope: &mut Value, result: Value) {
-    if let Some(map) = envelope.as_object_mut() {
-        map.insert("result".to_owned(), result);
+/// The success envelope with `result` in the example's place, the example's
+/// own result not copied first (a contract detail's is kilobytes).
+fn success_with(route: &Route, result: Value) -> Value {
+    let mut result = Some(result);
+    let fields = route.op.success_example.as_object().into_iter().flatten();
+    let mut body: Map<String, Value> = fields
+        .map(|(key, value)| {
+            (key.clone(), if key == "result" { result.take().unwrap_or_default() } else { value.clone() })
+        })
+        .collect();
+    if let Some(result) = result {
+        body.insert("result".to_owned(), result);
     }
+    Value::Object(body)
 }
 
 /// A contract event as a callback delivery.

@@ -9,10 +9,12 @@
 //! `bench/scripts/report.py`, which reads every `loopback*.json` of a run.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use qiyuesuo::Client;
-use qiyuesuo_bench::{SECRET, TOKEN, bare_md5_hex, fixed_server, generated_request, hand_decode, hand_request};
+use qiyuesuo_bench::{
+    SECRET, TOKEN, bare_md5_hex, concurrently, fixed_server, generated_request, hand_decode, hand_request,
+};
 
 const CONCURRENCY: [usize; 2] = [1, 16];
 const CALLS_PER_ROUND: usize = 200;
@@ -106,37 +108,19 @@ async fn run(
     calls: usize,
 ) -> (Duration, Vec<Duration>) {
     let request = Arc::new(generated_request());
-    let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for worker in 0..concurrency {
-        let share = calls / concurrency + usize::from(worker < calls % concurrency);
-        let (request, generated, baseline) = (Arc::clone(&request), generated.clone(), Arc::clone(baseline));
-        tasks.spawn(async move {
-            let mut latencies = Vec::with_capacity(share);
-            for _ in 0..share {
-                let begun = Instant::now();
-                let outcome = match variant {
-                    Variant::Generated => generated
-                        .company_auth_miniapp_ticket(&request)
-                        .await
-                        .map(|r| r.ticket)
-                        .map_err(|e| e.to_string()),
-                    Variant::Baseline => baseline.call().await,
-                };
-                if let Err(error) = outcome {
-                    eprintln!("call failed: {error}");
-                    std::process::exit(1);
+    let (generated, baseline) = (generated.clone(), Arc::clone(baseline));
+    concurrently(concurrency, calls, move || {
+        let (request, generated, baseline) = (Arc::clone(&request), generated.clone(), Arc::clone(&baseline));
+        async move {
+            match variant {
+                Variant::Generated => {
+                    generated.company_auth_miniapp_ticket(&request).await.map(drop).map_err(|e| e.to_string())
                 }
-                latencies.push(begun.elapsed());
+                Variant::Baseline => baseline.call().await.map(drop),
             }
-            latencies
-        });
-    }
-    let mut latencies = Vec::with_capacity(calls);
-    while let Some(done) = tasks.join_next().await {
-        latencies.extend(done.unwrap_or_default());
-    }
-    (started.elapsed(), latencies)
+        }
+    })
+    .await
 }
 
 fn report(results: &[(usize, [Samples; 2])], name: &str) {

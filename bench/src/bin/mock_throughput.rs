@@ -15,13 +15,13 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicIsize, Ordering};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use qiyuesuo::mock::MockServer;
 use qiyuesuo::models::{
     ActionType, ContractContactType, ContractUser, DraftAction, DraftContractRequest, DraftSignatory, TenantType,
 };
-use qiyuesuo_bench::{bare_md5_hex, fixed_server_here, hand_request};
+use qiyuesuo_bench::{bare_md5_hex, concurrently, fixed_server_here, hand_request};
 
 const CONCURRENCY: [usize; 2] = [1, 16];
 const CALLS_PER_ROUND: usize = 400;
@@ -195,31 +195,14 @@ struct Mock {
     secret: String,
 }
 
-/// `calls` calls, `concurrency` at a time: the time and each call's latency.
+/// `calls` calls to `target`, `concurrency` at a time.
 async fn run(target: &Arc<Target>, concurrency: usize, calls: usize) -> (Duration, Vec<Duration>) {
-    let started = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    for worker in 0..concurrency {
-        let share = calls / concurrency + usize::from(worker < calls % concurrency);
-        let target = Arc::clone(target);
-        tasks.spawn(async move {
-            let mut latencies = Vec::with_capacity(share);
-            for _ in 0..share {
-                let begun = Instant::now();
-                if let Err(error) = target.call().await {
-                    eprintln!("call failed: {error}");
-                    std::process::exit(1);
-                }
-                latencies.push(begun.elapsed());
-            }
-            latencies
-        });
-    }
-    let mut latencies = Vec::with_capacity(calls);
-    while let Some(done) = tasks.join_next().await {
-        latencies.extend(done.unwrap_or_default());
-    }
-    (started.elapsed(), latencies)
+    let target = Arc::clone(target);
+    concurrently(concurrency, calls, move || {
+        let target = Arc::clone(&target);
+        async move { target.call().await }
+    })
+    .await
 }
 
 /// The lifecycle tests' draft: the company seals, then a person signs.
