@@ -213,16 +213,74 @@ fn every_operation_in_the_schema_answers_from_its_example() {
     let schema: Value = serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap();
     let mock = Mock::start(&[]);
     let dir = tempfile::tempdir().unwrap();
-    let upload = dir.path().join("licence.png");
-    std::fs::write(&upload, b"\x89PNG licence").unwrap();
     let mut operations = 0;
+    for (id, op, args) in example_calls(&schema, dir.path()) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = qys(&against(&mock, &args));
+        // A lifecycle operation's example may name a contract this mock
+        // does not hold: a typed API error (exit 1) is its answer then.
+        if op.get("x-qys-state").is_some() && run.status == 1 {
+            assert!(run.stderr.contains("11011126") || run.stderr.contains("code "), "{id}: {}", run.stderr);
+            operations += 1;
+            continue;
+        }
+        assert_eq!(run.status, 0, "{id}: {}", run.stderr);
+        let printed: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{id}: {e}: {}", run.stdout));
+        if let Some(at) = args.iter().position(|a| *a == "--output") {
+            let bytes = std::fs::read(args[at + 1]).unwrap();
+            assert_eq!(printed["bytes"], json!(bytes.len()), "{id}");
+            assert!(bytes.starts_with(b"PK"), "{id}: not a ZIP");
+        }
+        operations += 1;
+    }
+    let declared: usize =
+        schema["paths"].as_object().unwrap().values().map(|item| item.as_object().unwrap().len()).sum();
+    assert_eq!(operations, declared);
+    assert!(declared >= 34, "{declared}");
+}
+
+/// The embedded mock serves each operation from that operation's schema
+/// alone (lifecycle operations with the whole lifecycle): it must answer as
+/// the mock of the whole schema does, code for code.
+#[test]
+fn the_embedded_mock_answers_each_operation_as_the_whole_schema_does() {
+    let schema: Value = serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap();
+    let mock = Mock::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let code =
+        |run: &Run| run.stderr.split("answered code ").nth(1).and_then(|t| t.split(' ').next()).map(str::to_owned);
+    let mut calls = example_calls(&schema, dir.path());
+    // A draft sent at once with no document: the sending operation's rule refuses it.
+    let draft = r#"{"subject":"s","send":true,"signatories":[{"tenantType":"COMPANY","tenantName":"A","actions":[{"type":"COMPANY"}]}]}"#;
+    let op = json!({ "x-qys-state": {} });
+    calls.push((
+        "contractDraft sent at once".to_owned(),
+        op,
+        vec!["contract-draft".into(), "--json".into(), draft.into()],
+    ));
+    for (id, _, args) in &calls {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let embedded = qys(&args);
+        let whole = qys(&against(&mock, &args));
+        assert_eq!(embedded.status, whole.status, "{id}: {} / {}", embedded.stderr, whole.stderr);
+        assert_eq!(code(&embedded), code(&whole), "{id}: {} / {}", embedded.stderr, whole.stderr);
+    }
+    let sent_at_once = calls.last().map(|(_, _, args)| args.iter().map(String::as_str).collect::<Vec<_>>()).unwrap();
+    assert_eq!(code(&qys(&sent_at_once)).as_deref(), Some("1401"));
+}
+
+/// For each operation of the schema: its id, its JSON, and the `qys`
+/// arguments that call it with its example (query operations' required
+/// parameters and one-ofs get id-shaped values; file parts a real file).
+fn example_calls(schema: &Value, dir: &std::path::Path) -> Vec<(String, Value, Vec<String>)> {
+    let upload = dir.join("licence.png");
+    std::fs::write(&upload, b"\x89PNG licence").unwrap();
+    let mut calls = Vec::new();
     for (_, item) in schema["paths"].as_object().unwrap() {
         for (_, op) in item.as_object().unwrap() {
             let id = op["operationId"].as_str().unwrap();
             let media = op.pointer("/requestBody/content").and_then(|c| c.as_object()).and_then(|c| c.values().next());
             let mut example = media.and_then(|m| m.get("example")).cloned().unwrap_or(json!({}));
-            // Query operations have no example: their required parameters get
-            // an id-shaped value, as does the first group of each one-of.
             for parameter in op["parameters"].as_array().into_iter().flatten() {
                 if parameter["required"] == true {
                     example[parameter["name"].as_str().unwrap()] = json!("2589012345678901234");
@@ -237,7 +295,6 @@ fn every_operation_in_the_schema_answers_from_its_example() {
                     }
                 }
             }
-            // File parts are paths: the example's file names become a real file.
             let body_schema = media.and_then(|m| m["schema"]["$ref"].as_str()).and_then(|r| schema.pointer(&r[1..]));
             for (name, property) in body_schema.and_then(|s| s["properties"].as_object()).into_iter().flatten() {
                 if property["format"] == "binary" {
@@ -247,37 +304,14 @@ fn every_operation_in_the_schema_answers_from_its_example() {
                 }
             }
             let command = heck::AsKebabCase(id).to_string();
-            let body = example.to_string();
-            let saved = dir.path().join(format!("{command}.out"));
-            let saved_arg = saved.display().to_string();
-            let mut args = vec![command.as_str(), "--json", body.as_str()];
-            let answers_file = op.pointer("/responses/200/content").unwrap().as_object().unwrap().len() > 1;
-            if answers_file {
-                args.extend(["--output", saved_arg.as_str()]);
+            let mut args = vec![command.clone(), "--json".to_owned(), example.to_string()];
+            if op.pointer("/responses/200/content").unwrap().as_object().unwrap().len() > 1 {
+                args.extend(["--output".to_owned(), dir.join(format!("{command}.out")).display().to_string()]);
             }
-            let run = qys(&against(&mock, &args));
-            // A lifecycle operation's example may name a contract this mock
-            // does not hold: a typed API error (exit 1) is its answer then.
-            if op.get("x-qys-state").is_some() && run.status == 1 {
-                assert!(run.stderr.contains("11011126") || run.stderr.contains("code "), "{id}: {}", run.stderr);
-                operations += 1;
-                continue;
-            }
-            assert_eq!(run.status, 0, "{id}: {}", run.stderr);
-            let printed: Value =
-                serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{id}: {e}: {}", run.stdout));
-            if answers_file {
-                let bytes = std::fs::read(&saved).unwrap();
-                assert_eq!(printed["bytes"], json!(bytes.len()), "{id}");
-                assert!(bytes.starts_with(b"PK"), "{id}: not a ZIP");
-            }
-            operations += 1;
+            calls.push((id.to_owned(), op.clone(), args));
         }
     }
-    let declared: usize =
-        schema["paths"].as_object().unwrap().values().map(|item| item.as_object().unwrap().len()).sum();
-    assert_eq!(operations, declared);
-    assert!(declared >= 34, "{declared}");
+    calls
 }
 
 /// A contract with one document, made through `qys` on `mock`: its id and

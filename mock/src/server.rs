@@ -457,7 +457,8 @@ async fn read_input(
         Input::Query { .. } => query_object(query, &route.parameters),
         Input::Multipart { .. } => multipart_object(body, content_type, route, &mut files).await?,
     };
-    let Some(validator) = &route.validator else { return Ok((input, files)) };
+    let Some(validator) = route.validator() else { return Ok((input, files)) };
+    let validator = validator.map_err(|problem| format!("the mock cannot check this request: {problem}"))?;
     let problems: Vec<String> = validator
         .iter_errors(&input)
         .map(|error| {

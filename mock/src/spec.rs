@@ -9,7 +9,11 @@ use serde_json::Value;
 /// One operation as the mock serves it.
 pub(crate) struct Route {
     pub op: Operation,
-    pub validator: Option<jsonschema::Validator>,
+    /// The request's JSON Schema, if it takes a request.
+    request_schema: Option<Value>,
+    /// Its validator, compiled when the operation is first called: a mock
+    /// that serves one call (`qys`) compiles one.
+    validator: std::sync::OnceLock<Result<jsonschema::Validator, String>>,
     /// How each top-level field's text is typed (queries and multipart bodies).
     pub parameters: Vec<(String, ValueKind)>,
     /// Multipart fields that are several files: repeated parts of one name.
@@ -36,18 +40,25 @@ impl From<&ResponseCode> for Code {
     }
 }
 
+impl Route {
+    /// The request's validator, if the operation takes a request; compiled
+    /// at the first call. The schema was checked when read, so it compiles.
+    pub fn validator(&self) -> Option<Result<&jsonschema::Validator, String>> {
+        let document = self.request_schema.as_ref()?;
+        let compiled = self.validator.get_or_init(|| {
+            jsonschema::draft7::new(document).map_err(|e| format!("the request schema does not compile: {e}"))
+        });
+        Some(compiled.as_ref().map_err(Clone::clone))
+    }
+}
+
 impl Spec {
     /// Checks and reads `schema`; a problem is an error naming its place.
     pub fn parse(schema: &str) -> Result<Spec, String> {
         let api = qiyuesuo_schema::parse(schema).map_err(|e| e.to_string())?;
         let mut routes = Vec::with_capacity(api.operations.len());
         for op in &api.operations {
-            let validator = match api.input_json_schema(op) {
-                Some(document) => Some(jsonschema::draft7::new(&document).map_err(|e| {
-                    format!("{} {} ({}): the request schema does not compile: {e}", op.method.as_str(), op.path, op.id)
-                })?),
-                None => None,
-            };
+            let request_schema = api.input_json_schema(op);
             let multipart = matches!(op.input, Input::Multipart { .. });
             let parameters = top_level(&op.fields, multipart);
             let file_lists = op
@@ -56,7 +67,8 @@ impl Spec {
                 .filter(|f| f.list && f.kind == ValueKind::File)
                 .filter_map(|f| f.path.first().cloned())
                 .collect();
-            routes.push(Route { op: op.clone(), validator, parameters, file_lists });
+            let validator = std::sync::OnceLock::new();
+            routes.push(Route { op: op.clone(), request_schema, validator, parameters, file_lists });
         }
         Ok(Spec { api, routes })
     }

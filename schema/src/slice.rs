@@ -1,7 +1,9 @@
 //! One operation's schema on its own: the document with only that
 //! operation under `paths` and only the named types it reaches, every other
 //! top-level part (servers, codes, shared responses, one-of declarations)
-//! kept. It is a schema like any other, read by [`crate::parse`] into an IR of
+//! kept. An operation with a lifecycle rule (`x-qys-state`) keeps every
+//! operation that has one: the mock's contracts follow all the rules together
+//! (a draft's `send: true` follows the sending operation's rule). It is a schema like any other, read by [`crate::parse`] into an IR of
 //! one operation, so a tool that needs one operation (one `qys` call and the
 //! mock it starts) pays for that operation alone, however large the API.
 
@@ -23,12 +25,18 @@ pub fn operation_documents(document: &Value) -> Vec<(String, Value)> {
             shared_roots.push(name.clone());
         }
     }
+    let stateful = |op: &Value| op.get("x-qys-state").is_some();
+    let lifecycle: Vec<(&String, &'static str, &Value)> =
+        doc::operations(document).filter(|(_, _, op)| stateful(op)).collect();
     doc::operations(document)
         .map(|(path, method, op)| {
             let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default().to_owned();
+            let kept = if stateful(op) { lifecycle.clone() } else { vec![(path, method, op)] };
             let mut roots = shared_roots.clone();
-            collect_refs(op, &mut roots, Refs::All);
-            (id, alone(document, path, method, op, &reachable(document, roots, Refs::All)))
+            for (_, _, op) in &kept {
+                collect_refs(op, &mut roots, Refs::All);
+            }
+            (id, alone(document, &kept, &reachable(document, roots, Refs::All)))
         })
         .collect()
 }
@@ -43,15 +51,18 @@ pub fn reached_types<'a>(document: &Value, roots: impl IntoIterator<Item = &'a V
     reachable(document, names, Refs::All)
 }
 
-fn alone(document: &Value, path: &str, method: &str, op: &Value, types: &BTreeSet<String>) -> Value {
+fn alone(document: &Value, operations: &[(&String, &'static str, &Value)], types: &BTreeSet<String>) -> Value {
     let mut out = Map::new();
     for (key, value) in document.as_object().into_iter().flatten() {
         match key.as_str() {
             "paths" => {
-                let mut item = Map::new();
-                item.insert(method.to_owned(), op.clone());
                 let mut paths = Map::new();
-                paths.insert(path.to_owned(), Value::Object(item));
+                for (path, method, op) in operations {
+                    let item = paths.entry(path.to_string()).or_insert_with(|| Value::Object(Map::new()));
+                    if let Some(item) = item.as_object_mut() {
+                        item.insert((*method).to_owned(), (*op).clone());
+                    }
+                }
                 out.insert(key.clone(), Value::Object(paths));
             }
             "components" => {
@@ -91,14 +102,19 @@ mod tests {
         let documents = operation_documents(&whole);
         assert_eq!(documents.len(), api.operations.len());
         let all_types = whole.pointer("/components/schemas").and_then(Value::as_object).map_or(0, Map::len);
+        let lifecycle = api.operations.iter().filter(|op| op.state.is_some()).count();
+        assert!(lifecycle > 1, "the schema has a lifecycle");
         for ((id, document), op) in documents.iter().zip(&api.operations) {
             assert_eq!(id, &op.id);
             let alone = crate::parse(&document.to_string()).unwrap_or_else(|e| panic!("{id} alone: {e}"));
-            assert_eq!(alone.operations.len(), 1, "{id}");
+            // Alone, or with the whole lifecycle when it has a part in it.
+            let expected = if op.state.is_some() { lifecycle } else { 1 };
+            assert_eq!(alone.operations.len(), expected, "{id}");
+            let own = alone.operations.iter().find(|o| o.id == op.id).expect("the operation is kept");
             // The same operation, field for field, and the same one-of groups
             // (their wording comes from whichever operation declares them first).
-            assert_eq!(format!("{:?}", alone.operations[0]), format!("{op:?}"), "{id}");
-            assert_eq!(groups(&alone, &alone.operations[0]), groups(&api, op), "{id}");
+            assert_eq!(format!("{own:?}"), format!("{op:?}"), "{id}");
+            assert_eq!(groups(&alone, own), groups(&api, op), "{id}");
             assert_eq!(format!("{:?}", alone.servers), format!("{:?}", api.servers));
             let types = document.pointer("/components/schemas").and_then(Value::as_object).map_or(0, Map::len);
             assert!(types < all_types, "{id} keeps {types} of {all_types} types");
