@@ -156,7 +156,7 @@ pub mod scale {
                 let item = paths.entry(path).or_insert_with(|| Value::Object(Map::new()));
                 item[method.as_str()] = op;
             }
-            let reached = reachable(taken.iter().map(|(_, _, op)| op), &components);
+            let reached = qiyuesuo_schema::slice::reached_types(schema, taken.iter().map(|(_, _, op)| op));
             for name in reached {
                 if copy > 0 && envelope.contains(&name) {
                     continue;
@@ -172,42 +172,6 @@ pub mod scale {
         out["paths"] = Value::Object(paths);
         out["components"]["schemas"] = Value::Object(schemas);
         out
-    }
-
-    /// Every schema name `roots` reach through `$ref`s, transitively.
-    fn reachable<'a>(roots: impl Iterator<Item = &'a Value>, components: &Map<String, Value>) -> BTreeSet<String> {
-        let mut found = BTreeSet::new();
-        let mut pending: Vec<String> = Vec::new();
-        for root in roots {
-            refs(root, &mut pending);
-        }
-        while let Some(name) = pending.pop() {
-            if found.insert(name.clone())
-                && let Some(component) = components.get(&name)
-            {
-                refs(component, &mut pending);
-            }
-        }
-        found
-    }
-
-    fn refs(value: &Value, out: &mut Vec<String>) {
-        match value {
-            Value::Object(fields) => {
-                for (key, value) in fields {
-                    match (key.as_str(), value) {
-                        ("$ref", Value::String(target)) => {
-                            if let Some(name) = target.strip_prefix(SCHEMAS) {
-                                out.push(name.to_owned());
-                            }
-                        }
-                        _ => refs(value, out),
-                    }
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|item| refs(item, out)),
-            _ => {}
-        }
     }
 
     /// Points every schema `$ref` at its copy, except the envelope's.
@@ -249,7 +213,7 @@ pub mod scale {
                 if op.get("x-qys-pagination").is_some() {
                     *mix.entry("paginated").or_default() += 1;
                 }
-                if op.get("x-qys-file").is_some() || op["responses"].to_string().contains("\"format\":\"binary\"") {
+                if op["responses"].to_string().contains("\"format\":\"binary\"") {
                     *mix.entry("download").or_default() += 1;
                 }
             }

@@ -134,11 +134,14 @@ pub fn build_script_with(schema: &Path, out_dir: &Path, options: &Options) -> Re
     let name = schema.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // `generate` never panics on any schema the tests try; should one slip
     // through, a build gets a sentence rather than a backtrace.
-    let generated = std::panic::catch_unwind(|| generate_with(&text, &name, options))
-        .map_err(|_| BuildError::Internal(shown.clone()))?
-        .map_err(|e| BuildError::Schema(shown.clone(), e))?;
-    // The schema parsed above, so it is JSON.
-    let document = serde_json::from_str(&text).map_err(|_| BuildError::Internal(shown))?;
+    // Read once: the generator takes the IR, the operation index the document.
+    let (generated, document) = std::panic::catch_unwind(|| {
+        let document = qiyuesuo_schema::read(&text)?;
+        let api = qiyuesuo_schema::parse_value(&document)?;
+        generate_from(api, &name, options).map(|generated| (generated, document))
+    })
+    .map_err(|_| BuildError::Internal(shown.clone()))?
+    .map_err(|e| BuildError::Schema(shown, e))?;
     let index = GeneratedFile { name: "index.rs", contents: emit::index::emit(&generated.api, &document) };
     std::fs::create_dir_all(out_dir).map_err(|e| BuildError::Io(out_dir.display().to_string(), e))?;
     let schema_copy = GeneratedFile { name: "schema.json", contents: text };

@@ -332,24 +332,23 @@ fn stateful_answer(state: &State, route: &Route, input: &Value, produced: Produc
             let media = route.op.file.clone().unwrap_or_else(|| "application/octet-stream".to_owned());
             return Answer::File { media, bytes, name };
         }
-        Produced::Fresh(value) => {
-            let mut body = success(route);
-            if let Some(slot) = route.op.fresh.first().and_then(|f| body.pointer_mut(&f.pointer)) {
-                *slot = value;
-            }
-            body
-        }
+        Produced::Fresh(value) => success_with_fresh(route, value),
         // A link to the mock's own page for the contract (and the signer).
         Produced::Link { contract, signer } => {
-            let mut body = success(route);
-            if let Some(slot) = route.op.fresh.first().and_then(|f| body.pointer_mut(&f.pointer)) {
-                *slot = Value::String(super::pages::link(state, input, contract, signer.as_deref()));
-            }
-            body
+            success_with_fresh(route, Value::String(super::pages::link(state, input, contract, signer.as_deref())))
         }
         Produced::Example => success(route),
     };
     Answer::Envelope { status: 200, body }
+}
+
+/// The success envelope with `value` at the operation's first fresh field.
+fn success_with_fresh(route: &Route, value: Value) -> Value {
+    let mut body = success(route);
+    if let Some(slot) = route.op.fresh.first().and_then(|f| body.pointer_mut(&f.pointer)) {
+        *slot = value;
+    }
+    body
 }
 
 /// The success envelope with `result` in the example's place, the example's

@@ -174,14 +174,9 @@ impl SignedHeaders {
         map
     }
 
-    /// Adds the headers to a request.
-    pub(crate) fn apply(self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        request = request.header(HeaderName::from_static(ACCESS_TOKEN_HEADER), self.token);
-        request = request.header(HeaderName::from_static(TIMESTAMP_HEADER), self.timestamp);
-        if let Some(nonce) = self.nonce {
-            request = request.header(HeaderName::from_static(NONCE_HEADER), nonce);
-        }
-        request.header(HeaderName::from_static(SIGNATURE_HEADER), self.signature)
+    /// Adds the headers to a request (a clone of a value shares its bytes).
+    pub(crate) fn apply(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        self.iter().fold(request, |request, (name, value)| request.header(name, value.clone()))
     }
 }
 

@@ -102,18 +102,14 @@ impl Api {
     pub fn type_json_schema(&self, type_name: &str) -> Value {
         let by_name: std::collections::HashMap<&str, &Value> =
             self.schemas.iter().map(|s| (s.name.as_str(), &s.schema)).collect();
-        let mut pending = vec![type_name.to_owned()];
-        let mut schemas = Map::new();
-        while let Some(name) = pending.pop() {
-            if schemas.contains_key(&name) {
-                continue;
-            }
-            if let Some(schema) = by_name.get(name.as_str()) {
-                crate::reach::collect_refs(schema, &mut pending, crate::reach::Refs::All);
-                schemas.insert(name, (*schema).clone());
-            }
-        }
-        schemas.sort_keys();
+        let reached = crate::reach::reachable_in(vec![type_name.to_owned()], crate::reach::Refs::All, |name| {
+            by_name.get(name).copied()
+        });
+        // In name order (the set's).
+        let schemas: Map<String, Value> = reached
+            .into_iter()
+            .filter_map(|name| by_name.get(name.as_str()).map(|schema| (name, (*schema).clone())))
+            .collect();
         let mut components = Map::new();
         components.insert("schemas".to_owned(), Value::Object(schemas));
         let mut document = Map::new();

@@ -35,9 +35,14 @@ pub const DOCUMENT_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/qiyuesuo.o
 
 /// Checks `schema` (OpenAPI 3.0 JSON text) and lowers it into the IR.
 pub fn parse(schema: &str) -> Result<ir::Api, Errors> {
-    let doc: serde_json::Value = serde_json::from_str(schema)
-        .map_err(|e| Errors::one("", format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column())))?;
-    parse_value(&doc)
+    parse_value(&read(schema)?)
+}
+
+/// The schema's JSON, for callers that also need the document itself (the
+/// generator's operation index); an error says where the JSON breaks.
+pub fn read(schema: &str) -> Result<serde_json::Value, Errors> {
+    serde_json::from_str(schema)
+        .map_err(|e| Errors::one("", format!("not valid JSON (line {}, column {}): {e}", e.line(), e.column())))
 }
 
 /// [`parse`] for a document already read as JSON.

@@ -58,13 +58,24 @@ pub(crate) enum Refs {
 
 /// Component names reached from `roots` through `$ref`s.
 pub(crate) fn reachable(doc: &Value, roots: Vec<String>, refs: Refs) -> BTreeSet<String> {
+    reachable_in(roots, refs, |name| doc.pointer(&join("/components/schemas", name)))
+}
+
+/// Names reached from `roots` through `$ref`s, each name's schema found by
+/// `lookup` (a document's components, or the IR's named types).
+pub(crate) fn reachable_in<'a>(
+    roots: Vec<String>,
+    refs: Refs,
+    lookup: impl Fn(&str) -> Option<&'a Value>,
+) -> BTreeSet<String> {
     let mut pending = roots;
     let mut reached = BTreeSet::new();
     while let Some(name) = pending.pop() {
-        if reached.insert(name.clone())
-            && let Some(schema) = doc.pointer(&join("/components/schemas", &name))
-        {
-            collect_refs(schema, &mut pending, refs);
+        if !reached.contains(&name) {
+            if let Some(schema) = lookup(&name) {
+                collect_refs(schema, &mut pending, refs);
+            }
+            reached.insert(name);
         }
     }
     reached
