@@ -47,14 +47,16 @@ pub fn max_length(problems: &mut Vec<String>, field: &str, value: &str, max: u64
 }
 
 /// At least `min`.
-pub fn minimum(problems: &mut Vec<String>, field: &str, value: f64, min: f64) {
+pub fn minimum(problems: &mut Vec<String>, field: &str, value: impl Number, min: f64) {
+    let value = value.as_f64();
     if value < min {
         problems.push(format!("`{field}` is {value}; it must be at least {min}"));
     }
 }
 
 /// At most `max`.
-pub fn maximum(problems: &mut Vec<String>, field: &str, value: f64, max: f64) {
+pub fn maximum(problems: &mut Vec<String>, field: &str, value: impl Number, max: f64) {
+    let value = value.as_f64();
     if value > max {
         problems.push(format!("`{field}` is {value}; it must be at most {max}"));
     }
@@ -73,3 +75,23 @@ pub fn max_items(problems: &mut Vec<String>, field: &str, count: usize, max: u64
         problems.push(format!("`{field}` has {count} items; it takes at most {max}"));
     }
 }
+
+/// A number a `minimum` or `maximum` bounds: the integer and float types
+/// the generated fields have, compared as `f64` (the schema's bounds are).
+pub trait Number: Copy {
+    /// The value as `f64`.
+    fn as_f64(self) -> f64;
+}
+
+macro_rules! number {
+    ($($ty:ty),*) => {$(
+        impl Number for $ty {
+            #[allow(clippy::cast_precision_loss, clippy::cast_lossless)]
+            fn as_f64(self) -> f64 {
+                self as f64
+            }
+        }
+    )*};
+}
+
+number!(i32, i64, u32, u64, f32, f64);

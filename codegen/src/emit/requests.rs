@@ -247,8 +247,8 @@ pub(crate) fn value_checks(constraints: &[Constraint], value: TokenStream, field
         let (check, bound, measured) = match constraint {
             Constraint::MinLength(n) => ("min_length", Literal::u64_unsuffixed(*n), quote! { #value }),
             Constraint::MaxLength(n) => ("max_length", Literal::u64_unsuffixed(*n), quote! { #value }),
-            Constraint::Minimum(n) => ("minimum", Literal::f64_unsuffixed(*n), quote! { *#value as f64 }),
-            Constraint::Maximum(n) => ("maximum", Literal::f64_unsuffixed(*n), quote! { *#value as f64 }),
+            Constraint::Minimum(n) => ("minimum", Literal::f64_unsuffixed(*n), quote! { *#value }),
+            Constraint::Maximum(n) => ("maximum", Literal::f64_unsuffixed(*n), quote! { *#value }),
             Constraint::MinItems(n) => ("min_items", Literal::u64_unsuffixed(*n), quote! { #value.len() }),
             Constraint::MaxItems(n) => ("max_items", Literal::u64_unsuffixed(*n), quote! { #value.len() }),
         };
