@@ -9,6 +9,9 @@ pub const SERVER: &str = "server";
 pub const ACCESS_TOKEN: &str = "access-token";
 pub const ACCESS_SECRET: &str = "access-secret";
 pub const ACCESS_SECRET_FILE: &str = "access-secret-file";
+pub const AGENT_TOKEN: &str = "agent-token";
+pub const AGENT_SECRET: &str = "agent-secret";
+pub const AGENT_SECRET_FILE: &str = "agent-secret-file";
 pub const LEGACY: &str = "legacy-signature";
 pub const TIMEOUT: &str = "timeout";
 pub const JSON: &str = "json";
@@ -36,6 +39,78 @@ pub const MAX_BYTES: &str = "max-bytes";
 /// A paged operation's `--all`: every item of every page, one per line.
 pub const ALL: &str = "all";
 
+/// The end of the root command's help.
+const AFTER_HELP: &str = "Without --server or credentials, qys starts the embedded mock and calls it, so every command \
+    works offline; with credentials it asks for --server.\n\
+    Exit status: 0 success; 1 the API answered code != 0; 2 invalid input or usage (nothing was sent); 3 transport or \
+    protocol failure; 130 interrupted (Ctrl-C; a download's partial file is removed).";
+
+/// The help's width: clap leaves lines this short as they are on the usual
+/// terminals, so the listing keeps its columns.
+const HELP_WIDTH: usize = 80;
+/// Commands longer than this put their summary on the next line.
+const COMMAND_COLUMN: usize = 30;
+
+/// Every operation's command and summary under its domain's heading, the
+/// domains in the order the schema first uses them, the summaries wrapped in
+/// their column.
+fn by_domain(index: &[qiyuesuo::IndexedOperation]) -> String {
+    let mut domains: Vec<&str> = Vec::new();
+    for entry in index {
+        if !domains.contains(&entry.domain) {
+            domains.push(entry.domain);
+        }
+    }
+    let width = index.iter().map(|entry| entry.command.len()).filter(|len| *len <= COMMAND_COLUMN).max().unwrap_or(0);
+    let indent = 2 + width + 2;
+    let mut out = String::from("API operations, by domain (qys <COMMAND> --help for one's flags):");
+    for domain in domains {
+        let mut name = domain.chars();
+        let heading = match name.next() {
+            Some(first) => format!("{}{}", first.to_uppercase(), name.as_str()),
+            None => "Other".to_owned(),
+        };
+        out.push_str(&format!("\n\n{heading}:"));
+        for entry in index.iter().filter(|entry| entry.domain == domain) {
+            let lines = wrap(entry.summary, HELP_WIDTH - indent);
+            if entry.command.len() > width {
+                out.push_str(&format!("\n  {}", entry.command));
+            } else {
+                out.push_str(&format!("\n  {:width$}  {}", entry.command, lines.first().map_or("", String::as_str)));
+            }
+            let rest = if entry.command.len() > width { &lines[..] } else { lines.get(1..).unwrap_or_default() };
+            for line in rest {
+                out.push_str(&format!("\n{:indent$}{line}", ""));
+            }
+        }
+    }
+    out
+}
+
+/// `text` in lines of at most `width` columns (a CJK character takes two),
+/// broken at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let columns = |word: &str| word.chars().map(|c| if wide(c) { 2 } else { 1 }).sum::<usize>();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && columns(&line) + 1 + columns(word) > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+/// Whether a terminal shows `c` two columns wide (CJK and full-width forms).
+fn wide(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{115F}' | '\u{2E80}'..='\u{A4CF}' | '\u{AC00}'..='\u{D7A3}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FF60}' | '\u{FFE0}'..='\u{FFE6}')
+}
+
 /// The tree: the operations in `operations` with their flags (those named on
 /// the command line: `main` reads their schemas); when there are none (`--help`,
 /// a typo, `mock`), every operation of `index` by name and summary, enough to
@@ -45,12 +120,7 @@ pub fn command(index: &[qiyuesuo::IndexedOperation], operations: &[schema::Comma
     let mut root = Command::new("qys")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Call the 契约锁 (QiYueSuo) open platform API, or run its mock. Commands come from the schema.")
-        .after_help(
-            "Without --server or credentials, qys starts the embedded mock and calls it, so every command works \
-             offline; with credentials it asks for --server.\n\
-             Exit status: 0 success; 1 the API answered code != 0; 2 invalid input or usage (nothing was sent); \
-             3 transport or protocol failure; 130 interrupted (Ctrl-C; a download's partial file is removed).",
-        )
+        .after_help(AFTER_HELP)
         .subcommand_required(true)
         .arg(
             Arg::new(SERVER)
@@ -98,6 +168,38 @@ pub fn command(index: &[qiyuesuo::IndexedOperation], operations: &[schema::Comma
                 .value_name("FILE")
                 .conflicts_with(ACCESS_SECRET)
                 .help("Read the AppSecret from FILE (- for standard input); it never touches the command line"),
+        )
+        .arg(
+            Arg::new(AGENT_TOKEN)
+                .long(AGENT_TOKEN)
+                .help_heading("Connection")
+                .env("QYS_AGENT_TOKEN")
+                .hide_env_values(true)
+                .allow_hyphen_values(true)
+                .global(true)
+                .value_name("TOKEN")
+                .help("SaaS mode: the agent's token; with an AppToken too, the agent acts for that company"),
+        )
+        .arg(
+            Arg::new(AGENT_SECRET)
+                .long(AGENT_SECRET)
+                .help_heading("Connection")
+                .env("QYS_AGENT_SECRET")
+                .hide_env_values(true)
+                .allow_hyphen_values(true)
+                .global(true)
+                .value_name("SECRET")
+                .help("SaaS mode: the agent's secret (never printed); prefer --agent-secret-file"),
+        )
+        .arg(
+            Arg::new(AGENT_SECRET_FILE)
+                .long(AGENT_SECRET_FILE)
+                .help_heading("Connection")
+                .env("QYS_AGENT_SECRET_FILE")
+                .global(true)
+                .value_name("FILE")
+                .conflicts_with(AGENT_SECRET)
+                .help("SaaS mode: read the agent's secret from FILE (- for standard input)"),
         )
         .arg(
             Arg::new(LEGACY)
@@ -188,9 +290,12 @@ pub fn command(index: &[qiyuesuo::IndexedOperation], operations: &[schema::Comma
                 ),
         );
     if operations.is_empty() {
+        // Listed by domain after the options rather than in clap's one flat
+        // list; each is still a top-level command (`qys contract-draft`).
         for entry in index {
-            root = root.subcommand(Command::new(entry.command).about(entry.summary));
+            root = root.subcommand(Command::new(entry.command).about(entry.summary).hide(true));
         }
+        root = root.after_help(format!("{}\n\n{AFTER_HELP}", by_domain(index)));
     }
     for operation in operations {
         root = root.subcommand(operation_command(operation));

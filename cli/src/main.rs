@@ -12,7 +12,9 @@ mod server;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use qiyuesuo::mock::{DEFAULT_ACCESS_SECRET, DEFAULT_ACCESS_TOKEN, MockServer};
+use qiyuesuo::mock::{
+    DEFAULT_ACCESS_SECRET, DEFAULT_ACCESS_TOKEN, DEFAULT_AGENT_SECRET, DEFAULT_AGENT_TOKEN, MockServer,
+};
 use qiyuesuo::{Client, Error};
 
 /// Exit statuses.
@@ -106,9 +108,14 @@ fn config_show(matches: &clap::ArgMatches) -> ExitCode {
         Err(problem) => return fail(USAGE, &problem),
     };
     // Whether a secret is set, without reading standard input for it.
-    let flag_secret =
-        [args::ACCESS_SECRET, args::ACCESS_SECRET_FILE].iter().any(|id| matches.get_one::<String>(id).is_some());
-    let shown = profile::show(&settings, flag_secret || settings.profile_secret.is_some());
+    let given = |ids: [&str; 2]| ids.iter().any(|id| matches.get_one::<String>(id).is_some());
+    let flag_secret = given([args::ACCESS_SECRET, args::ACCESS_SECRET_FILE]);
+    let flag_agent_secret = given([args::AGENT_SECRET, args::AGENT_SECRET_FILE]);
+    let shown = profile::show(
+        &settings,
+        flag_secret || settings.profile_secret.is_some(),
+        flag_agent_secret || settings.profile_agent_secret.is_some(),
+    );
     print(&output::Output::from(matches), &shown)
 }
 
@@ -125,11 +132,19 @@ async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
         (false, true) => Some("the access token given with the default secret".to_owned()),
         (false, false) => None,
     };
+    let agent_secret = match secret::agent_secret(matches, false) {
+        Ok(secret) => secret,
+        Err(problem) => return fail(USAGE, &problem),
+    };
     let mut builder = MockServer::builder()
         .addr(text("addr").unwrap_or_else(|| "127.0.0.1:0".to_owned()))
         .credentials(
             text(args::ACCESS_TOKEN).unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned()),
             secret.unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned()),
+        )
+        .agent_credentials(
+            text(args::AGENT_TOKEN).unwrap_or_else(|| DEFAULT_AGENT_TOKEN.to_owned()),
+            agent_secret.unwrap_or_else(|| DEFAULT_AGENT_SECRET.to_owned()),
         )
         .require_nonce(matches.get_flag("require-nonce"))
         .print_log(true);
@@ -170,34 +185,69 @@ async fn call(
     };
     let given = settings.server.0.clone();
     let access_token = settings.access_token.0.clone();
+    let agent_token = settings.agent_token.0.clone();
     let real = given.as_deref().is_some_and(|server| server != "mock");
     let given_secret = match secret::access_secret(matches, real) {
         Ok(secret) => secret.or(settings.profile_secret),
         Err(problem) => return fail(USAGE, &problem),
     };
-    let credentials = access_token.is_some() || given_secret.is_some();
-    let target = match server::choose(given.as_deref(), credentials, servers) {
+    let given_agent_secret = match secret::agent_secret(matches, real) {
+        Ok(secret) => secret.or(settings.profile_agent_secret),
+        Err(problem) => return fail(USAGE, &problem),
+    };
+    let company_given = access_token.is_some() || given_secret.is_some();
+    let agent_given = agent_token.is_some() || given_agent_secret.is_some();
+    let target = match server::choose(given.as_deref(), company_given || agent_given, servers) {
         Ok(target) => target,
         Err(problem) => return fail(USAGE, &format!("{}: nothing was sent: {problem}", operation.id)),
     };
     // The embedded mock lives until the call ends.
-    let (server, token, secret, _mock) = match target {
-        server::Target::Url(url) => (url, access_token.unwrap_or_default(), given_secret.unwrap_or_default(), None),
+    let (server, company, agent, _mock) = match target {
+        server::Target::Url(url) => {
+            let pair =
+                |token: Option<String>, secret: Option<String>| (token.unwrap_or_default(), secret.unwrap_or_default());
+            let company = company_given.then(|| pair(access_token, given_secret));
+            let agent = agent_given.then(|| pair(agent_token, given_agent_secret));
+            if let Some(problem) = missing_pair(operation, company.is_some(), agent.is_some()) {
+                return fail(USAGE, &format!("{}: nothing was sent: {problem}", operation.id));
+            }
+            (url, company, agent, None)
+        }
         server::Target::Mock { announce } => {
             if announce {
                 eprintln!("{}", server::mock_notice(servers));
             }
             let token = access_token.unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned());
             let secret = given_secret.unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned());
+            let agent_token = agent_token.unwrap_or_else(|| DEFAULT_AGENT_TOKEN.to_owned());
+            let agent_secret = given_agent_secret.unwrap_or_else(|| DEFAULT_AGENT_SECRET.to_owned());
             // It serves this one operation: its schema alone is enough.
-            let mock = match MockServer::builder().schema(schema).credentials(&token, &secret).start().await {
+            let mock = MockServer::builder()
+                .schema(schema)
+                .credentials(&token, &secret)
+                .agent_credentials(&agent_token, &agent_secret)
+                .start()
+                .await;
+            let mock = match mock {
                 Ok(mock) => mock,
                 Err(e) => return fail(TRANSPORT, &e.to_string()),
             };
-            (mock.base_url(), token, secret, Some(mock))
+            // The agent's pair goes along when given or needed: an agent acting for the mock's company.
+            let agent = (agent_given || operation.agent).then_some((agent_token, agent_secret));
+            (mock.base_url(), Some((token, secret)), agent, Some(mock))
         }
     };
-    let mut builder = Client::builder(&server, token, secret);
+    let mut builder = match (company, agent) {
+        (Some((token, secret)), agent) => {
+            let builder = Client::builder(&server, token, secret);
+            match agent {
+                Some((agent_token, agent_secret)) => builder.agent(agent_token, agent_secret),
+                None => builder,
+            }
+        }
+        (None, Some((agent_token, agent_secret))) => Client::agent_builder(&server, agent_token, agent_secret),
+        (None, None) => return fail(USAGE, &format!("{}: nothing was sent: no credentials", operation.id)),
+    };
     if matches.get_flag(args::LEGACY) {
         builder = builder.legacy_signature();
     }
@@ -227,6 +277,24 @@ async fn call(
     match client.call_json(&operation.id, body).await {
         Ok(result) => print(&output::Output::from(matches), &result),
         Err(error) => report(&error),
+    }
+}
+
+/// What a real server would refuse for want of a pair: an agent operation
+/// needs the agent's (SaaS mode), any other the company's.
+fn missing_pair(operation: &schema::Command, company: bool, agent: bool) -> Option<String> {
+    match (operation.agent, company, agent) {
+        (true, _, false) => Some(
+            "an agent operation (SaaS mode): give the agent's pair, --agent-token and --agent-secret-file \
+             (or QYS_AGENT_TOKEN and QYS_AGENT_SECRET, or a profile's agent_token and agent_secret_file)"
+                .to_owned(),
+        ),
+        (false, false, _) => Some(
+            "signed with a company's pair: give --access-token and --access-secret-file (with the agent's pair \
+             too, the agent acts for that company)"
+                .to_owned(),
+        ),
+        _ => None,
     }
 }
 

@@ -8,6 +8,8 @@
 //! server = "sandbox"
 //! access_token = "…"
 //! access_secret_file = "/home/me/.config/qys/sandbox.secret"   # or access_secret = "…"
+//! agent_token = "…"                                            # SaaS mode, with
+//! agent_secret_file = "/home/me/.config/qys/agent.secret"      # or agent_secret = "…"
 //! ```
 
 use std::collections::BTreeMap;
@@ -17,7 +19,10 @@ use clap::ArgMatches;
 use clap::parser::ValueSource;
 use serde::Deserialize;
 
-use crate::args::{ACCESS_SECRET, ACCESS_SECRET_FILE, ACCESS_TOKEN, CONFIG, PROFILE, SERVER};
+use crate::args::{
+    ACCESS_SECRET, ACCESS_SECRET_FILE, ACCESS_TOKEN, AGENT_SECRET, AGENT_SECRET_FILE, AGENT_TOKEN, CONFIG, PROFILE,
+    SERVER,
+};
 
 /// The config file.
 #[derive(Debug, Default, Deserialize)]
@@ -35,6 +40,9 @@ pub struct Profile {
     pub access_token: Option<String>,
     access_secret: Option<String>,
     pub access_secret_file: Option<String>,
+    pub agent_token: Option<String>,
+    agent_secret: Option<String>,
+    pub agent_secret_file: Option<String>,
 }
 
 impl std::fmt::Debug for Profile {
@@ -44,6 +52,9 @@ impl std::fmt::Debug for Profile {
             .field("access_token", &self.access_token.as_ref().map(|_| "<redacted>"))
             .field("access_secret", &self.access_secret.as_ref().map(|_| "<redacted>"))
             .field("access_secret_file", &self.access_secret_file)
+            .field("agent_token", &self.agent_token.as_ref().map(|_| "<redacted>"))
+            .field("agent_secret", &self.agent_secret.as_ref().map(|_| "<redacted>"))
+            .field("agent_secret_file", &self.agent_secret_file)
             .finish()
     }
 }
@@ -80,6 +91,10 @@ pub struct Settings {
     /// by `secret.rs`).
     pub profile_secret: Option<String>,
     pub secret_origin: Origin,
+    /// The agent's pair (SaaS mode), as the company's.
+    pub agent_token: (Option<String>, Origin),
+    pub profile_agent_secret: Option<String>,
+    pub agent_secret_origin: Origin,
 }
 
 /// The default config file: `$XDG_CONFIG_HOME/qys/config.toml`, else
@@ -118,24 +133,46 @@ pub fn settings(matches: &ArgMatches) -> Result<Settings, String> {
         }
     };
     let profile_ref = profile.as_ref();
-    let secret_given =
-        [ACCESS_SECRET_FILE, ACCESS_SECRET].into_iter().find(|id| matches.get_one::<String>(id).is_some());
-    let (profile_secret, secret_origin) = match (secret_given, profile_ref) {
-        (Some(id), _) => (None, origin(matches, id)),
-        (None, Some(p)) => match (&p.access_secret, &p.access_secret_file) {
-            (Some(secret), _) => (Some(secret.clone()), Origin::Profile),
-            (None, Some(path)) => (Some(read_secret_file(path)?), Origin::Profile),
-            (None, None) => (None, Origin::Unset),
-        },
-        (None, None) => (None, Origin::Unset),
-    };
+    let (profile_secret, secret_origin) = secret_of(
+        matches,
+        [ACCESS_SECRET_FILE, ACCESS_SECRET],
+        profile_ref.map(|p| (&p.access_secret, &p.access_secret_file)),
+        "access_secret_file",
+    )?;
+    let (profile_agent_secret, agent_secret_origin) = secret_of(
+        matches,
+        [AGENT_SECRET_FILE, AGENT_SECRET],
+        profile_ref.map(|p| (&p.agent_secret, &p.agent_secret_file)),
+        "agent_secret_file",
+    )?;
     Ok(Settings {
         server: pick(SERVER, profile_ref.and_then(|p| p.server.as_ref())),
         access_token: pick(ACCESS_TOKEN, profile_ref.and_then(|p| p.access_token.as_ref())),
         profile_secret,
         secret_origin,
+        agent_token: pick(AGENT_TOKEN, profile_ref.and_then(|p| p.agent_token.as_ref())),
+        profile_agent_secret,
+        agent_secret_origin,
         profile: chosen,
         config,
+    })
+}
+
+/// A secret's text from the profile (its own, or its file's) unless a flag
+/// or the environment gives one (`secret.rs` reads those), and its origin.
+fn secret_of(
+    matches: &ArgMatches,
+    flags: [&str; 2],
+    profile: Option<(&Option<String>, &Option<String>)>,
+    file_setting: &str,
+) -> Result<(Option<String>, Origin), String> {
+    if let Some(id) = flags.into_iter().find(|id| matches.get_one::<String>(id).is_some()) {
+        return Ok((None, origin(matches, id)));
+    }
+    Ok(match profile {
+        Some((Some(secret), _)) => (Some(secret.clone()), Origin::Profile),
+        Some((None, Some(path))) => (Some(read_secret_file(path, file_setting)?), Origin::Profile),
+        _ => (None, Origin::Unset),
     })
 }
 
@@ -143,7 +180,7 @@ fn load(path: &Path, name: &str) -> Result<Profile, String> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| format!("--profile {name}: cannot read {shown}: {e}"))?;
     let file: File = toml::from_str(&text).map_err(|e| format!("{shown}: {}", e.message()))?;
-    let holds_secret = file.profiles.values().any(|p| p.access_secret.is_some());
+    let holds_secret = file.profiles.values().any(|p| p.access_secret.is_some() || p.agent_secret.is_some());
     if holds_secret {
         private(path)?;
     }
@@ -176,20 +213,22 @@ fn private(_path: &Path) -> Result<(), String> {
 }
 
 /// A profile's secret file: private, like the config file holding one.
-fn read_secret_file(path: &str) -> Result<String, String> {
+fn read_secret_file(path: &str, setting: &str) -> Result<String, String> {
     private(Path::new(path))?;
-    crate::secret::read_file(path, "access_secret_file")
+    crate::secret::read_file(path, setting)
 }
 
 /// `qys config show`: what is in effect and where each value comes from,
 /// the token and secret shown only as set or not.
-pub fn show(settings: &Settings, secret_set: bool) -> serde_json::Value {
+pub fn show(settings: &Settings, secret_set: bool, agent_secret_set: bool) -> serde_json::Value {
     let hidden = |set: bool| if set { "<redacted>" } else { "" };
     serde_json::json!({
         "profile": settings.profile,
         "server": {"value": settings.server.0.as_deref().unwrap_or("mock (none given)"), "from": settings.server.1.name()},
         "accessToken": {"value": hidden(settings.access_token.0.is_some()), "from": settings.access_token.1.name()},
         "accessSecret": {"value": hidden(secret_set), "from": settings.secret_origin.name()},
+        "agentToken": {"value": hidden(settings.agent_token.0.is_some()), "from": settings.agent_token.1.name()},
+        "agentSecret": {"value": hidden(agent_secret_set), "from": settings.agent_secret_origin.name()},
         "configFile": settings.config.as_ref().map(|p| p.display().to_string()),
     })
 }

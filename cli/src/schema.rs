@@ -22,6 +22,8 @@ pub struct Command {
     pub one_ofs: Vec<OneOf>,
     /// How it pages, if it lists a page at a time.
     pub pages: Option<Pagination>,
+    /// Signed with an agent's pair (SaaS mode).
+    pub agent: bool,
 }
 
 /// One request field as a flag.
@@ -51,6 +53,7 @@ fn command(api: &Api, op: &Operation) -> Command {
         flags: op.fields.iter().map(flag).collect(),
         one_ofs: api.one_ofs_of(op).into_iter().cloned().collect(),
         pages: op.pagination.clone(),
+        agent: op.agent,
     }
 }
 

@@ -1,14 +1,15 @@
-//! Where the AppSecret comes from, most private first: a file (or standard
-//! input, `-`) named by `--access-secret-file` or `QYS_ACCESS_SECRET_FILE`;
-//! `QYS_ACCESS_SECRET`; `--access-secret`, which other users of the machine
-//! can read in the process list, and so draws a warning. Never echoed.
+//! Where the AppSecret (and an agent's secret, `--agent-secret…`) comes
+//! from, most private first: a file (or standard input, `-`) named by
+//! `--access-secret-file` or `QYS_ACCESS_SECRET_FILE`; `QYS_ACCESS_SECRET`;
+//! `--access-secret`, which other users of the machine can read in the
+//! process list, and so draws a warning. Never echoed.
 
 use std::io::Read;
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 
-use crate::args::{ACCESS_SECRET, ACCESS_SECRET_FILE};
+use crate::args::{ACCESS_SECRET, ACCESS_SECRET_FILE, AGENT_SECRET, AGENT_SECRET_FILE};
 
 /// The secret in a file (`-`: standard input), its line ending dropped; an
 /// error starts with `what` (the flag or setting that named the file).
@@ -30,14 +31,23 @@ pub fn read_file(path: &str, what: &str) -> Result<String, String> {
 /// The secret, if one was given; an error names where it could not be read.
 /// `real`: a secret for a real server (not the mock's own), warned about on argv.
 pub fn access_secret(matches: &ArgMatches, real: bool) -> Result<Option<String>, String> {
-    if let Some(path) = matches.get_one::<String>(ACCESS_SECRET_FILE) {
-        return read_file(path, "--access-secret-file").map(Some);
+    secret(matches, real, ACCESS_SECRET, ACCESS_SECRET_FILE, "QYS_ACCESS_SECRET")
+}
+
+/// The agent's secret (SaaS mode), from its own flags, as [`access_secret`].
+pub fn agent_secret(matches: &ArgMatches, real: bool) -> Result<Option<String>, String> {
+    secret(matches, real, AGENT_SECRET, AGENT_SECRET_FILE, "QYS_AGENT_SECRET")
+}
+
+fn secret(matches: &ArgMatches, real: bool, flag: &str, file_flag: &str, env: &str) -> Result<Option<String>, String> {
+    if let Some(path) = matches.get_one::<String>(file_flag) {
+        return read_file(path, &format!("--{file_flag}")).map(Some);
     }
-    if real && matches.value_source(ACCESS_SECRET) == Some(ValueSource::CommandLine) {
+    if real && matches.value_source(flag) == Some(ValueSource::CommandLine) {
         eprintln!(
-            "warning: --access-secret on the command line can be read by other users of this machine (the process \
-             list); use --access-secret-file FILE (or -, standard input) or QYS_ACCESS_SECRET"
+            "warning: --{flag} on the command line can be read by other users of this machine (the process \
+             list); use --{file_flag} FILE (or -, standard input) or {env}"
         );
     }
-    Ok(matches.get_one::<String>(ACCESS_SECRET).cloned())
+    Ok(matches.get_one::<String>(flag).cloned())
 }

@@ -13,6 +13,8 @@ use serde_json::{Value, json};
 const QYS: &str = env!("CARGO_BIN_EXE_qys");
 const TOKEN: &str = "e2e-token";
 const SECRET: &str = "e2e-secret-must-not-leak";
+const AGENT_TOKEN: &str = "e2e-agent-token";
+const AGENT_SECRET: &str = "e2e-agent-secret-must-not-leak";
 
 /// `qys mock` in a child process; killed when dropped.
 struct Mock {
@@ -24,6 +26,7 @@ impl Mock {
     fn start(extra: &[&str]) -> Mock {
         let mut child = Command::new(QYS)
             .args(["mock", "--addr", "127.0.0.1:0", "--access-token", TOKEN, "--access-secret", SECRET])
+            .args(["--agent-token", AGENT_TOKEN, "--agent-secret", AGENT_SECRET])
             .args(extra)
             .env_remove("QYS_SERVER_URL")
             .stdout(Stdio::piped())
@@ -80,25 +83,41 @@ fn qys(args: &[&str]) -> Run {
     } else {
         command.env_remove("QYS_ACCESS_SECRET");
     }
-    let output: Output =
-        command.args(args).env_remove("QYS_SERVER_URL").env_remove("QYS_ACCESS_TOKEN").output().expect("qys runs");
+    if args.contains(&"--server") && args.contains(&"--agent-token") {
+        command.env("QYS_AGENT_SECRET", AGENT_SECRET);
+    } else {
+        command.env_remove("QYS_AGENT_SECRET");
+    }
+    let output: Output = command
+        .args(args)
+        .env_remove("QYS_SERVER_URL")
+        .env_remove("QYS_ACCESS_TOKEN")
+        .env_remove("QYS_AGENT_TOKEN")
+        .output()
+        .expect("qys runs");
     let run = Run {
         status: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     };
-    assert!(
-        !run.stdout.contains(SECRET) && !run.stderr.contains(SECRET),
-        "the secret leaked: {}{}",
-        run.stdout,
-        run.stderr
-    );
+    let leaked = |secret: &str| run.stdout.contains(secret) || run.stderr.contains(secret);
+    assert!(!leaked(SECRET) && !leaked(AGENT_SECRET), "the secret leaked: {}{}", run.stdout, run.stderr);
     run
 }
 
 fn against<'a>(mock: &'a Mock, args: &[&'a str]) -> Vec<&'a str> {
     let mut all = vec!["--server", mock.url.as_str(), "--access-token", TOKEN];
     all.extend_from_slice(args);
+    all
+}
+
+/// [`against`] for `op`: an agent operation (its own `security`, SaaS mode)
+/// goes with the agent's pair as well, the agent acting for the company.
+fn against_for<'a>(mock: &'a Mock, op: &Value, args: &[&'a str]) -> Vec<&'a str> {
+    let mut all = against(mock, args);
+    if op.get("security").is_some() {
+        all.splice(0..0, ["--agent-token", AGENT_TOKEN]);
+    }
     all
 }
 
@@ -216,7 +235,7 @@ fn every_operation_in_the_schema_answers_from_its_example() {
     let mut operations = 0;
     for (id, op, args) in example_calls(&schema, dir.path()) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let run = qys(&against(&mock, &args));
+        let run = qys(&against_for(&mock, &op, &args));
         // A lifecycle operation's example may name a contract this mock
         // does not hold: a typed API error (exit 1) is its answer then.
         if op.get("x-qys-state").is_some() && run.status == 1 {
@@ -229,7 +248,8 @@ fn every_operation_in_the_schema_answers_from_its_example() {
         if let Some(at) = args.iter().position(|a| *a == "--output") {
             let bytes = std::fs::read(args[at + 1]).unwrap();
             assert_eq!(printed["bytes"], json!(bytes.len()), "{id}");
-            assert!(bytes.starts_with(b"PK"), "{id}: not a ZIP");
+            let zip = op.pointer("/responses/200/content/application~1zip").is_some();
+            assert!(!bytes.is_empty() && (!zip || bytes.starts_with(b"PK")), "{id}: not the file the mock serves");
         }
         operations += 1;
     }
@@ -258,10 +278,10 @@ fn the_embedded_mock_answers_each_operation_as_the_whole_schema_does() {
         op,
         vec!["contract-draft".into(), "--json".into(), draft.into()],
     ));
-    for (id, _, args) in &calls {
+    for (id, op, args) in &calls {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let embedded = qys(&args);
-        let whole = qys(&against(&mock, &args));
+        let whole = qys(&against_for(&mock, op, &args));
         assert_eq!(embedded.status, whole.status, "{id}: {} / {}", embedded.stderr, whole.stderr);
         assert_eq!(code(&embedded), code(&whole), "{id}: {} / {}", embedded.stderr, whole.stderr);
     }
@@ -304,7 +324,10 @@ fn example_calls(schema: &Value, dir: &std::path::Path) -> Vec<(String, Value, V
                 }
             }
             let command = heck::AsKebabCase(id).to_string();
-            let mut args = vec![command.clone(), "--json".to_owned(), example.to_string()];
+            let mut args = vec![command.clone()];
+            if op.get("parameters").is_some() || op.get("requestBody").is_some() {
+                args.extend(["--json".to_owned(), example.to_string()]);
+            }
             if op.pointer("/responses/200/content").unwrap().as_object().unwrap().len() > 1 {
                 args.extend(["--output".to_owned(), dir.join(format!("{command}.out")).display().to_string()]);
             }
@@ -778,6 +801,9 @@ fn qys_with(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
         .env_remove("QYS_ACCESS_TOKEN")
         .env_remove("QYS_ACCESS_SECRET")
         .env_remove("QYS_ACCESS_SECRET_FILE")
+        .env_remove("QYS_AGENT_TOKEN")
+        .env_remove("QYS_AGENT_SECRET")
+        .env_remove("QYS_AGENT_SECRET_FILE")
         .env_remove("QYS_PROFILE")
         .env_remove("QYS_CONFIG")
         .env_remove("RUST_LOG")
@@ -1024,4 +1050,102 @@ fn a_download_that_cannot_be_written_exits_4_after_the_call() {
     assert!(run.stderr.contains("no-such-dir"), "{}", run.stderr);
     let log = mock.stop();
     assert!(log.contains("(contractDownload) -> HTTP 200"), "{log}");
+}
+
+#[test]
+fn saas_mode_signs_with_the_agents_pair_from_flags_environment_or_a_profile() {
+    let mock = Mock::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let server = mock.url.as_str();
+    let agent_env = [("QYS_AGENT_SECRET", AGENT_SECRET)];
+    // The agent's pair alone reaches an agent operation; its undocumented result prints as JSON.
+    let run = qys_with(&["--server", server, "--agent-token", AGENT_TOKEN, "saas-binding"], &agent_env, "");
+    assert_eq!((run.status, run.stdout.trim()), (0, "null"), "{}", run.stderr);
+    // Without it, nothing is sent and the message names the flags.
+    let company = [("QYS_ACCESS_SECRET", SECRET)];
+    let run = qys_with(&["--server", server, "--access-token", TOKEN, "saas-binding"], &company, "");
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("an agent operation (SaaS mode)") && run.stderr.contains("--agent-token"),
+        "{}",
+        run.stderr
+    );
+    // The agent's pair alone cannot call a company's operation.
+    let run = qys_with(&["--server", server, "--agent-token", AGENT_TOKEN, "seal-list"], &agent_env, "");
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("signed with a company's pair"), "{}", run.stderr);
+    // A wrong agent secret: the mock's 443, naming the agent's header.
+    let wrong = [("QYS_AGENT_SECRET", "not-the-agent-secret")];
+    let run = qys_with(&["--server", server, "--agent-token", AGENT_TOKEN, "saas-binding"], &wrong, "");
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("443") && run.stderr.contains("x-qys-open-agentsignature"), "{}", run.stderr);
+    // Acting for the company: both pairs, to both kinds of operation.
+    let both = [("QYS_ACCESS_SECRET", SECRET), ("QYS_AGENT_SECRET", AGENT_SECRET)];
+    for command in ["saas-binding", "seal-list"] {
+        let args = ["--server", server, "--access-token", TOKEN, "--agent-token", AGENT_TOKEN, command];
+        assert_eq!(qys_with(&args, &both, "").status, 0, "{command}");
+    }
+    // A profile holds the agent's pair (its secret in a private file); `config show` never prints it.
+    let secret_file = dir.path().join("agent.secret");
+    std::fs::write(&secret_file, format!("{AGENT_SECRET}\n")).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&secret_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let profile = format!(
+        "[profiles.agent]\nserver = \"{server}\"\nagent_token = \"{AGENT_TOKEN}\"\nagent_secret_file = \"{}\"\n",
+        secret_file.display()
+    );
+    config(dir.path(), &profile, 0o600);
+    let home = dir.path().display().to_string();
+    let env = [("XDG_CONFIG_HOME", home.as_str())];
+    let run = qys_with(&["--profile", "agent", "saas-binding"], &env, "");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let run = qys_with(&["config", "show", "--profile", "agent", "--compact"], &env, "");
+    let shown: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(shown["agentToken"], json!({"value": "<redacted>", "from": "profile"}));
+    assert_eq!(shown["agentSecret"], json!({"value": "<redacted>", "from": "profile"}));
+    assert!(!run.stdout.contains(AGENT_TOKEN) && !run.stdout.contains(AGENT_SECRET), "{}", run.stdout);
+    // With no server, the embedded mock plays the agent's part too.
+    let run = qys(&["saas-binding"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let log = mock.stop();
+    assert!(log.contains("(saasBinding) -> HTTP 200 code 0") && !log.contains(AGENT_SECRET), "{log}");
+}
+
+#[test]
+fn help_lists_every_operation_under_its_domain_and_each_stays_a_top_level_command() {
+    let schema: Value = serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap();
+    let help = qys(&["--help"]);
+    assert_eq!(help.status, 0, "{}", help.stderr);
+    let listing = help.stdout.split("API operations, by domain").nth(1).unwrap_or_else(|| panic!("{}", help.stdout));
+    // Each heading once; under it, exactly its operations' commands.
+    let mut sections: Vec<(String, Vec<String>)> = Vec::new();
+    for line in listing.lines().skip(1) {
+        if let Some(heading) = line.strip_suffix(':').filter(|l| !l.starts_with(' ') && !l.is_empty()) {
+            sections.push((heading.to_lowercase(), Vec::new()));
+        } else if let (Some(command), Some(section)) =
+            (line.strip_prefix("  ").filter(|l| !l.starts_with(' ')), sections.last_mut())
+        {
+            section.1.push(command.split(' ').next().unwrap().to_owned());
+        }
+    }
+    let mut listed = 0;
+    for (_, item) in schema["paths"].as_object().unwrap() {
+        for (_, op) in item.as_object().unwrap() {
+            let command = heck::AsKebabCase(op["operationId"].as_str().unwrap()).to_string();
+            let domain = op["tags"][0].as_str().unwrap().to_lowercase();
+            let section = sections
+                .iter()
+                .find(|(heading, _)| *heading == domain)
+                .unwrap_or_else(|| panic!("no heading {domain}"));
+            assert!(section.1.contains(&command), "{command} is not under {domain}");
+            listed += 1;
+        }
+    }
+    assert_eq!(listed, sections.iter().map(|(_, commands)| commands.len()).sum::<usize>());
+    assert!(sections.iter().any(|(heading, _)| heading == "saas agent"), "{sections:?}");
+    // Grouping changes the listing, not the commands: each is still called by its own name.
+    let run = qys(&["saas-health-check"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
 }

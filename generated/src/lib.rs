@@ -17,7 +17,11 @@
 //!
 //! - [`Client`]: one async method per operation, each returning the typed
 //!   `result` of the answer envelope or an [`Error`]; `blocking::Client`
-//!   (feature `blocking`) has the same methods without async.
+//!   (feature `blocking`) has the same methods without async. The methods
+//!   are listed by domain (contracts, templates, seals, …, SaaS agent), one
+//!   `impl` block each. Where no source documents an answer, the method
+//!   returns its `result` as a `serde_json::Value` (`null` when absent)
+//!   rather than a type this crate would have to invent; its docs say so.
 //! - [`models`]: request types (required fields in `new`, optional ones as
 //!   setters) and answer types (enums in answers are open: `Unknown(String)`).
 //!   A contract is named by a [`models::ContractRef`] (its id, or your
@@ -50,6 +54,32 @@
 //! let patient = client.with_options(CallOptions::new().attempt_timeout(Duration::from_secs(120)))?;
 //! # let _ = patient; Ok(()) }
 //! ```
+//!
+//! # SaaS (agent) mode
+//!
+//! An agent (代理商) serves other companies through its own pair of
+//! credentials: the agent operations (`saas_…`, paths `/saas/v2/…`) are
+//! signed with it, in the headers `x-qys-open-agentaccesstoken` and
+//! `x-qys-open-agentsignature` (the same MD5 over the agent's token and
+//! secret, the timestamp and the nonce). To act for a company it serves,
+//! the agent adds that company's pair: every request then carries both
+//! signatures over one timestamp and nonce, and reaches every operation.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), qiyuesuo::Error> {
+//! use qiyuesuo::{Client, Server};
+//!
+//! let agent = Client::agent_builder(Server::Sandbox, "agent-token", "agent-secret").build()?;
+//! let binding = agent.saas_binding().await?; // JSON: no source documents it
+//! let for_company = Client::agent_builder(Server::Sandbox, "agent-token", "agent-secret")
+//!     .credentials("company-app-token", "company-app-secret")
+//!     .build()?;
+//! # let _ = (binding, for_company); Ok(()) }
+//! ```
+//!
+//! A client without the pair an operation needs refuses it before sending
+//! (`Error::Config`, naming the operation). The mock checks both pairs
+//! (`MockServer::agent_client`, `MockBuilder::agent_credentials`).
 //!
 //! # Errors and codes
 //!
@@ -169,6 +199,8 @@ pub struct IndexedOperation {
     pub command: &'static str,
     /// The operation's summary.
     pub summary: &'static str,
+    /// The domain it is listed under (its first tag; empty when it has none).
+    pub domain: &'static str,
     /// A schema of this operation alone, read by `qiyuesuo_schema::parse`.
     pub schema: &'static str,
 }

@@ -3,6 +3,10 @@
 //! window (444) and nonce reuse (445). The last four codes are the mock's
 //! choice; the schema marks them `mockOnly`.
 //!
+//! An agent operation (SaaS mode) needs the agent's pair, any other the
+//! company's; the other pair may come too (an agent acting for a company),
+//! and is then checked as strictly, over the same timestamp and nonce.
+//!
 //! The signature is checked over the header text as sent: a timestamp must be
 //! plain digits (no sign, no leading zeros), so the text and the number agree.
 //! A nonce stays used for its whole window; when the store of used nonces is
@@ -16,7 +20,8 @@ use hyper::HeaderMap;
 
 use qiyuesuo_runtime::Clock;
 use qiyuesuo_runtime::signing::{
-    ACCESS_TOKEN_HEADER, NONCE_HEADER, SIGNATURE_HEADER, SystemClock, TIMESTAMP_HEADER, signature,
+    ACCESS_TOKEN_HEADER, AGENT_ACCESS_TOKEN_HEADER, AGENT_SIGNATURE_HEADER, NONCE_HEADER, SIGNATURE_HEADER,
+    SystemClock, TIMESTAMP_HEADER, signature,
 };
 
 /// How far a timestamp may be from the mock's clock.
@@ -40,14 +45,44 @@ fn reject(code_name: &'static str, message: impl Into<String>) -> Rejection {
     Rejection { code_name, message: message.into() }
 }
 
+/// The gateway's message; for the agent's pair, with the header it is about.
+fn named(message: &str, pair: &Pair, header: &str) -> String {
+    if pair.is_agent() { format!("{message},{header}") } else { message.to_owned() }
+}
+
 fn malformed(header: &str) -> Rejection {
     reject("HEADER_MALFORMED", format!("HEADER MALFORMED,{header}"))
 }
 
+/// A token and secret the mock accepts, and the headers that carry them.
+pub(crate) struct Pair {
+    pub token: String,
+    pub secret: String,
+    token_header: &'static str,
+    signature_header: &'static str,
+}
+
+impl Pair {
+    /// The company's pair.
+    pub fn company(token: String, secret: String) -> Self {
+        Pair { token, secret, token_header: ACCESS_TOKEN_HEADER, signature_header: SIGNATURE_HEADER }
+    }
+
+    /// An agent's pair (SaaS mode).
+    pub fn agent(token: String, secret: String) -> Self {
+        Pair { token, secret, token_header: AGENT_ACCESS_TOKEN_HEADER, signature_header: AGENT_SIGNATURE_HEADER }
+    }
+
+    /// Whether this is the agent's pair: its refusals name its headers.
+    fn is_agent(&self) -> bool {
+        self.token_header == AGENT_ACCESS_TOKEN_HEADER
+    }
+}
+
 /// The credentials the mock accepts and the nonces it has seen.
 pub(crate) struct Gate {
-    pub access_token: String,
-    pub access_secret: String,
+    pub company: Pair,
+    pub agent: Pair,
     pub require_nonce: bool,
     nonce_capacity: usize,
     seen: Mutex<Seen>,
@@ -61,12 +96,13 @@ struct Seen {
 }
 
 impl Gate {
-    pub fn new(access_token: String, access_secret: String, require_nonce: bool, nonce_capacity: usize) -> Self {
-        Gate { access_token, access_secret, require_nonce, nonce_capacity, seen: Mutex::new(Seen::default()) }
+    pub fn new(company: Pair, agent: Pair, require_nonce: bool, nonce_capacity: usize) -> Self {
+        Gate { company, agent, require_nonce, nonce_capacity, seen: Mutex::new(Seen::default()) }
     }
 
-    /// Checks one request's signing headers.
-    pub fn check(&self, headers: &HeaderMap) -> Result<(), Rejection> {
+    /// Checks one request's signing headers; `agent`: the operation is an
+    /// agent operation (SaaS mode), which needs the agent's pair.
+    pub fn check(&self, headers: &HeaderMap, agent: bool) -> Result<(), Rejection> {
         // Absent (or empty) is `None`; present but not text is malformed.
         let get = |name: &'static str| -> Result<Option<&str>, Rejection> {
             match headers.get(name) {
@@ -74,32 +110,39 @@ impl Gate {
                 Some(value) => value.to_str().map(|v| Some(v).filter(|v| !v.is_empty())).map_err(|_| malformed(name)),
             }
         };
-        let mut required = vec![ACCESS_TOKEN_HEADER, TIMESTAMP_HEADER, SIGNATURE_HEADER];
+        let (needed, other) = if agent { (&self.agent, &self.company) } else { (&self.company, &self.agent) };
+        let mut required = vec![needed.token_header, TIMESTAMP_HEADER, needed.signature_header];
         if self.require_nonce {
             required.insert(2, NONCE_HEADER);
+        }
+        // The other pair is optional, but whole: a token without its signature is not signed.
+        let other_sent = get(other.token_header)?.is_some() || get(other.signature_header)?.is_some();
+        if other_sent {
+            required.extend([other.token_header, other.signature_header]);
         }
         for name in &required {
             if get(name)?.is_none() {
                 return Err(reject("HEADER_REQUIRED", format!("HEADER REQUIRED,{name}")));
             }
         }
-        let (Some(token), Some(timestamp), Some(signed)) =
-            (get(ACCESS_TOKEN_HEADER)?, get(TIMESTAMP_HEADER)?, get(SIGNATURE_HEADER)?)
-        else {
-            return Err(reject("HEADER_REQUIRED", "HEADER REQUIRED"));
-        };
-        if token != self.access_token {
-            return Err(reject("INVALID_TOKEN", "INVALID TOKEN"));
+        let pairs: Vec<&Pair> = if other_sent { vec![needed, other] } else { vec![needed] };
+        let text = |name| get(name).ok().flatten().unwrap_or_default();
+        for pair in &pairs {
+            if text(pair.token_header) != pair.token {
+                return Err(reject("INVALID_TOKEN", named("INVALID TOKEN", pair, pair.token_header)));
+            }
         }
+        let timestamp = text(TIMESTAMP_HEADER);
         let millis = plain_millis(timestamp).ok_or_else(|| malformed(TIMESTAMP_HEADER))?;
         let nonce = get(NONCE_HEADER)?;
         if nonce.is_some_and(|n| !sane_nonce(n)) {
             return Err(malformed(NONCE_HEADER));
         }
-        // The number and the text agree (plain digits), so this is the text as sent.
-        let expected = signature(&self.access_token, &self.access_secret, millis, nonce);
-        if signed != expected {
-            return Err(reject("INVALID_SIGNATURE", "INVALID SIGNATURE"));
+        for pair in &pairs {
+            // The number and the text agree (plain digits), so this is the text as sent.
+            if text(pair.signature_header) != signature(&pair.token, &pair.secret, millis, nonce) {
+                return Err(reject("INVALID_SIGNATURE", named("INVALID SIGNATURE", pair, pair.signature_header)));
+            }
         }
         let now = SystemClock.now_millis();
         if now.abs_diff(millis) > TIMESTAMP_WINDOW_MS {

@@ -44,6 +44,10 @@ use server::State;
 pub const DEFAULT_ACCESS_TOKEN: &str = "mock-access-token";
 /// The access secret the mock accepts unless told otherwise.
 pub const DEFAULT_ACCESS_SECRET: &str = "mock-access-secret";
+/// The agent's token (SaaS mode) the mock accepts unless told otherwise.
+pub const DEFAULT_AGENT_TOKEN: &str = "mock-agent-token";
+/// The agent's secret (SaaS mode) the mock accepts unless told otherwise.
+pub const DEFAULT_AGENT_SECRET: &str = "mock-agent-secret";
 
 /// Why the mock could not start.
 #[derive(Debug, thiserror::Error)]
@@ -132,6 +136,8 @@ pub struct MockBuilder<A> {
     schema: Option<String>,
     access_token: String,
     access_secret: String,
+    agent_token: String,
+    agent_secret: String,
     require_nonce: bool,
     rules: Vec<Rule>,
     print_log: bool,
@@ -171,6 +177,14 @@ impl<A: Served> MockBuilder<A> {
     pub fn credentials(mut self, access_token: impl Into<String>, access_secret: impl Into<String>) -> Self {
         self.access_token = access_token.into();
         self.access_secret = access_secret.into();
+        self
+    }
+
+    /// The agent's credentials to accept (SaaS mode): the agent operations
+    /// need them, and any request that carries them is checked against them.
+    pub fn agent_credentials(mut self, agent_token: impl Into<String>, agent_secret: impl Into<String>) -> Self {
+        self.agent_token = agent_token.into();
+        self.agent_secret = agent_secret.into();
         self
     }
 
@@ -261,8 +275,8 @@ impl<A: Served> MockBuilder<A> {
         let state = Arc::new(State {
             spec,
             gate: auth::Gate::new(
-                self.access_token.clone(),
-                self.access_secret.clone(),
+                auth::Pair::company(self.access_token.clone(), self.access_secret.clone()),
+                auth::Pair::agent(self.agent_token.clone(), self.agent_secret.clone()),
                 self.require_nonce,
                 self.nonce_capacity,
             ),
@@ -280,6 +294,8 @@ impl<A: Served> MockBuilder<A> {
             addr,
             access_token: self.access_token,
             access_secret: self.access_secret,
+            agent_token: self.agent_token,
+            agent_secret: self.agent_secret,
             state,
             task,
             api: PhantomData,
@@ -292,6 +308,8 @@ pub struct MockServer<A> {
     addr: SocketAddr,
     access_token: String,
     access_secret: String,
+    agent_token: String,
+    agent_secret: String,
     state: Arc<State>,
     task: tokio::task::JoinHandle<()>,
     api: PhantomData<fn() -> A>,
@@ -319,6 +337,8 @@ impl<A: Served> MockServer<A> {
             schema: None,
             access_token: DEFAULT_ACCESS_TOKEN.to_owned(),
             access_secret: DEFAULT_ACCESS_SECRET.to_owned(),
+            agent_token: DEFAULT_AGENT_TOKEN.to_owned(),
+            agent_secret: DEFAULT_AGENT_SECRET.to_owned(),
             require_nonce: false,
             rules: Vec::new(),
             print_log: false,
@@ -352,9 +372,27 @@ impl<A: Served> MockServer<A> {
         &self.access_secret
     }
 
+    /// The agent's token it accepts (SaaS mode).
+    pub fn agent_token(&self) -> &str {
+        &self.agent_token
+    }
+
+    /// The agent's secret it accepts (SaaS mode).
+    pub fn agent_secret(&self) -> &str {
+        &self.agent_secret
+    }
+
     /// A client for this mock with its credentials.
     pub fn client(&self) -> Result<A, Error<A::Codes>> {
         ClientBuilder::<A>::new(&self.base_url(), self.access_token.as_str(), self.access_secret.as_str()).build()
+    }
+
+    /// A client for this mock as its agent (SaaS mode) acting for its
+    /// company: both pairs sign every request, so it calls every operation.
+    pub fn agent_client(&self) -> Result<A, Error<A::Codes>> {
+        ClientBuilder::<A>::new_agent(&self.base_url(), self.agent_token.as_str(), self.agent_secret.as_str())
+            .credentials(self.access_token.as_str(), self.access_secret.as_str())
+            .build()
     }
 
     /// Adds a scenario rule while running; it applies after the earlier ones.

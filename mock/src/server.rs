@@ -199,7 +199,9 @@ async fn decide_with(state: &State, request: Request<Incoming>, seen: &mut Optio
         summary,
         callbacks: Vec::new(),
     };
-    if let Err(rejection) = state.gate.check(request.headers()) {
+    // The operation decides which pair must sign; an unknown path needs the company's.
+    let agent = spec.route(request.method().as_str(), request.uri().path()).is_some_and(|route| route.op.agent);
+    if let Err(rejection) = state.gate.check(request.headers(), agent) {
         let code = spec.code_named(rejection.code_name);
         let summary = format!("rejected: {}", rejection.message);
         return rejected(code, rejection.message, summary);

@@ -3,7 +3,7 @@
 //! is typed. Generic: nothing here names an operation, and nothing reads the
 //! schema's JSON; answers, fresh values and callbacks come from the IR.
 
-use qiyuesuo_schema::ir::{Api, Input, InputField, Operation, ResponseCode, ValueKind};
+use qiyuesuo_schema::ir::{Api, Input, InputField, Operation, ResponseCode, ResultType, ValueKind};
 use serde_json::Value;
 
 /// One operation as the mock serves it.
@@ -84,8 +84,11 @@ impl Spec {
     /// Whether `result` is an answer `op` could give: of its result type,
     /// with no field the schema does not know. A problem names the field.
     pub fn check_result(&self, op: &Operation, result: &Value) -> Result<(), String> {
-        let Some(type_name) = &op.result else {
-            return Err("the operation answers no `result`".to_owned());
+        let type_name = match &op.result {
+            Some(ResultType::Named(name)) => name,
+            // Nothing documents it, so any JSON could be its answer.
+            Some(ResultType::Json) => return Ok(()),
+            None => return Err("the operation answers no `result`".to_owned()),
         };
         let mut document = self.api.type_json_schema(type_name);
         closed(&mut document);

@@ -88,6 +88,19 @@ impl<C: Codes, T: DeserializeOwned + Send> AnswerKind<C> for Json<T> {
     }
 }
 
+/// An envelope whose `result` no source documents: any JSON, `null` when
+/// the answer has none.
+pub(crate) struct Untyped;
+
+impl<C: Codes> AnswerKind<C> for Untyped {
+    type Body = Vec<u8>;
+    type Output = serde_json::Value;
+
+    fn classify(&self, head: &Head, body: Vec<u8>, _: impl FnOnce() -> CallInfo) -> Result<Self::Output, AttemptError> {
+        envelope::decode::<C, serde_json::Value>(&answer(head, &body)).map(Option::unwrap_or_default)
+    }
+}
+
 /// An envelope that documents no `result`.
 pub(crate) struct Empty;
 

@@ -7,11 +7,9 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::ExposeSecret;
-
 use super::codes::Codes;
 use super::core::Core;
-use super::credentials::Credentials;
+use super::credentials::{AgentCredentials, Credentials};
 use super::error::Error;
 use super::http::HttpSettings;
 use super::options::{
@@ -19,7 +17,7 @@ use super::options::{
     Settings,
 };
 use super::retry::DEFAULT_BUDGET_RETRIES;
-use super::signing::{Clock, NonceSource, SignatureMode, Signer, SigningKey, SystemClock, UuidNonces};
+use super::signing::{Clock, Keys, NonceSource, SignatureMode, Signer, SigningKey, SystemClock, UuidNonces};
 
 /// A generated client made from a [`Core`].
 pub trait FromCore {
@@ -32,7 +30,10 @@ pub trait FromCore {
 /// Settings for a client; `C` is the client type it builds.
 pub struct ClientBuilder<C> {
     base_url: String,
-    credentials: Credentials,
+    /// The company's pair; `None` for an agent's client until it acts for one.
+    credentials: Option<Credentials>,
+    /// The agent's pair (SaaS mode).
+    agent: Option<AgentCredentials>,
     mode: SignatureMode,
     clock: Arc<dyn Clock>,
     nonces: Arc<dyn NonceSource>,
@@ -48,6 +49,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials)
+            .field("agent", &self.agent)
             .field("mode", &self.mode)
             .field("settings", &self.settings)
             .finish_non_exhaustive()
@@ -59,9 +61,37 @@ impl<C: FromCore> ClientBuilder<C> {
     /// nonces, 3 s to connect, 30 s per attempt, 60 s per call, 3 attempts,
     /// answers up to 16 MiB.
     pub fn new(base_url: &str, access_token: impl Into<String>, access_secret: impl Into<String>) -> Self {
+        Self::with(base_url, Some(Credentials::new(access_token, access_secret)), None)
+    }
+
+    /// Like [`ClientBuilder::new`], for an agent (SaaS mode, 代理商) with its
+    /// own pair: its client calls the agent operations (`/saas/v2/…`). To act
+    /// for a company it serves, add the company's pair with
+    /// [`ClientBuilder::credentials`]: every request then carries both
+    /// signatures, over one timestamp and nonce.
+    pub fn new_agent(base_url: &str, agent_token: impl Into<String>, agent_secret: impl Into<String>) -> Self {
+        Self::with(base_url, None, Some(AgentCredentials::new(agent_token, agent_secret)))
+    }
+
+    /// Signs every request with the company's pair as well (an agent acting
+    /// for a company); replaces the pair given before.
+    pub fn credentials(mut self, access_token: impl Into<String>, access_secret: impl Into<String>) -> Self {
+        self.credentials = Some(Credentials::new(access_token, access_secret));
+        self
+    }
+
+    /// Signs every request with an agent's pair as well (SaaS mode): the
+    /// company's client of an agent, which may also call the agent operations.
+    pub fn agent(mut self, agent_token: impl Into<String>, agent_secret: impl Into<String>) -> Self {
+        self.agent = Some(AgentCredentials::new(agent_token, agent_secret));
+        self
+    }
+
+    fn with(base_url: &str, credentials: Option<Credentials>, agent: Option<AgentCredentials>) -> Self {
         ClientBuilder {
             base_url: base_url.to_owned(),
-            credentials: Credentials::new(access_token, access_secret),
+            credentials,
+            agent,
             mode: SignatureMode::Nonce,
             clock: Arc::new(SystemClock),
             nonces: Arc::new(UuidNonces),
@@ -202,16 +232,13 @@ impl<C: FromCore> ClientBuilder<C> {
     /// Checks the settings and builds the client.
     pub fn build(mut self) -> Result<C, Error<C::Codes>> {
         let base_url = check_base_url(&self.base_url, self.insecure_http)?;
-        let key = SigningKey::new(&self.credentials).map_err(Error::Config)?;
-        if self.credentials.access_token.expose_secret().is_empty() {
-            return Err(Error::Config("the access token is empty".to_owned()));
-        }
-        if self.credentials.access_secret.expose_secret().is_empty() {
-            return Err(Error::Config("the access secret is empty".to_owned()));
-        }
+        let keys = Keys {
+            company: self.credentials.as_ref().map(SigningKey::new).transpose().map_err(Error::Config)?,
+            agent: self.agent.as_ref().map(SigningKey::agent).transpose().map_err(Error::Config)?,
+        };
         self.http.plain_http = base_url.starts_with("http://");
         let http = self.http.client(self.settings.connect_timeout)?;
-        let signer = Signer { key, mode: self.mode, clock: self.clock, nonces: self.nonces };
+        let signer = Signer { keys, mode: self.mode, clock: self.clock, nonces: self.nonces };
         let core = Core::new(http, base_url, signer, self.settings, self.budget_retries, self.http);
         Ok(C::from_core(core))
     }

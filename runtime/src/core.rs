@@ -13,7 +13,7 @@ use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, DATE, HeaderValue, LOCATION,
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::answer::{self, AnswerKind, Body, Empty, File, Head, Json};
+use super::answer::{self, AnswerKind, Body, Empty, File, Head, Json, Untyped};
 use super::codes::Codes;
 use super::download::{Download, Limits};
 use super::envelope::AttemptError;
@@ -62,7 +62,7 @@ impl fmt::Debug for Core {
         f.debug_struct("Core")
             .field("base_url", &self.inner.base_url)
             .field("signature_mode", &self.inner.signer.mode)
-            .field("credentials", &self.inner.signer.key)
+            .field("credentials", &self.inner.signer.keys)
             .field("settings", &self.settings)
             .finish_non_exhaustive()
     }
@@ -150,6 +150,21 @@ impl Core {
         self.run(op, &prepared, &Empty).await
     }
 
+    /// Calls `op`, whose `result` no source documents, and returns it as
+    /// JSON (`null` when the answer has none).
+    pub async fn send_untyped<C, B>(
+        &self,
+        op: &'static Operation,
+        input: Input<'_, B>,
+    ) -> Result<serde_json::Value, Error<C>>
+    where
+        C: Codes,
+        B: Serialize + Validate,
+    {
+        let prepared = prepare(op, input).await?;
+        self.run(op, &prepared, &Untyped).await
+    }
+
     /// Calls `op`, which answers a file, and returns it as it starts to
     /// arrive. An error envelope in its place is an error, never a file.
     pub async fn download<C, B>(&self, op: &'static Operation, input: Input<'_, B>) -> Result<Download<C>, Error<C>>
@@ -175,6 +190,7 @@ impl Core {
     ) -> Result<K::Output, Error<C>> {
         // 64 random bits: unique enough to find one call in the logs, and
         // formatted only when a span or an error shows it.
+        self.inner.signer.keys.cover(op).map_err(Error::Config)?;
         if self.settings.dry_run {
             return Err(Error::DryRun(Box::new(self.preview(op, prepared)?)));
         }

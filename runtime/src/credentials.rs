@@ -1,5 +1,5 @@
-//! The AppToken and AppSecret. Both are kept as secrets: wiped from memory on
-//! drop and never shown by `Debug`.
+//! The AppToken and AppSecret, and an agent's pair in SaaS mode. All are kept
+//! as secrets: wiped from memory on drop and never shown by `Debug`.
 
 use std::fmt;
 
@@ -27,6 +27,35 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("access_token", &"<redacted>")
             .field("access_secret", &"<redacted>")
+            .finish()
+    }
+}
+
+/// An agent's token and secret (SaaS mode, 代理商): the agent acts for the
+/// companies it serves, and signs every request with this pair besides the
+/// company's own, when it acts for one. A type of its own, so the two pairs
+/// cannot be swapped by mistake.
+#[derive(Clone)]
+pub struct AgentCredentials {
+    pub(crate) agent_token: SecretString,
+    pub(crate) agent_secret: SecretString,
+}
+
+impl AgentCredentials {
+    /// The agent's credentials from the open platform.
+    pub fn new(agent_token: impl Into<String>, agent_secret: impl Into<String>) -> Self {
+        AgentCredentials {
+            agent_token: SecretString::from(agent_token.into()),
+            agent_secret: SecretString::from(agent_secret.into()),
+        }
+    }
+}
+
+impl fmt::Debug for AgentCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AgentCredentials")
+            .field("agent_token", &"<redacted>")
+            .field("agent_secret", &"<redacted>")
             .finish()
     }
 }

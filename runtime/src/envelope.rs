@@ -216,7 +216,8 @@ mod tests {
     use crate::codes::test_codes::TestCode;
     use crate::operation::Method;
 
-    const OP: Operation = Operation { id: "op", method: Method::Get, path: "/op", codes: &[1605], idempotent: true };
+    const OP: Operation =
+        Operation { id: "op", method: Method::Get, path: "/op", codes: &[1605], idempotent: true, agent: false };
 
     fn answer(body: &str) -> Answer<'_> {
         Answer { status: 200, content_type: Some("application/json"), body: body.as_bytes() }

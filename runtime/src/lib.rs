@@ -88,7 +88,7 @@ pub mod __private {
 /// answer decoder and the signer, callable on their own. Not part of the API.
 #[doc(hidden)]
 pub mod __hooks {
-    pub use crate::credentials::Credentials;
+    pub use crate::credentials::{AgentCredentials, Credentials};
     pub use crate::envelope::{Answer, decode_answer, decode_result};
-    pub use crate::signing::{SignedHeaders, SigningKey};
+    pub use crate::signing::{Keys, SignedHeaders, SigningKey};
 }

@@ -22,6 +22,9 @@ pub struct Operation {
     pub codes: &'static [i64],
     /// Safe to send again after it may have been processed.
     pub idempotent: bool,
+    /// Signed with an agent's credentials (SaaS mode), and the company's too
+    /// when the client acts for one; other operations need the company's.
+    pub agent: bool,
 }
 
 /// What a call sends.

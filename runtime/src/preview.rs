@@ -6,7 +6,7 @@ use std::fmt;
 
 use reqwest::header::HeaderMap;
 
-use crate::signing::{ACCESS_TOKEN_HEADER, SIGNATURE_HEADER};
+use crate::signing::{ACCESS_TOKEN_HEADER, AGENT_ACCESS_TOKEN_HEADER, AGENT_SIGNATURE_HEADER, SIGNATURE_HEADER};
 
 /// What a call would have sent: returned in `Error::DryRun` by a handle made
 /// with `CallOptions::dry_run()`. Its `Display` reads like the HTTP request.
@@ -67,7 +67,9 @@ pub(crate) fn shown_headers(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
         .iter()
         .map(|(name, value)| {
-            let secret = name == ACCESS_TOKEN_HEADER || name == SIGNATURE_HEADER || value.is_sensitive();
+            let secret = [ACCESS_TOKEN_HEADER, SIGNATURE_HEADER, AGENT_ACCESS_TOKEN_HEADER, AGENT_SIGNATURE_HEADER]
+                .contains(&name.as_str())
+                || value.is_sensitive();
             let text = if secret { "<redacted>".to_owned() } else { value.to_str().unwrap_or("<not text>").to_owned() };
             (name.as_str().to_owned(), text)
         })

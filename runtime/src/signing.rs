@@ -1,5 +1,7 @@
 //! Request signing: its own step, run once per attempt, so every attempt has
-//! a fresh timestamp and nonce (the server accepts each nonce once).
+//! a fresh timestamp and nonce (the server accepts each nonce once). A client
+//! signs with each pair it holds, the company's and (SaaS mode) the agent's,
+//! both over the same timestamp and nonce.
 
 use std::fmt;
 use std::sync::Arc;
@@ -9,7 +11,7 @@ use md5::{Digest, Md5};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use secrecy::ExposeSecret;
 
-use super::credentials::Credentials;
+use super::credentials::{AgentCredentials, Credentials};
 
 /// Header carrying the access token (AppToken).
 pub const ACCESS_TOKEN_HEADER: &str = "x-qys-open-accesstoken";
@@ -19,6 +21,11 @@ pub const TIMESTAMP_HEADER: &str = "x-qys-open-timestamp";
 pub const NONCE_HEADER: &str = "x-qys-open-nonce";
 /// Header carrying the signature.
 pub const SIGNATURE_HEADER: &str = "x-qys-open-signature";
+/// Header carrying the agent's token (SaaS mode).
+pub const AGENT_ACCESS_TOKEN_HEADER: &str = "x-qys-open-agentaccesstoken";
+/// Header carrying the agent's signature: the same MD5 over the agent's token
+/// and secret, the timestamp and the nonce.
+pub const AGENT_SIGNATURE_HEADER: &str = "x-qys-open-agentsignature";
 
 /// Which signature the server expects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -98,9 +105,9 @@ fn hex(bytes: &[u8; 16]) -> [u8; 32] {
     out
 }
 
-/// What signing needs from the credentials, prepared once per client: the
-/// token as a header value (checked once, shared by every request) and the
-/// MD5 state after the token and the secret, so an attempt hashes only its
+/// What signing needs from one pair of credentials, prepared once per client:
+/// the token as a header value (checked once, shared by every request) and
+/// the MD5 state after the token and the secret, so an attempt hashes only its
 /// timestamp and nonce. Neither is ever shown. Public for the benchmarks.
 #[doc(hidden)]
 #[derive(Clone)]
@@ -110,35 +117,107 @@ pub struct SigningKey {
 }
 
 impl SigningKey {
-    /// Prepares `credentials`; fails if the token cannot be a header value.
+    /// Prepares the company's `credentials`; fails if the token cannot be a
+    /// header value.
     pub fn new(credentials: &Credentials) -> Result<Self, String> {
-        let mut token = HeaderValue::from_str(credentials.access_token.expose_secret())
-            .map_err(|_| "the access token has characters a header cannot carry".to_owned())?;
-        token.set_sensitive(true);
-        let mut prefix = Md5::new();
-        prefix.update(credentials.access_token.expose_secret().as_bytes());
-        prefix.update(credentials.access_secret.expose_secret().as_bytes());
-        Ok(SigningKey { token, prefix })
+        Self::prepare(credentials.access_token.expose_secret(), credentials.access_secret.expose_secret(), "access")
     }
 
-    /// The signing headers for one attempt at `timestamp`, with `nonce`
-    /// unless legacy; the token and signature are marked sensitive.
+    /// Prepares an agent's `credentials` (SaaS mode).
+    pub fn agent(credentials: &AgentCredentials) -> Result<Self, String> {
+        Self::prepare(credentials.agent_token.expose_secret(), credentials.agent_secret.expose_secret(), "agent")
+    }
+
+    fn prepare(token: &str, secret: &str, which: &str) -> Result<Self, String> {
+        if token.is_empty() {
+            return Err(format!("the {which} token is empty"));
+        }
+        if secret.is_empty() {
+            return Err(format!("the {which} secret is empty"));
+        }
+        let mut value = HeaderValue::from_str(token)
+            .map_err(|_| format!("the {which} token has characters a header cannot carry"))?;
+        value.set_sensitive(true);
+        let mut prefix = Md5::new();
+        prefix.update(token.as_bytes());
+        prefix.update(secret.as_bytes());
+        Ok(SigningKey { token: value, prefix })
+    }
+
+    /// This pair's token and signature over `timestamp` (as text) and `nonce`.
+    fn sign(&self, timestamp: &str, nonce: Option<&str>) -> Result<Pair, String> {
+        let signed = finish(self.prefix.clone(), timestamp, nonce);
+        let mut signature =
+            HeaderValue::from_bytes(&signed).map_err(|_| "the signature is not a valid header value".to_owned())?;
+        signature.set_sensitive(true);
+        Ok(Pair { token: self.token.clone(), signature })
+    }
+
+    /// The signing headers of this pair alone for one attempt at
+    /// `timestamp`, with `nonce` unless legacy; the token and signature are
+    /// marked sensitive.
+    pub fn headers(&self, timestamp: u64, nonce: Option<&str>) -> Result<SignedHeaders, String> {
+        Keys { company: Some(self.clone()), agent: None }.headers(timestamp, nonce)
+    }
+}
+
+/// The pairs a client signs with: the company's, the agent's, or both.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct Keys {
+    /// The company's pair (AppToken, AppSecret).
+    pub company: Option<SigningKey>,
+    /// The agent's pair (SaaS mode).
+    pub agent: Option<SigningKey>,
+}
+
+impl Keys {
+    /// The headers of every pair for one attempt, over one timestamp and nonce.
     pub fn headers(&self, timestamp: u64, nonce: Option<&str>) -> Result<SignedHeaders, String> {
         let mut text = itoa::Buffer::new();
         let text = text.format(timestamp);
-        let signed = finish(self.prefix.clone(), text, nonce);
         let invalid = |name: &str| format!("`{name}` is not a valid header value");
         // Only a custom nonce source can fail here (control characters).
-        let nonce = nonce.map(HeaderValue::from_str).transpose().map_err(|_| invalid(NONCE_HEADER))?;
-        let mut signature = HeaderValue::from_bytes(&signed).map_err(|_| invalid(SIGNATURE_HEADER))?;
-        signature.set_sensitive(true);
+        let nonce_value = nonce.map(HeaderValue::from_str).transpose().map_err(|_| invalid(NONCE_HEADER))?;
         Ok(SignedHeaders {
-            token: self.token.clone(),
             timestamp: HeaderValue::from_str(text).map_err(|_| invalid(TIMESTAMP_HEADER))?,
-            nonce,
-            signature,
+            nonce: nonce_value,
+            company: self.company.as_ref().map(|key| key.sign(text, nonce)).transpose()?,
+            agent: self.agent.as_ref().map(|key| key.sign(text, nonce)).transpose()?,
         })
     }
+
+    /// Whether these pairs can sign `op`: an agent operation needs the
+    /// agent's, any other the company's. The error says which is missing.
+    pub fn cover(&self, op: &super::operation::Operation) -> Result<(), String> {
+        match (op.agent, &self.company, &self.agent) {
+            (true, _, None) => Err(format!(
+                "`{}` is an agent operation (SaaS mode) and this client has no agent credentials: build it with \
+                 `ClientBuilder::new_agent` or add them with `ClientBuilder::agent`",
+                op.id
+            )),
+            (false, None, _) => Err(format!(
+                "`{}` is signed with a company's credentials and this agent client has none: add the company's with \
+                 `ClientBuilder::credentials` to act for it",
+                op.id
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl fmt::Debug for Keys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let held = |key: &Option<SigningKey>| if key.is_some() { "<redacted>" } else { "none" };
+        f.debug_struct("Keys").field("company", &held(&self.company)).field("agent", &held(&self.agent)).finish()
+    }
+}
+
+/// One pair's token and signature, as header values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Pair {
+    token: HeaderValue,
+    signature: HeaderValue,
 }
 
 /// One attempt's signing headers, as values ready for a request (no map of
@@ -146,20 +225,24 @@ impl SigningKey {
 #[doc(hidden)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedHeaders {
-    token: HeaderValue,
     timestamp: HeaderValue,
     nonce: Option<HeaderValue>,
-    signature: HeaderValue,
+    company: Option<Pair>,
+    agent: Option<Pair>,
 }
 
 impl SignedHeaders {
     /// Each header with its name, in the order they are sent.
     pub fn iter(&self) -> impl Iterator<Item = (HeaderName, &HeaderValue)> {
+        let company = self.company.as_ref();
+        let agent = self.agent.as_ref();
         [
-            (ACCESS_TOKEN_HEADER, Some(&self.token)),
+            (ACCESS_TOKEN_HEADER, company.map(|p| &p.token)),
+            (AGENT_ACCESS_TOKEN_HEADER, agent.map(|p| &p.token)),
             (TIMESTAMP_HEADER, Some(&self.timestamp)),
             (NONCE_HEADER, self.nonce.as_ref()),
-            (SIGNATURE_HEADER, Some(&self.signature)),
+            (SIGNATURE_HEADER, company.map(|p| &p.signature)),
+            (AGENT_SIGNATURE_HEADER, agent.map(|p| &p.signature)),
         ]
         .into_iter()
         .filter_map(|(name, value)| value.map(|value| (HeaderName::from_static(name), value)))
@@ -167,7 +250,7 @@ impl SignedHeaders {
 
     /// The headers as a map.
     pub fn into_map(self) -> HeaderMap {
-        let mut map = HeaderMap::with_capacity(4);
+        let mut map = HeaderMap::with_capacity(6);
         for (name, value) in self.iter() {
             map.insert(name, value.clone());
         }
@@ -189,7 +272,7 @@ impl fmt::Debug for SigningKey {
 /// Signs one attempt.
 #[derive(Debug, Clone)]
 pub(crate) struct Signer {
-    pub key: SigningKey,
+    pub keys: Keys,
     pub mode: SignatureMode,
     pub clock: Arc<dyn Clock>,
     pub nonces: Arc<dyn NonceSource>,
@@ -204,7 +287,7 @@ impl Signer {
             SignatureMode::Nonce => Some(self.nonces.nonce()),
             SignatureMode::Legacy => None,
         };
-        self.key.headers(timestamp, nonce.as_deref())
+        self.keys.headers(timestamp, nonce.as_deref())
     }
 }
 
@@ -231,6 +314,30 @@ mod tests {
         // The same key twice: the prepared state is cloned, never consumed.
         assert_eq!(key.headers(5, Some("n")), key.headers(5, Some("n")));
         assert_eq!(format!("{key:?}"), "SigningKey(<redacted>)");
+    }
+
+    #[test]
+    fn keys_cover_the_operations_whose_pair_they_hold_and_sign_both_over_one_nonce() {
+        use crate::operation::{Method, Operation};
+        let op = |agent| Operation { id: "op", method: Method::Get, path: "/op", codes: &[], idempotent: true, agent };
+        let (company, agent) = (&op(false), &op(true));
+        let company_key = SigningKey::new(&Credentials::new("t", "s")).expect("a valid token");
+        let agent_key = SigningKey::agent(&AgentCredentials::new("at", "as")).expect("a valid token");
+        let only_company = Keys { company: Some(company_key.clone()), agent: None };
+        let only_agent = Keys { company: None, agent: Some(agent_key.clone()) };
+        let both = Keys { company: Some(company_key), agent: Some(agent_key) };
+        assert!(only_company.cover(company).is_ok() && only_agent.cover(agent).is_ok());
+        assert!(both.cover(company).is_ok() && both.cover(agent).is_ok());
+        assert!(only_company.cover(agent).err().unwrap_or_default().contains("no agent credentials"));
+        assert!(only_agent.cover(company).err().unwrap_or_default().contains("has none"));
+        let headers = both.headers(7, Some("n")).expect("headers").into_map();
+        let text = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        assert_eq!(text(SIGNATURE_HEADER), Some(signature("t", "s", 7, Some("n"))));
+        assert_eq!(text(AGENT_SIGNATURE_HEADER), Some(signature("at", "as", 7, Some("n"))));
+        assert!(headers.get(AGENT_ACCESS_TOKEN_HEADER).is_some_and(HeaderValue::is_sensitive));
+        assert_eq!(format!("{both:?}"), "Keys { company: \"<redacted>\", agent: \"<redacted>\" }");
+        let empty = SigningKey::agent(&AgentCredentials::new("at", "")).err().unwrap_or_default();
+        assert_eq!(empty, "the agent secret is empty");
     }
 
     #[test]

@@ -93,6 +93,14 @@ pub(crate) fn check(doc: &Value, reach: &Reach) -> Result<(), Errors> {
     if let Some(global) = root.get("x-qys-response-codes") {
         check_codes(global, "/x-qys-response-codes", &mut codes, &mut errors);
     }
+    match crate::security::signing(doc, None) {
+        Ok(crate::security::Signing::Company) => {}
+        Ok(crate::security::Signing::Agent) => errors.push(
+            "/security",
+            "the document's `security` must be the company's pair; an agent operation says so itself",
+        ),
+        Err(problem) => errors.push("/security", problem),
+    }
     check_paths(doc, &mut codes, &mut errors);
     check_sides(doc, reach, &mut errors);
     errors.finish(())
@@ -509,6 +517,19 @@ fn check_operation(
             }
         }
         None => errors.push(pointer, "missing `operationId`: every operation needs one to name its method"),
+    }
+    if let Some(tag) = operation.pointer("/tags/0")
+        && !doc.get("tags").and_then(Value::as_array).into_iter().flatten().any(|t| t.get("name") == Some(tag))
+    {
+        errors.push(
+            join(pointer, "tags"),
+            format!("the tag {tag} is not in the document's `tags`, which name the domains"),
+        );
+    }
+    if operation.get("security").is_some()
+        && let Err(problem) = crate::security::signing(doc, Some(operation))
+    {
+        errors.push(join(pointer, "security"), problem);
     }
     if operation.get("x-qys-idempotent").is_some_and(|v| !v.is_boolean()) {
         errors.push(join(pointer, "x-qys-idempotent"), "`x-qys-idempotent` is `true` or `false`");

@@ -82,7 +82,13 @@ pub(crate) fn envelope_result<'a>(doc: &'a Value, schema: &'a Value) -> Option<O
     }
     let properties = second.get("properties")?.as_object()?;
     let result = properties.get("result")?;
-    (properties.len() == 1 && ref_name(result).is_some()).then_some(Some(result))
+    (properties.len() == 1 && (ref_name(result).is_some() || is_untyped(result))).then_some(Some(result))
+}
+
+/// A `result` no source documents: a schema that says nothing but its
+/// description (any JSON).
+pub(crate) fn is_untyped(schema: &Value) -> bool {
+    schema.as_object().is_some_and(|s| s.keys().all(|k| k == "description"))
 }
 
 /// The `result` schema of an operation's `200` answer, when it narrows the envelope.

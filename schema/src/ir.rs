@@ -41,6 +41,19 @@ pub struct Api {
     /// Closed (request) enums whose variants the schema names
     /// (`x-qys-variant-names`) rather than the one rule.
     pub enum_renames: Vec<EnumRenames>,
+    /// The domains operations are grouped by (the document's `tags`), in
+    /// schema order; each operation is in the first of its own `tags`.
+    pub domains: Vec<Domain>,
+}
+
+/// A group of operations (an OpenAPI tag): the client's docs, `qys --help`
+/// and the README list operations by it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Domain {
+    /// The tag's name, e.g. `contracts`.
+    pub name: String,
+    /// Its description.
+    pub description: Option<String>,
 }
 
 /// The variant names a closed enum's schema gives (`x-qys-variant-names`).
@@ -234,13 +247,18 @@ pub struct Operation {
     pub description: Option<String>,
     /// What the caller passes.
     pub input: Input,
-    /// Rust type name of `result` on success; `None` when the answer has none.
-    pub result: Option<String>,
+    /// What `result` holds on success; `None` when the answer has none.
+    pub result: Option<ResultType>,
     /// Codes documented for this operation only (`x-qys-response-codes`).
     pub codes: Vec<i64>,
     /// Safe to send again after it may have been processed: every GET, and
     /// operations marked `x-qys-idempotent: true`.
     pub idempotent: bool,
+    /// Signed with an agent's pair (SaaS mode: its `security` needs the
+    /// agent's headers); other operations need the company's.
+    pub agent: bool,
+    /// The domain it is listed under: the first of its `tags`.
+    pub domain: Option<String>,
     /// The request body's `example`, which the method's doc example uses.
     pub request_example: Option<serde_json::Value>,
     /// The media type of the file a download answers (its `200` beside the
@@ -264,6 +282,26 @@ pub struct Operation {
     /// `x-qys-state`: what the operation does to the contracts a stateful
     /// server keeps (the mock's lifecycle rules, as data).
     pub state: Option<StateRule>,
+}
+
+/// The type of an operation's `result`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResultType {
+    /// A named model, e.g. `TicketResult`.
+    Named(String),
+    /// No source documents it (the schema's `result` has no type): any JSON,
+    /// `null` when the answer has none.
+    Json,
+}
+
+impl ResultType {
+    /// The model's name, unless the result is untyped JSON.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            ResultType::Named(name) => Some(name),
+            ResultType::Json => None,
+        }
+    }
 }
 
 /// How an operation pages (`x-qys-pagination`): offset and limit query

@@ -22,6 +22,7 @@ pub mod ir;
 mod lower;
 pub mod pointer;
 mod reach;
+mod security;
 pub mod slice;
 
 pub use check::{RESERVED_NAMES, is_identifier};

@@ -7,9 +7,9 @@ use serde_json::{Map, Value, json};
 
 use crate::doc::{self, component_schemas, follow, ref_name, runtime_type, text};
 use crate::ir::{
-    Api, Callback, CallbackUrl, CommaSet, Constraint, Effect, EnumRenames, FieldInfo, Input, Method, NamedSchema,
-    Names, OneOf, OneOfMember, OneOfVariant, OpenEnum, Operation, Pagination, ResponseCode, RetryClass, Server, Source,
-    StateRule, StructInfo, Target, Transition, ValueKind,
+    Api, Callback, CallbackUrl, CommaSet, Constraint, Domain, Effect, EnumRenames, FieldInfo, Input, Method,
+    NamedSchema, Names, OneOf, OneOfMember, OneOfVariant, OpenEnum, Operation, Pagination, ResponseCode, ResultType,
+    RetryClass, Server, Source, StateRule, StructInfo, Target, Transition, ValueKind,
 };
 use crate::pointer::join;
 use crate::reach::Reach;
@@ -57,9 +57,12 @@ pub(crate) fn lower(doc: &Value, reach: &Reach) -> Api {
             path: path.clone(),
             summary: text(op, "summary"),
             description: text(op, "description"),
-            result: result_schema.and_then(ref_name).map(str::to_owned),
+            result: result_schema
+                .map(|r| ref_name(r).map_or(ResultType::Json, |name| ResultType::Named(name.to_owned()))),
             codes: own,
             idempotent: method == Method::Get || op.get("x-qys-idempotent") == Some(&Value::Bool(true)),
+            agent: crate::security::signing(doc, Some(op)) == Ok(crate::security::Signing::Agent),
+            domain: op.pointer("/tags/0").and_then(Value::as_str).map(str::to_owned),
             request_example: op
                 .get("requestBody")
                 .map(|b| follow(doc, b))
@@ -161,6 +164,7 @@ pub(crate) fn lower(doc: &Value, reach: &Reach) -> Api {
         callbacks,
         schemas,
         one_ofs,
+        domains: domains(doc),
         enum_renames,
     }
 }
@@ -466,4 +470,10 @@ fn constraints(schema: &Value) -> Vec<Constraint> {
         _ => {}
     }
     found
+}
+
+/// The document's `tags`, in order: the domains operations are grouped by.
+fn domains(doc: &Value) -> Vec<Domain> {
+    let tags = doc.get("tags").and_then(Value::as_array).into_iter().flatten();
+    tags.filter_map(|tag| Some(Domain { name: text(tag, "name")?, description: text(tag, "description") })).collect()
 }

@@ -238,3 +238,66 @@ async fn a_custom_schema_is_checked_as_the_generator_checks_it() {
     assert!(text.contains("dangling reference `#/components/schemas/NoSuchType`"), "{text}");
     assert!(text.contains("#/paths/~1companyauth~1miniappexchange/post/requestBody"), "{text}");
 }
+
+/// A GET of the agent operation `saasBinding`, signed by hand: the agent's
+/// pair with `agent_secret`, and the company's too when `with_company`.
+fn agent_request(
+    mock: &MockServer,
+    agent_token: &str,
+    agent_secret: &str,
+    with_company: Option<&str>,
+) -> reqwest::RequestBuilder {
+    let timestamp = qiyuesuo::runtime::Clock::now_millis(&qiyuesuo::runtime::SystemClock);
+    let nonce = format!("agent-{:016x}", fastrand::u64(..));
+    let sign =
+        |token: &str, secret: &str| qiyuesuo::runtime::signing::signature(token, secret, timestamp, Some(&nonce));
+    let mut request = reqwest::Client::new()
+        .get(format!("{}/saas/v2/binding", mock.base_url()))
+        .header("x-qys-open-agentaccesstoken", agent_token)
+        .header("x-qys-open-agentsignature", sign(agent_token, agent_secret))
+        .header("x-qys-open-timestamp", timestamp.to_string())
+        .header("x-qys-open-nonce", &nonce);
+    if let Some(company_secret) = with_company {
+        request = request
+            .header("x-qys-open-accesstoken", mock.access_token())
+            .header("x-qys-open-signature", sign(mock.access_token(), company_secret));
+    }
+    request
+}
+
+async fn answer(request: reqwest::RequestBuilder) -> serde_json::Value {
+    request.send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_mock_checks_the_agents_pair_and_the_companys_beside_it() {
+    let mock = MockServer::builder().agent_credentials("agent-1", "agent-secret-1").start().await.unwrap();
+    // Both pairs right, or the agent's alone: accepted.
+    assert_eq!(answer(agent_request(&mock, "agent-1", "agent-secret-1", None)).await["code"], 0);
+    assert_eq!(answer(agent_request(&mock, "agent-1", "agent-secret-1", Some(mock.access_secret()))).await["code"], 0);
+    // A wrong agent signature: the gateway's 443, naming the agent's header.
+    let wrong = answer(agent_request(&mock, "agent-1", "not-the-secret", None)).await;
+    assert_eq!(
+        (wrong["code"].as_i64(), wrong["message"].as_str()),
+        (Some(443), Some("INVALID SIGNATURE,x-qys-open-agentsignature"))
+    );
+    // A wrong agent token: 442.
+    let wrong = answer(agent_request(&mock, "agent-2", "agent-secret-1", None)).await;
+    assert_eq!(wrong["code"], 442, "{wrong}");
+    // The company's pair beside it is checked as strictly.
+    let wrong = answer(agent_request(&mock, "agent-1", "agent-secret-1", Some("not-the-secret"))).await;
+    assert_eq!((wrong["code"].as_i64(), wrong["message"].as_str()), (Some(443), Some("INVALID SIGNATURE")));
+    // The company's pair alone does not reach an agent operation: 441 names the agent's header.
+    let company_only = common::signed(&mock, reqwest::Method::GET, "/saas/v2/binding");
+    let missing = answer(company_only).await;
+    assert_eq!(missing["message"], "HEADER REQUIRED,x-qys-open-agentaccesstoken", "{missing}");
+    // The typed client as the mock's agent reaches both kinds of operation.
+    let agent = qiyuesuo::Client::agent_builder(mock.base_url(), "agent-1", "agent-secret-1")
+        .credentials(mock.access_token(), mock.access_secret())
+        .build()
+        .unwrap();
+    assert_eq!(agent.saas_binding().await.unwrap(), serde_json::Value::Null);
+    agent.seal_list(&qiyuesuo::models::SealListRequest::new()).await.unwrap();
+    let log = format!("{:?}", mock.log());
+    assert!(log.contains("saasBinding") && !log.contains("agent-secret-1"), "{log}");
+}

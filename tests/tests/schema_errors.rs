@@ -415,3 +415,31 @@ fn variant_names_name_values_of_the_enum_with_unique_usable_names() {
         assert!(message.contains(&expected), "{expected}\n{message}");
     }
 }
+
+#[test]
+fn security_names_one_pair_every_alternative_needs_each_token_with_its_signature() {
+    let saas = "/paths/~1saas~1v2~1binding/get/security";
+    let company = json!({"accessToken": [], "timestamp": [], "nonce": [], "signature": []});
+    let agent = json!({"agentAccessToken": [], "timestamp": [], "nonce": [], "agentSignature": []});
+    let cases = [
+        // Either pair alone: no pair every request has.
+        (saas, json!([company, agent]), "must all have the company's pair, or all the agent's"),
+        (saas, json!([{"agentAccessToken": [], "timestamp": [], "nonce": []}]), "a token without its signature"),
+        (saas, json!([{"agentAccessToken": [], "agentSignature": []}]), "needs the headers"),
+        (saas, json!([{"nobody": []}]), "`nobody` is not a header `apiKey`"),
+        (saas, json!([]), "must list the headers"),
+        ("/security", json!([agent]), "the document's `security` must be the company's pair"),
+    ];
+    for (pointer, value, expected) in cases {
+        let message = refused(&edited(pointer, Some(value)));
+        let at = pointer.trim_end_matches("/security");
+        assert!(message.contains(&format!("#{at}/security: ")) && message.contains(expected), "{pointer}: {message}");
+    }
+    // An unknown header, through a scheme of its own.
+    let mut doc = schema();
+    doc["components"]["securitySchemes"]["extra"] = json!({"type": "apiKey", "in": "header", "name": "x-other"});
+    let mut alternative = agent.clone();
+    alternative["extra"] = json!([]);
+    doc["paths"]["/saas/v2/binding"]["get"]["security"] = json!([alternative]);
+    assert!(refused(&doc.to_string()).contains("the header `x-other` is not one this project signs"));
+}

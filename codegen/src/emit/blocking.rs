@@ -6,12 +6,15 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::docs;
-use crate::ir::{Api, Operation};
+use crate::ir::{Api, Operation, ResultType};
 use crate::models::Index;
 
 pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStream {
-    let methods = api.operations.iter().map(|op| method(api, op, items, crate_path));
-    let walks = api.operations.iter().map(|op| super::pages::blocking_method(op, items));
+    let by_domain = super::impl_by_domain(api, &quote! { Client }, |op| {
+        let method = method(api, op, items, crate_path);
+        let walk = super::pages::blocking_method(op, items);
+        quote! { #method #walk }
+    });
     quote! {
         /// The API's operations as blocking calls, for programs without an
         /// async runtime. Each method runs the async `Client`'s on a
@@ -44,14 +47,19 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
                 ::qiyuesuo::runtime::ClientBuilder::new(base_url.as_ref(), access_token, access_secret)
             }
 
+            /// A builder for an agent's client (SaaS mode), as for the async `Client`.
+            pub fn agent_builder(
+                base_url: impl ::std::convert::AsRef<str>,
+                agent_token: impl ::std::convert::Into<::std::string::String>,
+                agent_secret: impl ::std::convert::Into<::std::string::String>,
+            ) -> ::qiyuesuo::runtime::ClientBuilder<Self> {
+                ::qiyuesuo::runtime::ClientBuilder::new_agent(base_url.as_ref(), agent_token, agent_secret)
+            }
+
             /// The async client this one drives.
             pub fn as_async(&self) -> &super::Client {
                 &self.inner
             }
-
-            #(#methods)*
-
-            #(#walks)*
 
             /// The blocking form of the async `Client::call_json`.
             pub fn call_json(
@@ -72,6 +80,8 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
                 ::std::result::Result::Ok(::qiyuesuo::runtime::blocking::Download::new(download, self.runtime.clone()))
             }
         }
+
+        #by_domain
 
         impl ::qiyuesuo::__private::FromCore for Client {
             type Codes = super::ResponseCode;
@@ -95,7 +105,8 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
     );
     let source = format!("Generated from `#{}` (operation `{}`).", op.pointer, op.id);
     let example = super::example::section(api, op, items, crate_path, super::example::Flavour::Blocking);
-    let docs = docs::paragraphs([op.summary.as_deref(), Some(&form), Some(&source), Some(&example)]);
+    let agent = op.agent.then_some(super::client::AGENT_DOC);
+    let docs = docs::paragraphs([op.summary.as_deref(), agent, Some(&form), Some(&source), Some(&example)]);
     let (parameter, argument) = match op.input.type_name() {
         Some(type_name) => {
             let ty = Ident::new(type_name, Span::call_site());
@@ -113,10 +124,11 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
         };
     }
     let answer = match &op.result {
-        Some(result) => {
+        Some(ResultType::Named(result)) => {
             let ty = Ident::new(result, Span::call_site());
             quote! { super::models::#ty }
         }
+        Some(ResultType::Json) => quote! { ::serde_json::Value },
         None => quote! { () },
     };
     quote! {

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::docs;
-use crate::ir::{Api, Input, Method, Operation};
+use crate::ir::{Api, Input, Method, Operation, ResultType};
 use crate::models::Index;
 
 pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStream {
@@ -16,8 +16,11 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
         Some(&version),
         Some("Cheap to clone: clones share one connection pool and one configuration."),
     ]);
-    let methods = api.operations.iter().map(|op| method(api, op, items, crate_path));
-    let walks = api.operations.iter().map(|op| super::pages::async_method(op, items));
+    let by_domain = super::impl_by_domain(api, &quote! { Client }, |op| {
+        let method = method(api, op, items, crate_path);
+        let walk = super::pages::async_method(op, items);
+        quote! { #method #walk }
+    });
     let constants = api.operations.iter().map(operation_constant);
     let dispatch = api.operations.iter().map(|op| dispatch_arm(op, false));
     let downloads = api.operations.iter().map(|op| dispatch_arm(op, true));
@@ -61,6 +64,17 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
                 ::qiyuesuo::runtime::ClientBuilder::new(base_url.as_ref(), access_token, access_secret)
             }
 
+            /// A builder for an agent's client (SaaS mode, 代理商): it calls the
+            /// agent operations with the agent's pair; add a company's pair
+            /// (`.credentials(…)`) to act for that company in every operation.
+            pub fn agent_builder(
+                base_url: impl ::std::convert::AsRef<str>,
+                agent_token: impl ::std::convert::Into<::std::string::String>,
+                agent_secret: impl ::std::convert::Into<::std::string::String>,
+            ) -> ::qiyuesuo::runtime::ClientBuilder<Self> {
+                ::qiyuesuo::runtime::ClientBuilder::new_agent(base_url.as_ref(), agent_token, agent_secret)
+            }
+
             /// A handle whose calls use `options` (timeouts, retries); it shares
             /// this client's credentials, connections and retry budget.
             pub fn with_options(
@@ -79,11 +93,9 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
             }
         }
 
+        #by_domain
+
         impl Client {
-            #(#methods)*
-
-            #(#walks)*
-
             /// Calls the operation named `operation_id` with `input` as its JSON
             /// request (`null` for an operation without one) and returns its
             /// `result` as JSON (`null` for an operation without one).
@@ -128,6 +140,11 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
     }
 }
 
+/// What an agent operation's docs say about its credentials.
+pub(crate) const AGENT_DOC: &str = "SaaS mode: signed with an agent's pair, so call it on a client made by \
+    `Client::agent_builder` (with the company's pair added, the agent acts for that company). A client without \
+    an agent's credentials refuses it before sending, with `Error::Config`.";
+
 fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> TokenStream {
     let name = method_ident(op);
     let constant = constant_ident(op);
@@ -150,6 +167,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
     let doc = docs::paragraphs([
         op.summary.as_deref(),
         op.description.as_deref(),
+        op.agent.then_some(AGENT_DOC),
         Some(&sends),
         file.as_deref(),
         Some(&codes),
@@ -185,7 +203,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
         };
     }
     match &op.result {
-        Some(result) => {
+        Some(ResultType::Named(result)) => {
             let ty = Ident::new(result, Span::call_site());
             quote! {
                 #(#doc)*
@@ -194,6 +212,12 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
                 }
             }
         }
+        Some(ResultType::Json) => quote! {
+            #(#doc)*
+            pub async fn #name(&self #parameter) -> ::std::result::Result<::serde_json::Value, super::Error> {
+                self.core.send_untyped(&operations::#constant, #input).await
+            }
+        },
         None => quote! {
             #(#doc)*
             pub async fn #name(&self #parameter) -> ::std::result::Result<(), super::Error> {
@@ -269,10 +293,11 @@ fn dispatch_arm(op: &Operation, file: bool) -> TokenStream {
     };
     let answer = match op.result {
         _ if file => quote! { ::std::result::Result::Ok(#call) },
-        Some(_) => quote! {
+        Some(ResultType::Named(_)) => quote! {
             let result = #call;
             ::qiyuesuo::__private::to_value(&operations::#constant, &result)
         },
+        Some(ResultType::Json) => quote! { ::std::result::Result::Ok(#call) },
         None => quote! {
             #call;
             ::std::result::Result::Ok(::serde_json::Value::Null)
@@ -311,6 +336,7 @@ fn operation_constant(op: &Operation) -> TokenStream {
     };
     let codes = op.codes.iter().map(|c| proc_macro2::Literal::i64_unsuffixed(*c));
     let idempotent = op.idempotent;
+    let agent = op.agent;
     let repeat = if op.idempotent { "safe to repeat" } else { "not safe to repeat once sent" };
     let doc = format!(" `{}`: `{} {}`, {repeat}.", op.id, op.method.as_str(), op.path);
     quote! {
@@ -321,6 +347,7 @@ fn operation_constant(op: &Operation) -> TokenStream {
             path: #path,
             codes: &[#(#codes),*],
             idempotent: #idempotent,
+            agent: #agent,
         };
     }
 }

@@ -1,4 +1,4 @@
-//! `index.rs`: each operation's command, summary and schema on its own
+//! `index.rs`: each operation's command, summary, domain and schema on its own
 //! (`qiyuesuo_schema::slice`), as static data. `qys` lists its commands from
 //! the index and reads only the schema of the one it runs, so a call costs
 //! the same however many operations the API has.
@@ -16,13 +16,16 @@ pub(crate) fn emit(api: &Api, document: &Value) -> String {
     );
     let documents = qiyuesuo_schema::slice::operation_documents(document);
     for (id, alone) in &documents {
-        let summary = api.operations.iter().find(|op| &op.id == id).and_then(|op| op.summary.as_deref());
+        let op = api.operations.iter().find(|op| &op.id == id);
+        let summary = op.and_then(|op| op.summary.as_deref());
+        let domain = op.and_then(|op| op.domain.as_deref());
         // `{:?}` of a `str` is a valid Rust string literal.
         let _ = writeln!(
             out,
-            "    IndexedOperation {{ id: {id:?}, command: {:?}, summary: {:?}, schema: {:?} }},",
+            "    IndexedOperation {{ id: {id:?}, command: {:?}, summary: {:?}, domain: {:?}, schema: {:?} }},",
             Names::of(id).command,
             summary.unwrap_or_default(),
+            domain.unwrap_or_default(),
             alone.to_string(),
         );
     }

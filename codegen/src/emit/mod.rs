@@ -12,3 +12,44 @@ pub(crate) mod open_enums;
 pub(crate) mod pages;
 pub(crate) mod requests;
 pub(crate) mod servers;
+
+/// One `impl` block of `client` per domain (the schema's `tags`, in order),
+/// each with the domain's description as its docs, so rustdoc lists the
+/// methods by domain; `each` gives an operation's items. Operations without a
+/// declared domain come last, in a block of their own.
+pub(crate) fn impl_by_domain(
+    api: &crate::ir::Api,
+    client: &proc_macro2::TokenStream,
+    mut each: impl FnMut(&crate::ir::Operation) -> proc_macro2::TokenStream,
+) -> proc_macro2::TokenStream {
+    let declared = |op: &crate::ir::Operation| {
+        op.domain.as_ref().is_some_and(|name| api.domains.iter().any(|domain| &domain.name == name))
+    };
+    let mut blocks = Vec::new();
+    for domain in &api.domains {
+        let items: Vec<_> =
+            api.operations.iter().filter(|op| op.domain.as_ref() == Some(&domain.name)).map(&mut each).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let mut name = domain.name.chars();
+        let title =
+            format!("# {}{}", name.next().map(|c| c.to_uppercase().to_string()).unwrap_or_default(), name.as_str());
+        let doc = crate::docs::paragraphs([Some(title.as_str()), domain.description.as_deref()]);
+        blocks.push(quote::quote! {
+            #(#doc)*
+            impl #client {
+                #(#items)*
+            }
+        });
+    }
+    let rest: Vec<_> = api.operations.iter().filter(|op| !declared(op)).map(&mut each).collect();
+    if !rest.is_empty() {
+        blocks.push(quote::quote! {
+            impl #client {
+                #(#rest)*
+            }
+        });
+    }
+    quote::quote! { #(#blocks)* }
+}

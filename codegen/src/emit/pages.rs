@@ -30,7 +30,7 @@ fn field<'a>(item: &'a syn::ItemStruct, wire: &str) -> Option<&'a syn::Field> {
 fn fields<'a>(op: &'a Operation, index: &'a Index<'_>) -> Option<Fields<'a>> {
     let pagination = op.pagination.as_ref()?;
     let request = index.structs.get(op.input.type_name()?)?;
-    let result = index.structs.get(op.result.as_deref()?)?;
+    let result = index.structs.get(op.result.as_ref()?.named()?)?;
     let offset = field(request, &pagination.offset)?;
     Some(Fields {
         pagination,
