@@ -69,7 +69,10 @@ def main():
     large = next((g for g in generator if g["operations"] == 130), None)
     for entry in generator:
         per_op = entry["median_ms"] / entry["operations"]
-        target = 100 if entry.get("real") else (400 if entry["operations"] == 130 else None)
+        # The budget grows with the API: 100 ms was set for the 35 operations of the
+        # contract lifecycle, 400 ms for the whole API (about 130).
+        sized = 100 if entry["operations"] <= 35 else 400
+        target = sized if entry.get("real") else (400 if entry["operations"] == 130 else None)
         row(scale, f"generator, {entry['operations']} operations ({entry['lines']} lines out)", entry["median_ms"], target,
             f"{entry['median_ms']:.1f} ms, {per_op:.2f} ms per operation", ratio=False)
     if real and large:

@@ -125,9 +125,9 @@ impl Gate {
                 return Err(reject("HEADER_REQUIRED", format!("HEADER REQUIRED,{name}")));
             }
         }
-        let pairs: Vec<&Pair> = if other_sent { vec![needed, other] } else { vec![needed] };
+        let pairs: &[&Pair] = if other_sent { &[needed, other] } else { &[needed] };
         let text = |name| get(name).ok().flatten().unwrap_or_default();
-        for pair in &pairs {
+        for pair in pairs {
             if text(pair.token_header) != pair.token {
                 return Err(reject("INVALID_TOKEN", named("INVALID TOKEN", pair, pair.token_header)));
             }
@@ -138,7 +138,7 @@ impl Gate {
         if nonce.is_some_and(|n| !sane_nonce(n)) {
             return Err(malformed(NONCE_HEADER));
         }
-        for pair in &pairs {
+        for pair in pairs {
             // The number and the text agree (plain digits), so this is the text as sent.
             if text(pair.signature_header) != signature(&pair.token, &pair.secret, millis, nonce) {
                 return Err(reject("INVALID_SIGNATURE", named("INVALID SIGNATURE", pair, pair.signature_header)));

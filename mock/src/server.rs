@@ -199,17 +199,17 @@ async fn decide_with(state: &State, request: Request<Incoming>, seen: &mut Optio
         summary,
         callbacks: Vec::new(),
     };
+    let method = request.method().as_str().to_owned();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().unwrap_or_default().to_owned();
+    let route = spec.route(&method, &path);
     // The operation decides which pair must sign; an unknown path needs the company's.
-    let agent = spec.route(request.method().as_str(), request.uri().path()).is_some_and(|route| route.op.agent);
-    if let Err(rejection) = state.gate.check(request.headers(), agent) {
+    if let Err(rejection) = state.gate.check(request.headers(), route.is_some_and(|route| route.op.agent)) {
         let code = spec.code_named(rejection.code_name);
         let summary = format!("rejected: {}", rejection.message);
         return rejected(code, rejection.message, summary);
     }
-    let method = request.method().as_str().to_owned();
-    let path = request.uri().path().to_owned();
-    let query = request.uri().query().unwrap_or_default().to_owned();
-    let Some(route) = spec.route(&method, &path) else {
+    let Some(route) = route else {
         // The mock's own answer: the gateway's is undocumented.
         let (status, what) = if spec.has_path(&path) { (405, "METHOD NOT ALLOWED") } else { (404, "NOT FOUND") };
         let code = spec.code_named("INTERNAL_ERROR");

@@ -24,6 +24,9 @@ pub(crate) struct Route {
 pub(crate) struct Spec {
     pub api: Api,
     pub routes: Vec<Route>,
+    /// Each path's routes, by index: a request finds its operation in one
+    /// lookup however many the API has.
+    by_path: std::collections::HashMap<String, Vec<usize>>,
 }
 
 /// A code as the mock answers it.
@@ -70,15 +73,20 @@ impl Spec {
             let validator = std::sync::OnceLock::new();
             routes.push(Route { op: op.clone(), request_schema, validator, parameters, file_lists });
         }
-        Ok(Spec { api, routes })
+        let mut by_path: std::collections::HashMap<String, Vec<usize>> = std::collections::HashMap::new();
+        for (at, route) in routes.iter().enumerate() {
+            by_path.entry(route.op.path.clone()).or_default().push(at);
+        }
+        Ok(Spec { api, routes, by_path })
     }
 
     pub fn route(&self, method: &str, path: &str) -> Option<&Route> {
-        self.routes.iter().find(|r| r.op.method.as_str() == method && r.op.path == path)
+        let at = self.by_path.get(path)?;
+        at.iter().filter_map(|at| self.routes.get(*at)).find(|r| r.op.method.as_str() == method)
     }
 
     pub fn has_path(&self, path: &str) -> bool {
-        self.api.operations.iter().any(|op| op.path == path)
+        self.by_path.contains_key(path)
     }
 
     /// Whether `result` is an answer `op` could give: of its result type,

@@ -34,20 +34,14 @@ impl fmt::Debug for Credentials {
 /// An agent's token and secret (SaaS mode, 代理商): the agent acts for the
 /// companies it serves, and signs every request with this pair besides the
 /// company's own, when it acts for one. A type of its own, so the two pairs
-/// cannot be swapped by mistake.
+/// cannot be swapped by mistake; kept as the company's are.
 #[derive(Clone)]
-pub struct AgentCredentials {
-    pub(crate) agent_token: SecretString,
-    pub(crate) agent_secret: SecretString,
-}
+pub struct AgentCredentials(pub(crate) Credentials);
 
 impl AgentCredentials {
     /// The agent's credentials from the open platform.
     pub fn new(agent_token: impl Into<String>, agent_secret: impl Into<String>) -> Self {
-        AgentCredentials {
-            agent_token: SecretString::from(agent_token.into()),
-            agent_secret: SecretString::from(agent_secret.into()),
-        }
+        AgentCredentials(Credentials::new(agent_token, agent_secret))
     }
 }
 

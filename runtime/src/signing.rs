@@ -125,7 +125,8 @@ impl SigningKey {
 
     /// Prepares an agent's `credentials` (SaaS mode).
     pub fn agent(credentials: &AgentCredentials) -> Result<Self, String> {
-        Self::prepare(credentials.agent_token.expose_secret(), credentials.agent_secret.expose_secret(), "agent")
+        let pair = &credentials.0;
+        Self::prepare(pair.access_token.expose_secret(), pair.access_secret.expose_secret(), "agent")
     }
 
     fn prepare(token: &str, secret: &str, which: &str) -> Result<Self, String> {
@@ -157,7 +158,7 @@ impl SigningKey {
     /// `timestamp`, with `nonce` unless legacy; the token and signature are
     /// marked sensitive.
     pub fn headers(&self, timestamp: u64, nonce: Option<&str>) -> Result<SignedHeaders, String> {
-        Keys { company: Some(self.clone()), agent: None }.headers(timestamp, nonce)
+        signed_headers(Some(self), None, timestamp, nonce)
     }
 }
 
@@ -174,17 +175,7 @@ pub struct Keys {
 impl Keys {
     /// The headers of every pair for one attempt, over one timestamp and nonce.
     pub fn headers(&self, timestamp: u64, nonce: Option<&str>) -> Result<SignedHeaders, String> {
-        let mut text = itoa::Buffer::new();
-        let text = text.format(timestamp);
-        let invalid = |name: &str| format!("`{name}` is not a valid header value");
-        // Only a custom nonce source can fail here (control characters).
-        let nonce_value = nonce.map(HeaderValue::from_str).transpose().map_err(|_| invalid(NONCE_HEADER))?;
-        Ok(SignedHeaders {
-            timestamp: HeaderValue::from_str(text).map_err(|_| invalid(TIMESTAMP_HEADER))?,
-            nonce: nonce_value,
-            company: self.company.as_ref().map(|key| key.sign(text, nonce)).transpose()?,
-            agent: self.agent.as_ref().map(|key| key.sign(text, nonce)).transpose()?,
-        })
+        signed_headers(self.company.as_ref(), self.agent.as_ref(), timestamp, nonce)
     }
 
     /// Whether these pairs can sign `op`: an agent operation needs the
@@ -204,6 +195,26 @@ impl Keys {
             _ => Ok(()),
         }
     }
+}
+
+/// The headers of the pairs given, over one timestamp and nonce.
+fn signed_headers(
+    company: Option<&SigningKey>,
+    agent: Option<&SigningKey>,
+    timestamp: u64,
+    nonce: Option<&str>,
+) -> Result<SignedHeaders, String> {
+    let mut text = itoa::Buffer::new();
+    let text = text.format(timestamp);
+    let invalid = |name: &str| format!("`{name}` is not a valid header value");
+    // Only a custom nonce source can fail here (control characters).
+    let nonce_value = nonce.map(HeaderValue::from_str).transpose().map_err(|_| invalid(NONCE_HEADER))?;
+    Ok(SignedHeaders {
+        timestamp: HeaderValue::from_str(text).map_err(|_| invalid(TIMESTAMP_HEADER))?,
+        nonce: nonce_value,
+        company: company.map(|key| key.sign(text, nonce)).transpose()?,
+        agent: agent.map(|key| key.sign(text, nonce)).transpose()?,
+    })
 }
 
 impl fmt::Debug for Keys {
