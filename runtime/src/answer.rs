@@ -97,7 +97,7 @@ impl<C: Codes> AnswerKind<C> for Untyped {
     type Output = serde_json::Value;
 
     fn classify(&self, head: &Head, body: Vec<u8>, _: impl FnOnce() -> CallInfo) -> Result<Self::Output, AttemptError> {
-        envelope::decode::<C, serde_json::Value>(&answer(head, &body)).map(Option::unwrap_or_default)
+        envelope::decode_untyped::<C>(&answer(head, &body))
     }
 }
 

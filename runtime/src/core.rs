@@ -136,7 +136,7 @@ impl Core {
         B: Serialize + Validate,
         T: DeserializeOwned + Send,
     {
-        let prepared = prepare(op, input).await?;
+        let prepared = self.prepare(op, input).await?;
         self.run(op, &prepared, &Json::<T>::new()).await
     }
 
@@ -146,7 +146,7 @@ impl Core {
         C: Codes,
         B: Serialize + Validate,
     {
-        let prepared = prepare(op, input).await?;
+        let prepared = self.prepare(op, input).await?;
         self.run(op, &prepared, &Empty).await
     }
 
@@ -161,7 +161,7 @@ impl Core {
         C: Codes,
         B: Serialize + Validate,
     {
-        let prepared = prepare(op, input).await?;
+        let prepared = self.prepare(op, input).await?;
         self.run(op, &prepared, &Untyped).await
     }
 
@@ -172,13 +172,24 @@ impl Core {
         C: Codes,
         B: Serialize + Validate,
     {
-        let prepared = prepare(op, input).await?;
+        let prepared = self.prepare(op, input).await?;
         let limits = Limits {
             idle: self.settings.attempt_timeout,
             total: self.settings.total_timeout,
             max_bytes: self.settings.max_download_bytes,
         };
         self.run(op, &prepared, &File::new(op, limits)).await
+    }
+
+    /// Checks that this client holds the pair `op` is signed with, then
+    /// validates and encodes the input: a call it cannot sign reads no file.
+    async fn prepare<C, B: Serialize + Validate>(
+        &self,
+        op: &'static Operation,
+        input: Input<'_, B>,
+    ) -> Result<Prepared, Error<C>> {
+        self.inner.signer.keys.cover(op).map_err(Error::Config)?;
+        encode(op, input).await
     }
 
     /// Runs a call's attempts inside its trace span.
@@ -188,12 +199,11 @@ impl Core {
         prepared: &Prepared,
         kind: &K,
     ) -> Result<K::Output, Error<C>> {
-        // 64 random bits: unique enough to find one call in the logs, and
-        // formatted only when a span or an error shows it.
-        self.inner.signer.keys.cover(op).map_err(Error::Config)?;
         if self.settings.dry_run {
             return Err(Error::DryRun(Box::new(self.preview(op, prepared)?)));
         }
+        // 64 random bits: unique enough to find one call in the logs, and
+        // formatted only when a span or an error shows it.
         let call = Call { request_id: RequestId(fastrand::u64(..)), started: Instant::now() };
         trace::in_call_span(op.id, call.request_id, self.attempts(op, prepared, kind, call)).await
     }
@@ -400,10 +410,7 @@ fn shown_location(location: Option<&str>, base_url: &str) -> String {
 
 /// Validates and encodes the input once (reading any files); nothing is
 /// sent if this fails.
-async fn prepare<C, B: Serialize + Validate>(
-    op: &'static Operation,
-    input: Input<'_, B>,
-) -> Result<Prepared, Error<C>> {
+async fn encode<C, B: Serialize + Validate>(op: &'static Operation, input: Input<'_, B>) -> Result<Prepared, Error<C>> {
     let invalid = |problems: Vec<String>| Error::InvalidRequest { operation: op.id, problems };
     match input {
         Input::None => Ok(Prepared::None),

@@ -181,9 +181,12 @@ pub(crate) fn decode_required<C: Codes, T: DeserializeOwned>(answer: &Answer<'_>
 /// Decodes an answer the way every call does, for fuzzing and for tools:
 /// `Ok` with the raw `result` (or `null`), or the error a call would return.
 pub fn decode_answer<C: Codes>(op: &'static Operation, answer: &Answer<'_>) -> Result<serde_json::Value, Error<C>> {
-    decode::<C, serde_json::Value>(answer)
-        .map(Option::unwrap_or_default)
-        .map_err(|e| e.into_error(op, CallInfo { attempts: 1, ..CallInfo::default() }))
+    decode_untyped::<C>(answer).map_err(|e| e.into_error(op, CallInfo { attempts: 1, ..CallInfo::default() }))
+}
+
+/// Like [`decode`], for a `result` of any JSON: `null` when the envelope has none.
+pub(crate) fn decode_untyped<C: Codes>(answer: &Answer<'_>) -> Result<serde_json::Value, AttemptError> {
+    decode::<C, serde_json::Value>(answer).map(Option::unwrap_or_default)
 }
 
 /// `Ok` for code 0 on a 2xx status; the API error otherwise.

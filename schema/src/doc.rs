@@ -87,7 +87,7 @@ pub(crate) fn envelope_result<'a>(doc: &'a Value, schema: &'a Value) -> Option<O
 
 /// A `result` no source documents: a schema that says nothing but its
 /// description (any JSON).
-pub(crate) fn is_untyped(schema: &Value) -> bool {
+fn is_untyped(schema: &Value) -> bool {
     schema.as_object().is_some_and(|s| s.keys().all(|k| k == "description"))
 }
 
