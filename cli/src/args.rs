@@ -65,11 +65,7 @@ fn by_domain(index: &[qiyuesuo::IndexedOperation]) -> String {
     let indent = 2 + width + 2;
     let mut out = String::from("API operations, by domain (qys <COMMAND> --help for one's flags):");
     for domain in domains {
-        let mut name = domain.chars();
-        let heading = match name.next() {
-            Some(first) => format!("{}{}", first.to_uppercase(), name.as_str()),
-            None => "Other".to_owned(),
-        };
+        let heading = if domain.is_empty() { "Other" } else { domain };
         out.push_str(&format!("\n\n{heading}:"));
         for entry in index.iter().filter(|entry| entry.domain == domain) {
             let lines = wrap(entry.summary, HELP_WIDTH - indent);

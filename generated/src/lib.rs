@@ -199,7 +199,8 @@ pub struct IndexedOperation {
     pub command: &'static str,
     /// The operation's summary.
     pub summary: &'static str,
-    /// The domain it is listed under (its first tag; empty when it has none).
+    /// The heading of the domain it is listed under (its first tag, e.g.
+    /// `Contracts`; empty when it has none).
     pub domain: &'static str,
     /// A schema of this operation alone, read by `qiyuesuo_schema::parse`.
     pub schema: &'static str,

@@ -52,6 +52,8 @@ pub struct Api {
 pub struct Domain {
     /// The tag's name, e.g. `contracts`.
     pub name: String,
+    /// Its name as a heading, e.g. `Contracts`: the first letter upper case.
+    pub title: String,
     /// Its description.
     pub description: Option<String>,
 }

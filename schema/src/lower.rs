@@ -475,5 +475,11 @@ fn constraints(schema: &Value) -> Vec<Constraint> {
 /// The document's `tags`, in order: the domains operations are grouped by.
 fn domains(doc: &Value) -> Vec<Domain> {
     let tags = doc.get("tags").and_then(Value::as_array).into_iter().flatten();
-    tags.filter_map(|tag| Some(Domain { name: text(tag, "name")?, description: text(tag, "description") })).collect()
+    tags.filter_map(|tag| {
+        let name = text(tag, "name")?;
+        let mut letters = name.chars();
+        let title = letters.next().map(|first| first.to_uppercase().chain(letters).collect()).unwrap_or_default();
+        Some(Domain { title, name, description: text(tag, "description") })
+    })
+    .collect()
 }

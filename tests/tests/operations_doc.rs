@@ -15,11 +15,6 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn heading(domain: &str) -> String {
-    let mut chars = domain.chars();
-    chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
-}
-
 fn confidence(op: &Operation) -> &str {
     op.source.as_ref().map_or("unconfirmed", |s| s.confidence.as_str())
 }
@@ -39,7 +34,7 @@ fn by_domain(api: &Api) -> String {
         let _ = writeln!(
             out,
             "| **{}**: {description} | {} | {} / {} / {} | {signed} |",
-            heading(&domain.name),
+            domain.title,
             ops.len(),
             count("primary"),
             count("secondary"),
@@ -67,7 +62,7 @@ fn every_operation(api: &Api) -> String {
         groups.entry(at).or_default().push(op);
     }
     for (at, ops) in groups {
-        let name = api.domains.get(at).map_or("Other".to_owned(), |d| heading(&d.name));
+        let name = api.domains.get(at).map_or("Other", |d| d.title.as_str());
         let _ = writeln!(out, "\n## {name}\n");
         if let Some(description) = api.domains.get(at).and_then(|d| d.description.as_deref()) {
             let _ = writeln!(out, "{description}\n");

@@ -18,7 +18,11 @@ pub(crate) fn emit(api: &Api, document: &Value) -> String {
     for (id, alone) in &documents {
         let op = api.operations.iter().find(|op| &op.id == id);
         let summary = op.and_then(|op| op.summary.as_deref());
-        let domain = op.and_then(|op| op.domain.as_deref());
+        // The heading it is listed under.
+        let domain = op
+            .and_then(|op| op.domain.as_ref())
+            .and_then(|name| api.domains.iter().find(|domain| &domain.name == name))
+            .map(|domain| domain.title.as_str());
         // `{:?}` of a `str` is a valid Rust string literal.
         let _ = writeln!(
             out,

@@ -32,9 +32,7 @@ pub(crate) fn impl_by_domain(
         if items.is_empty() {
             continue;
         }
-        let mut name = domain.name.chars();
-        let title =
-            format!("# {}{}", name.next().map(|c| c.to_uppercase().to_string()).unwrap_or_default(), name.as_str());
+        let title = format!("# {}", domain.title);
         let doc = crate::docs::paragraphs([Some(title.as_str()), domain.description.as_deref()]);
         blocks.push(quote::quote! {
             #(#doc)*
