@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Build cost for the crates that import `qiyuesuo`: the cold `cargo build` time
-# and crate count of a consumer of `qiyuesuo` (default features), built from
-# the real schema and from a synthetic one of 130 operations (the whole API's
-# size: `scale_schema`, through `QIYUESUO_SCHEMA`), beside a consumer of only
-# the runtime crates the client itself uses (reqwest with the same TLS,
-# serde_json, md-5, uuid, tokio), alternating, ROUNDS times (2 by default);
-# then, for each schema, the rebuild after the consumer edits its own code,
-# and the maintainers' regenerate workflow: `cargo build -p qiyuesuo` in this
-# workspace (its profile, incremental) after touching the schema.
-# Writes target/bench/build-cost.json.
+# and crate count of a consumer of `qiyuesuo` (default features: the committed
+# client, no generator), of one that generates it from a synthetic schema of 130
+# operations (the whole API's size: `scale_schema`, through `QIYUESUO_SCHEMA`
+# and the `codegen` feature), beside a consumer of only the runtime crates the
+# client itself uses (reqwest with the same TLS, serde_json, md-5, uuid,
+# tokio) and the same with rustls on ring instead of aws-lc-rs, alternating,
+# ROUNDS times (2 by default); then, for each, the rebuild after the consumer
+# edits its own code; the maintainers' regenerate workflow (`cargo build -p
+# qiyuesuo --features codegen` in this workspace, its profile, incremental,
+# after touching the schema); and what a newcomer waits for: the README's main
+# job (`cargo run --bin qys …`) in a fresh clone of HEAD, cold, with cargo's
+# defaults. Writes target/bench/build-cost.json.
 #
 # The cold builds run with CARGO_INCREMENTAL=0: `qiyuesuo` and the crates it is
 # made of are path dependencies here, which cargo would compile incrementally
@@ -21,7 +24,7 @@ rounds="${1:-2}"
 work="$root/target/build-cost"
 large="$root/target/bench/schema-130.json"
 rm -rf "$work"
-mkdir -p "$work/full/src" "$work/runtime/src" "$root/target/bench"
+mkdir -p "$work/full/src" "$work/generate/src" "$work/runtime/src" "$work/ring/src" "$root/target/bench"
 
 cat > "$work/full/Cargo.toml" <<TOML
 [package]
@@ -44,6 +47,12 @@ async fn main() {
     }
 }
 RS
+
+# The same consumer, generating the client from another schema.
+sed -e 's/name = "consumer-full"/name = "consumer-generate"/' \
+  -e 's|qiyuesuo = { path = "\(.*\)" }|qiyuesuo = { path = "\1", features = ["codegen"] }|' \
+  "$work/full/Cargo.toml" > "$work/generate/Cargo.toml"
+cp "$work/full/src/main.rs" "$work/generate/src/main.rs"
 
 cat > "$work/runtime/Cargo.toml" <<TOML
 [package]
@@ -78,16 +87,23 @@ async fn main() {
     }
 }
 RS
+# The runtime-only consumer with rustls on ring: what the TLS provider costs.
+sed -e 's/name = "consumer-runtime"/name = "consumer-ring"/' \
+  -e 's/features = \["rustls"\]/features = ["rustls-no-provider"]/' "$work/runtime/Cargo.toml" > "$work/ring/Cargo.toml"
+sed -i 's/^\[dependencies\]$/[dependencies]\nrustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }/' "$work/ring/Cargo.toml"
+sed 's/^async fn main() {$/async fn main() {\n    let _ = rustls::crypto::ring::default_provider().install_default();/' "$work/runtime/src/main.rs" > "$work/ring/src/main.rs"
+
 # The same dependency versions as the workspace.
-cp "$root/Cargo.lock" "$work/full/Cargo.lock"
-cp "$root/Cargo.lock" "$work/runtime/Cargo.lock"
-(cd "$work/full" && cargo fetch -q) && (cd "$work/runtime" && cargo fetch -q)
+for consumer in full generate runtime ring; do
+  cp "$root/Cargo.lock" "$work/$consumer/Cargo.lock"
+  (cd "$work/$consumer" && cargo fetch -q)
+done
 (cd "$root" && cargo run -q --release -p qiyuesuo-bench --bin scale_schema -- 130 "$large")
 
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
 
 # consumer -> its folder and the schema it builds with ("" for the real one).
-folder() { case "$1" in runtime) echo runtime ;; *) echo full ;; esac; }
+folder() { case "$1" in full-130) echo generate ;; *) echo "$1" ;; esac; }
 schema_of() { case "$1" in full-130) echo "$large" ;; *) echo "" ;; esac; }
 
 build() { # consumer -> "seconds crates"
@@ -105,16 +121,16 @@ build() { # consumer -> "seconds crates"
 rebuild() { # consumer -> seconds, after the caller's edit
   local start end
   start=$(date +%s%N)
-  (cd "$work/full" && QIYUESUO_SCHEMA="$(schema_of "$1")" CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$work/target-$1" cargo build --offline -q)
+  (cd "$work/$(folder "$1")" && QIYUESUO_SCHEMA="$(schema_of "$1")" CARGO_INCREMENTAL=0 CARGO_TARGET_DIR="$work/target-$1" cargo build --offline -q)
   end=$(date +%s%N)
   seconds "$start" "$end"
 }
 
 results=()
 for round in $(seq 1 "$rounds"); do
-  consumers=(full full-130 runtime)
+  consumers=(full full-130 runtime ring)
   # Alternate the order, so drift favours none.
-  if (( round % 2 == 0 )); then consumers=(runtime full-130 full); fi
+  if (( round % 2 == 0 )); then consumers=(ring runtime full-130 full); fi
   for name in "${consumers[@]}"; do
     read -r seconds crates < <(build "$name")
     echo "round $round  $name: ${seconds}s, $crates crates" >&2
@@ -126,18 +142,18 @@ done
 # anything touches a schema, which would rebuild the client too.)
 echo "// edited" >> "$work/full/src/main.rs"
 edit_real=$(rebuild full)
-echo "// edited again" >> "$work/full/src/main.rs"
+echo "// edited" >> "$work/generate/src/main.rs"
 edit_large=$(rebuild full-130)
 
 # The regenerate workflow, in this workspace: build, then touch the schema and
 # rebuild, three times; the median.
 regenerate() { # schema file ("" for the real one) -> seconds
   local start end touched="${1:-$root/schema/qiyuesuo.openapi.json}" times=()
-  (cd "$root" && QIYUESUO_SCHEMA="$1" CARGO_TARGET_DIR="$root/target/regen" cargo build -q -p qiyuesuo)
+  (cd "$root" && QIYUESUO_SCHEMA="$1" CARGO_TARGET_DIR="$root/target/regen" cargo build -q -p qiyuesuo --features codegen)
   for _ in 1 2 3; do
     touch "$touched"
     start=$(date +%s%N)
-    (cd "$root" && QIYUESUO_SCHEMA="$1" CARGO_TARGET_DIR="$root/target/regen" cargo build -q -p qiyuesuo)
+    (cd "$root" && QIYUESUO_SCHEMA="$1" CARGO_TARGET_DIR="$root/target/regen" cargo build -q -p qiyuesuo --features codegen)
     end=$(date +%s%N)
     times+=("$(seconds "$start" "$end")")
   done
@@ -148,7 +164,18 @@ schema_large=$(regenerate "$large")
 echo "rebuild after touching the schema: ${schema_real}s (real), ${schema_large}s (130 operations)" >&2
 echo "rebuild after editing the consumer: ${edit_real}s (real), ${edit_large}s (130 operations)" >&2
 
-printf '{"cold":[%s],"schema_touch":{"real":%s,"large":%s},"consumer_edit":{"real":%s,"large":%s}}\n' \
-  "$(IFS=,; echo "${results[*]}")" "$schema_real" "$schema_large" "$edit_real" "$edit_large" \
+# The README's main job from a fresh clone of HEAD, cold, as a newcomer runs
+# it (cargo's defaults, incremental included); wall and CPU seconds.
+rm -rf "$work/clone"
+git clone -q "$root" "$work/clone"
+main_job=$( (cd "$work/clone" && cargo fetch -q --locked && /usr/bin/time -f '%e %U %S' \
+  cargo run -q --locked --bin qys -- company-auth-miniapp-ticket --company-name 上海契约锁公司 \
+  --applicant-contact 12312378900 --applicant-contact-type MOBILE 2>&1 >/dev/null | tail -1) )
+read -r main_wall main_user main_sys <<< "$main_job"
+main_cpu=$(awk -v u="$main_user" -v s="$main_sys" 'BEGIN { printf "%.1f", u + s }')
+echo "the README's main job, fresh clone, cold: ${main_wall}s (${main_cpu}s of CPU)" >&2
+
+printf '{"cold":[%s],"schema_touch":{"real":%s,"large":%s},"consumer_edit":{"real":%s,"large":%s},"main_job":{"wall":%s,"cpu":%s}}\n' \
+  "$(IFS=,; echo "${results[*]}")" "$schema_real" "$schema_large" "$edit_real" "$edit_large" "$main_wall" "$main_cpu" \
   > "$root/target/bench/build-cost.json"
 cat "$root/target/bench/build-cost.json"

@@ -54,7 +54,7 @@ const COMMAND_COLUMN: usize = 30;
 /// Every operation's command and summary under its domain's heading, the
 /// domains in the order the schema first uses them, the summaries wrapped in
 /// their column.
-fn by_domain(index: &[qiyuesuo::IndexedOperation]) -> String {
+fn by_domain(index: &[crate::index::IndexedOperation]) -> String {
     let mut domains: Vec<&str> = Vec::new();
     for entry in index {
         if !domains.contains(&entry.domain) {
@@ -112,7 +112,7 @@ fn wide(c: char) -> bool {
 /// a typo, `mock`), every operation of `index` by name and summary, enough to
 /// list them and to suggest the nearest. Building 130 commands costs about a
 /// millisecond, which a call need not pay.
-pub fn command(index: &[qiyuesuo::IndexedOperation], operations: &[schema::Command]) -> Command {
+pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::Command]) -> Command {
     let mut root = Command::new("qys")
         .version(env!("CARGO_PKG_VERSION"))
         .about("Call the 契约锁 (QiYueSuo) open platform API, or run its mock. Commands come from the schema.")

@@ -2,6 +2,7 @@
 //! operation, flags from the request schema, the result as JSON on stdout.
 
 mod args;
+mod index;
 mod input;
 mod output;
 mod profile;
@@ -32,13 +33,13 @@ fn main() -> ExitCode {
         Ok(loaded) => loaded,
         Err(e) => return fail(TRANSPORT, &format!("the embedded schema is unreadable: {e}")),
     };
-    let matches = args::command(qiyuesuo::OPERATION_INDEX, &loaded.commands).get_matches_from(argv);
+    let matches = args::command(index::OPERATIONS, &loaded.commands).get_matches_from(argv);
     trace_to_stderr(matches.get_flag(args::VERBOSE));
     if let Some((args::COMPLETIONS, sub)) = matches.subcommand()
         && let Some(shell) = sub.get_one::<clap_complete::Shell>("shell")
     {
         // The script covers every operation's command and flags, from the same tree.
-        let mut tree = args::command(qiyuesuo::OPERATION_INDEX, &loaded.commands);
+        let mut tree = args::command(index::OPERATIONS, &loaded.commands);
         clap_complete::generate(*shell, &mut tree, "qys", &mut std::io::stdout());
         return ExitCode::SUCCESS;
     }
@@ -60,7 +61,7 @@ fn main() -> ExitCode {
 }
 
 /// The operations a run needs, read from the schema: only those named on
-/// the command line, each from its schema alone (`qiyuesuo::OPERATION_INDEX`),
+/// the command line, each from its schema alone (`index::OPERATIONS`),
 /// so a call reads one operation however large the API; every operation for
 /// the completion script, which covers them all.
 struct Loaded {
@@ -74,15 +75,15 @@ impl Loaded {
     fn for_args(argv: &[std::ffi::OsString]) -> Result<Loaded, qiyuesuo_schema::Errors> {
         let mut loaded = Loaded { commands: Vec::new(), schemas: Vec::new(), servers: Vec::new() };
         if argv.iter().skip(1).any(|a| a == args::COMPLETIONS) {
-            let api = qiyuesuo_schema::parse(qiyuesuo::SCHEMA_JSON)?;
+            let api = qiyuesuo_schema::parse(index::SCHEMA_JSON)?;
             loaded.commands = schema::commands(&api);
-            loaded.schemas = vec![qiyuesuo::SCHEMA_JSON; loaded.commands.len()];
+            loaded.schemas = vec![index::SCHEMA_JSON; loaded.commands.len()];
             loaded.servers = api.servers;
             return Ok(loaded);
         }
         // A flag's value may happen to be a command's name too: then that
         // operation is read as well, and not used.
-        let named = qiyuesuo::OPERATION_INDEX.iter().filter(|entry| argv.iter().skip(1).any(|a| a == entry.command));
+        let named = index::OPERATIONS.iter().filter(|entry| argv.iter().skip(1).any(|a| a == entry.command));
         for entry in named {
             let api = qiyuesuo_schema::parse(entry.schema)?;
             for command in schema::commands(&api) {

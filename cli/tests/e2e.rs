@@ -229,7 +229,7 @@ fn success_against_qys_mock_with_every_flag_kind() {
 
 #[test]
 fn every_operation_in_the_schema_answers_from_its_example() {
-    let schema: Value = serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap();
+    let schema: Value = serde_json::from_str(qiyuesuo::mock::SCHEMA_JSON).unwrap();
     let mock = Mock::start(&[]);
     let dir = tempfile::tempdir().unwrap();
     let mut operations = 0;
@@ -264,7 +264,7 @@ fn every_operation_in_the_schema_answers_from_its_example() {
 /// the mock of the whole schema does, code for code.
 #[test]
 fn the_embedded_mock_answers_each_operation_as_the_whole_schema_does() {
-    let schema: Value = serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap();
+    let schema: Value = serde_json::from_str(qiyuesuo::mock::SCHEMA_JSON).unwrap();
     let mock = Mock::start(&[]);
     let dir = tempfile::tempdir().unwrap();
     let code =
@@ -915,7 +915,7 @@ fn mock_says_which_default_credentials_it_accepts() {
 
 #[test]
 fn completions_cover_every_operation() {
-    let schema: Value = serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap();
+    let schema: Value = serde_json::from_str(qiyuesuo::mock::SCHEMA_JSON).unwrap();
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let run = qys(&["completions", shell]);
         assert_eq!(run.status, 0, "{shell}: {}", run.stderr);
@@ -1115,7 +1115,7 @@ fn saas_mode_signs_with_the_agents_pair_from_flags_environment_or_a_profile() {
 
 #[test]
 fn help_lists_every_operation_under_its_domain_and_each_stays_a_top_level_command() {
-    let schema: Value = serde_json::from_str(qiyuesuo::SCHEMA_JSON).unwrap();
+    let schema: Value = serde_json::from_str(qiyuesuo::mock::SCHEMA_JSON).unwrap();
     let help = qys(&["--help"]);
     assert_eq!(help.status, 0, "{}", help.stderr);
     let listing = help.stdout.split("API operations, by domain").nth(1).unwrap_or_else(|| panic!("{}", help.stdout));

@@ -9,7 +9,8 @@
 //! 3. `print.rs` (with `docs_pass.rs`): prettyplease formats each file.
 //!
 //! The output is deterministic: the same schema always gives the same bytes.
-//! The `qiyuesuo` crate runs [`build_script`] from its `build.rs`.
+//! The `qiyuesuo` crate commits that output (`generated/src/generated/`); with
+//! its `codegen` feature it runs [`build_script`] from its `build.rs` instead.
 
 mod docs;
 mod docs_pass;
@@ -19,7 +20,7 @@ mod print;
 
 use std::path::Path;
 
-pub use qiyuesuo_schema::{Errors, SchemaError, ir};
+pub use qiyuesuo_schema::{DOCUMENT_PATH, Errors, SchemaError, ir};
 
 /// One generated source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,18 +55,39 @@ impl Default for Options {
 }
 
 /// Checks `schema` (OpenAPI 3.0 JSON) and generates the client from it.
-/// `schema_name` only labels the files' headers.
+/// `schema_name` only labels the files' headers, beside the schema's
+/// [`fingerprint`].
 pub fn generate(schema: &str, schema_name: &str) -> Result<Generated, Errors> {
     generate_with(schema, schema_name, &Options::default())
 }
 
 /// [`generate`] with explicit [`Options`].
 pub fn generate_with(schema: &str, schema_name: &str, options: &Options) -> Result<Generated, Errors> {
-    generate_from(qiyuesuo_schema::parse(schema)?, schema_name, options)
+    generate_from(qiyuesuo_schema::parse(schema)?, &source_label(schema_name, schema), options)
 }
 
-/// Generates the client from an IR that `qiyuesuo_schema::parse` made.
-pub fn generate_from(api: ir::Api, schema_name: &str, options: &Options) -> Result<Generated, Errors> {
+/// A schema's fingerprint, as the generated files' headers record it: the
+/// 64-bit FNV-1a hash of its bytes, carriage returns left out (a checkout
+/// with CRLF line ends has the same fingerprint), as 16 hex digits.
+///
+/// The `qiyuesuo` crate's build script computes the same hash to tell
+/// whether its committed code was generated from the schema beside it.
+pub fn fingerprint(schema: &str) -> String {
+    let hash = schema
+        .bytes()
+        .filter(|&byte| byte != b'\r')
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3));
+    format!("{hash:016x}")
+}
+
+/// What the files' headers say they were generated from.
+fn source_label(schema_name: &str, schema: &str) -> String {
+    format!("`{schema_name}` (schema fingerprint {})", fingerprint(schema))
+}
+
+/// Generates the client from an IR that `qiyuesuo_schema::parse` made;
+/// `source` labels the files' headers (what they were generated from).
+pub fn generate_from(api: ir::Api, source: &str, options: &Options) -> Result<Generated, Errors> {
     let mut model_items = models::generate(&api)?;
     model_items.extend(api.open_enums.iter().flat_map(emit::open_enums::items));
     for one_of in &api.one_ofs {
@@ -78,7 +100,7 @@ pub fn generate_from(api: ir::Api, schema_name: &str, options: &Options) -> Resu
     drop(index);
     // The items are already parsed: printed as they are, not re-parsed.
     let models_file = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items: model_items };
-    let label = |file: &str| format!("{schema_name} ({file})");
+    let label = |file: &str| format!("{source}: {file}");
     let files = vec![
         GeneratedFile { name: "models.rs", contents: print::print_file(&label("models"), models_file) },
         GeneratedFile { name: "requests.rs", contents: print::print(&label("request builders"), requests)? },
@@ -120,7 +142,7 @@ impl std::fmt::Display for BuildError {
 impl std::error::Error for BuildError {}
 
 /// For `build.rs`: generates from `schema` into `out_dir` (with a copy of the
-/// schema, `schema.json`, for the crate to embed), writing only the files
+/// schema, `schema.json`, for the mock to serve), writing only the files
 /// whose contents changed, and tells cargo to rerun when the schema does.
 pub fn build_script(schema: &Path, out_dir: &Path) -> Result<Generated, BuildError> {
     build_script_with(schema, out_dir, &Options::default())
@@ -134,22 +156,22 @@ pub fn build_script_with(schema: &Path, out_dir: &Path, options: &Options) -> Re
     let name = schema.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     // `generate` never panics on any schema the tests try; should one slip
     // through, a build gets a sentence rather than a backtrace.
-    // Read once: the generator takes the IR, the operation index the document.
-    let (generated, document) = std::panic::catch_unwind(|| {
-        let document = qiyuesuo_schema::read(&text)?;
-        let api = qiyuesuo_schema::parse_value(&document)?;
-        generate_from(api, &name, options).map(|generated| (generated, document))
-    })
-    .map_err(|_| BuildError::Internal(shown.clone()))?
-    .map_err(|e| BuildError::Schema(shown, e))?;
-    let index = GeneratedFile { name: "index.rs", contents: emit::index::emit(&generated.api, &document) };
+    let generated = std::panic::catch_unwind(|| generate_with(&text, &name, options))
+        .map_err(|_| BuildError::Internal(shown.clone()))?
+        .map_err(|e| BuildError::Schema(shown, e))?;
     std::fs::create_dir_all(out_dir).map_err(|e| BuildError::Io(out_dir.display().to_string(), e))?;
     let schema_copy = GeneratedFile { name: "schema.json", contents: text };
-    for file in generated.files.iter().chain([&schema_copy, &index]) {
-        let path = out_dir.join(file.name);
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(file.contents.as_str()) {
-            std::fs::write(&path, &file.contents).map_err(|e| BuildError::Io(path.display().to_string(), e))?;
-        }
+    for file in generated.files.iter().chain([&schema_copy]) {
+        write_if_changed(&out_dir.join(file.name), &file.contents)?;
     }
     Ok(generated)
+}
+
+/// Writes `contents` to `path` unless it already holds them (so cargo sees
+/// no change and recompiles nothing).
+fn write_if_changed(path: &Path, contents: &str) -> Result<(), BuildError> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(contents) {
+        return Ok(());
+    }
+    std::fs::write(path, contents).map_err(|e| BuildError::Io(path.display().to_string(), e))
 }

@@ -33,7 +33,7 @@ fn mock() -> &'static (SocketAddr, Vec<String>) {
             });
         });
         let addr = started.recv().expect("the mock's address");
-        let api = qiyuesuo_schema::parse(qiyuesuo::SCHEMA_JSON).expect("the schema");
+        let api = qiyuesuo_schema::parse(qiyuesuo::mock::SCHEMA_JSON).expect("the schema");
         (addr, api.operations.iter().map(|op| op.path.clone()).collect())
     })
 }

@@ -1,5 +1,6 @@
 //! A typed, signed client for the 契约锁 (QiYueSuo) open platform API,
-//! generated at build time from its OpenAPI schema.
+//! generated from its OpenAPI schema. The generated code ships as source:
+//! a build compiles it and runs no generator (unless feature `codegen`).
 //!
 //! ```no_run
 //! use qiyuesuo::models::{CompanyAuthMiniappTicketRequest, ContactType, User};
@@ -163,7 +164,11 @@
 //!
 //! `rustls` (default: TLS; without it only plain `http` to loopback works),
 //! `tracing` (default: a `qiyuesuo.call` span per call and an event per
-//! attempt), `blocking` (the synchronous client), `mock` (the mock server).
+//! attempt), `blocking` (the synchronous client), `mock` (the mock server),
+//! `call-json` (`Client::call_json` and `download_json`: any operation by its
+//! id with JSON in and out, for tools such as `qys`), `codegen` (generate the
+//! client from the schema at build time; with `QIYUESUO_SCHEMA=path`, from
+//! another one).
 
 // Generated code names this crate `::qiyuesuo`, so the same output compiles
 // here and in any crate that includes generated code (the fixture tests).
@@ -187,71 +192,54 @@ pub use qiyuesuo_runtime::__private;
 #[cfg(feature = "mock")]
 pub mod mock;
 
-include_generated!("");
-
-/// One entry of [`OPERATION_INDEX`]. Not part of the API.
-#[doc(hidden)]
-#[derive(Debug)]
-pub struct IndexedOperation {
-    /// `operationId`.
-    pub id: &'static str,
-    /// The command line's subcommand.
-    pub command: &'static str,
-    /// The operation's summary.
-    pub summary: &'static str,
-    /// The heading of the domain it is listed under (its first tag, e.g.
-    /// `Contracts`; empty when it has none).
-    pub domain: &'static str,
-    /// A schema of this operation alone, read by `qiyuesuo_schema::parse`.
-    pub schema: &'static str,
-}
+// The generated code: committed in `src/generated/` (what integrators
+// compile), or, with the `codegen` feature, generated from the schema by
+// `build.rs` into `OUT_DIR`. A test in this workspace keeps the two equal.
+#[cfg(not(feature = "codegen"))]
+include_generated!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/generated"));
+#[cfg(feature = "codegen")]
+include_generated!(env!("OUT_DIR"));
 
 /// The API answered with `code != 0`: its code typed as [`ResponseCode`].
 pub type ApiError = runtime::ApiError<ResponseCode>;
 
 pub use runtime::{DecodeError, TransportKind};
 
-/// Includes the files the generator wrote into `OUT_DIR` + `$dir`: the
-/// `models` module, `Client`, `operations`, `ResponseCode`, `Error` and `Server`.
+/// Includes the generated files in the folder `$dir` (a string expression
+/// such as `concat!(env!("OUT_DIR"), "/fixtures/shapes")`): the `models`
+/// module, `Client`, `operations`, `ResponseCode`, `Error` and `Server`.
+/// Not part of the API: this project's fixture tests compile other schemas'
+/// output with it.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! include_generated {
-    ($dir:literal) => {
+    ($($dir:tt)+) => {
         /// The API's data types, generated from `#/components/schemas`.
         ///
         /// Request types are built with `new(required…)` and setters; answer
         /// types are read from their public fields.
         pub mod models {
-            include!(concat!(env!("OUT_DIR"), $dir, "/models.rs"));
-            include!(concat!(env!("OUT_DIR"), $dir, "/requests.rs"));
-            include!(concat!(env!("OUT_DIR"), $dir, "/callbacks.rs"));
+            include!(concat!($($dir)+, "/models.rs"));
+            include!(concat!($($dir)+, "/requests.rs"));
+            include!(concat!($($dir)+, "/callbacks.rs"));
         }
         mod codes {
-            include!(concat!(env!("OUT_DIR"), $dir, "/codes.rs"));
+            include!(concat!($($dir)+, "/codes.rs"));
         }
         pub use codes::{Error, ResponseCode};
         mod servers {
-            include!(concat!(env!("OUT_DIR"), $dir, "/servers.rs"));
+            include!(concat!($($dir)+, "/servers.rs"));
         }
         pub use servers::Server;
         mod client {
-            include!(concat!(env!("OUT_DIR"), $dir, "/client.rs"));
+            include!(concat!($($dir)+, "/client.rs"));
         }
         pub use client::{Client, operations};
         /// A synchronous client with the same methods (feature `blocking`).
         #[cfg(feature = "blocking")]
         pub mod blocking {
-            include!(concat!(env!("OUT_DIR"), $dir, "/blocking.rs"));
+            include!(concat!($($dir)+, "/blocking.rs"));
         }
-        /// The OpenAPI schema this code was generated from.
-        pub const SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), $dir, "/schema.json"));
-        /// Each operation's command, summary and schema on its own, for
-        /// tools that need one operation (`qys`). Not part of the API.
-        #[doc(hidden)]
-        pub static OPERATION_INDEX: &[$crate::IndexedOperation] = &{
-            use $crate::IndexedOperation;
-            include!(concat!(env!("OUT_DIR"), $dir, "/index.rs"))
-        };
     };
 }
 

@@ -58,6 +58,15 @@ pub type MockServer = qiyuesuo_mock::MockServer<crate::Client>;
 /// Settings for a [`MockServer`].
 pub type MockBuilder = qiyuesuo_mock::MockBuilder<crate::Client>;
 
+/// The OpenAPI schema this crate's client was generated from: the schema the
+/// mock serves.
+#[cfg(not(feature = "codegen"))]
+pub const SCHEMA_JSON: &str = qiyuesuo_schema::DOCUMENT;
+/// The OpenAPI schema this crate's client was generated from: the schema the
+/// mock serves.
+#[cfg(feature = "codegen")]
+pub const SCHEMA_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/schema.json"));
+
 impl qiyuesuo_mock::Served for crate::Client {
-    const SCHEMA_JSON: &'static str = crate::SCHEMA_JSON;
+    const SCHEMA_JSON: &'static str = SCHEMA_JSON;
 }

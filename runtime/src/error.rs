@@ -66,24 +66,6 @@ impl<C: Codes> Error<C> {
         }))
     }
 
-    /// `call_json` was asked for an operation the schema does not have.
-    pub fn unknown_operation(operation_id: &str) -> Self {
-        Error::InvalidRequest {
-            operation: "call_json",
-            problems: vec![format!("the schema has no operation `{operation_id}`")],
-        }
-    }
-
-    /// `call_json` was asked for an operation that answers a file, or
-    /// `download_json` for one that answers JSON.
-    pub fn wrong_answer_kind(operation_id: &str, answers_file: bool) -> Self {
-        let (answers, method) = if answers_file { ("a file", "download_json") } else { ("JSON", "call_json") };
-        Error::InvalidRequest {
-            operation: "call_json",
-            problems: vec![format!("operation `{operation_id}` answers {answers}; call it with `{method}`")],
-        }
-    }
-
     /// The API error, if the API answered with a non-zero code.
     pub fn as_api(&self) -> Option<&ApiError<C>> {
         match self {

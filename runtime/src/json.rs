@@ -38,3 +38,21 @@ pub fn to_value<C: Codes, T: Serialize>(op: &'static Operation, result: &T) -> R
         }))
     })
 }
+
+/// `call_json` was asked for an operation the schema does not have.
+pub fn unknown_operation<C: Codes>(operation_id: &str) -> Error<C> {
+    Error::InvalidRequest {
+        operation: "call_json",
+        problems: vec![format!("the schema has no operation `{operation_id}`")],
+    }
+}
+
+/// `call_json` was asked for an operation that answers a file, or
+/// `download_json` for one that answers JSON.
+pub fn wrong_answer_kind<C: Codes>(operation_id: &str, answers_file: bool) -> Error<C> {
+    let (answers, method) = if answers_file { ("a file", "download_json") } else { ("JSON", "call_json") };
+    Error::InvalidRequest {
+        operation: "call_json",
+        problems: vec![format!("operation `{operation_id}` answers {answers}; call it with `{method}`")],
+    }
+}

@@ -72,7 +72,7 @@ pub mod __private {
     pub use crate::builder::FromCore;
     pub use crate::callback::parse_form;
     pub use crate::core::Core;
-    pub use crate::json::{from_value, to_value};
+    pub use crate::json::{from_value, to_value, unknown_operation, wrong_answer_kind};
     pub use crate::multipart::{Multipart, Parts};
     pub use crate::operation::{Input, Method, Operation};
     pub use crate::pages::{Total, pages, pages_blocking};

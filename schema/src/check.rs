@@ -396,6 +396,8 @@ pub(crate) fn comma_set_pattern(values: &[&str]) -> String {
 #[derive(Default)]
 struct CodeTable {
     names: BTreeMap<i64, (String, String)>,
+    /// `ResponseCode` variant → the name it came from.
+    variants: BTreeMap<String, String>,
 }
 
 fn check_codes(codes: &Value, pointer: &str, table: &mut CodeTable, errors: &mut Collector) {
@@ -437,6 +439,13 @@ fn check_codes(codes: &Value, pointer: &str, table: &mut CodeTable, errors: &mut
                 if let Some((other, _)) = table.names.values().find(|(n, _)| n == name) {
                     errors
                         .push(join(&entry_pointer, "name"), format!("name `{other}` already belongs to another code"));
+                }
+                let variant = crate::ir::code_variant(name, entry.get("mockOnly") == Some(&Value::Bool(true)));
+                if let Some(other) = table.variants.insert(variant.clone(), name.to_owned()) {
+                    errors.push(
+                        join(&entry_pointer, "name"),
+                        format!("`{name}` and `{other}` would both be the variant `ResponseCode::{variant}`"),
+                    );
                 }
                 table.names.insert(code, (name.to_owned(), entry_pointer.clone()));
             }

@@ -158,6 +158,17 @@ pub fn variant_name(text: &str) -> String {
     heck::AsUpperCamelCase(text).to_string()
 }
 
+/// A response code's `ResponseCode` variant: [`variant_name`] of its name,
+/// and for the mock's own codes (`mockOnly`) with `Mock` in front, so that
+/// nobody takes them for the gateway's (`INVALID_SIGNATURE` →
+/// `MockInvalidSignature`; `MOCK_CAPACITY` stays `MockCapacity`).
+pub fn code_variant(name: &str, mock_only: bool) -> String {
+    match variant_name(name) {
+        variant if mock_only && !variant.starts_with("Mock") => format!("Mock{variant}"),
+        variant => variant,
+    }
+}
+
 /// One entry of `servers`.
 #[derive(Debug, Clone)]
 pub struct Server {
@@ -178,7 +189,8 @@ pub struct ResponseCode {
     pub code: i64,
     /// `UPPER_SNAKE` name.
     pub name: String,
-    /// Its `ResponseCode` variant, e.g. `CompanyAlreadyAuthed`.
+    /// Its `ResponseCode` variant, e.g. `CompanyAlreadyAuthed`; the mock's own
+    /// codes (`mock_only`) start with `Mock`, e.g. `MockInvalidSignature`.
     pub variant: String,
     /// The message the API sends with it.
     pub message: String,

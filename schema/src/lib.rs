@@ -9,7 +9,7 @@
 //!    and offer? Every problem, each with its JSON pointer, at once.
 //! 2. `lower.rs` (with `examples.rs`, `fields.rs`, `reach.rs`): schema → IR.
 //!
-//! The project's own schema ships in this crate: [`DOCUMENT_PATH`].
+//! The project's own schema ships in this crate: [`DOCUMENT`], at [`DOCUMENT_PATH`].
 
 #![deny(missing_docs)]
 
@@ -33,6 +33,10 @@ pub use error::{Errors, SchemaError};
 /// manifest, in the workspace and in the published package alike, so the
 /// `qiyuesuo` crate's build script finds it with no copy and no link.
 pub const DOCUMENT_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/qiyuesuo.openapi.json");
+
+/// The API's schema itself: the text at [`DOCUMENT_PATH`], which the
+/// `qiyuesuo` crate's mock serves.
+pub const DOCUMENT: &str = include_str!("../qiyuesuo.openapi.json");
 
 /// Checks `schema` (OpenAPI 3.0 JSON text) and lowers it into the IR.
 pub fn parse(schema: &str) -> Result<ir::Api, Errors> {

@@ -376,16 +376,17 @@ fn add_codes(table: Option<&Value>, pointer: &str, operation: Option<&str>, code
             continue;
         }
         let name = text(entry, "name").unwrap_or_default();
+        let mock_only = entry.get("mockOnly") == Some(&Value::Bool(true));
         codes.push(ResponseCode {
             code,
-            variant: crate::ir::variant_name(&name),
+            variant: crate::ir::code_variant(&name, mock_only),
             name,
             message: text(entry, "message").unwrap_or_default(),
             response_code: text(entry, "responseCode"),
             description: text(entry, "description"),
             pointer: join(pointer, &index.to_string()),
             operations: operation.map(str::to_owned).into_iter().collect(),
-            mock_only: entry.get("mockOnly") == Some(&Value::Bool(true)),
+            mock_only,
             stale_timestamp: entry.get("staleTimestamp") == Some(&Value::Bool(true)),
             retry: match entry.get("retry").and_then(Value::as_str) {
                 Some("always") => RetryClass::Always,

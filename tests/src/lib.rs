@@ -9,11 +9,11 @@ pub mod raw;
 /// `fixtures/get_query.json`: a GET whose query parameters have defaults,
 /// limits and an optional array; an answer with a list of objects.
 pub mod get_query {
-    qiyuesuo::include_generated!("/fixtures/get_query");
+    qiyuesuo::include_generated!(concat!(env!("OUT_DIR"), "/fixtures/get_query"));
 }
 
 /// `fixtures/shapes.json`: a POST body with an array, a nested optional
 /// object, a string enum and a default; an operation with no result.
 pub mod shapes {
-    qiyuesuo::include_generated!("/fixtures/shapes");
+    qiyuesuo::include_generated!(concat!(env!("OUT_DIR"), "/fixtures/shapes"));
 }

@@ -55,7 +55,7 @@ async fn an_unknown_token_is_442_and_a_wrong_secret_is_443() {
 
     let wrong_secret = Client::new(mock.base_url(), mock.access_token(), "not-the-secret").unwrap();
     let error = wrong_secret.company_auth_miniapp_ticket(&request("c")).await.unwrap_err();
-    assert_eq!(error.code(), Some(ResponseCode::InvalidSignature));
+    assert_eq!(error.code(), Some(ResponseCode::MockInvalidSignature));
     assert_eq!(error.as_api().unwrap().http_status, 443);
 }
 
@@ -84,7 +84,7 @@ async fn a_reused_nonce_is_445() {
         .unwrap();
     client.company_auth_miniapp_ticket(&request("c")).await.unwrap();
     let error = client.company_auth_miniapp_ticket(&request("c")).await.unwrap_err();
-    assert_eq!(error.code(), Some(ResponseCode::NonceReused));
+    assert_eq!(error.code(), Some(ResponseCode::MockNonceReused));
 }
 
 #[tokio::test]
@@ -101,7 +101,7 @@ async fn a_timestamp_far_from_now_is_444() {
             .build()
             .unwrap();
         let error = client.company_auth_miniapp_ticket(&request("c")).await.unwrap_err();
-        assert_eq!(error.code(), Some(ResponseCode::TimestampExpired), "skew {skew}");
+        assert_eq!(error.code(), Some(ResponseCode::MockTimestampExpired), "skew {skew}");
     }
     let close = Client::builder(mock.base_url(), mock.access_token(), mock.access_secret())
         .clock(Clock(now - 60_000))

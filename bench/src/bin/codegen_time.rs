@@ -13,7 +13,7 @@ const RUNS: usize = 15;
 const SIZES: [usize; 3] = [70, 130, 260];
 
 fn main() {
-    let text = qiyuesuo::SCHEMA_JSON;
+    let text = qiyuesuo_schema::DOCUMENT;
     let schema: Value = serde_json::from_str(text).expect("schema");
     let real = schema["paths"]
         .as_object()

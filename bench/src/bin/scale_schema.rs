@@ -14,7 +14,7 @@ fn main() -> ExitCode {
         eprintln!("usage: scale_schema OPERATIONS OUT.json");
         return ExitCode::from(2);
     };
-    let schema: serde_json::Value = match serde_json::from_str(qiyuesuo::SCHEMA_JSON) {
+    let schema: serde_json::Value = match serde_json::from_str(qiyuesuo_schema::DOCUMENT) {
         Ok(schema) => schema,
         Err(error) => {
             eprintln!("the embedded schema is not JSON: {error}");

@@ -60,7 +60,11 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
             pub fn as_async(&self) -> &super::Client {
                 &self.inner
             }
+        }
 
+        /// Calls by operation id, with JSON in and out (feature `call-json`).
+        #[cfg(feature = "call-json")]
+        impl Client {
             /// The blocking form of the async `Client::call_json`.
             pub fn call_json(
                 &self,

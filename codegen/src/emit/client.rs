@@ -95,6 +95,8 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
 
         #by_domain
 
+        /// Calls by operation id, with JSON in and out (feature `call-json`).
+        #[cfg(feature = "call-json")]
         impl Client {
             /// Calls the operation named `operation_id` with `input` as its JSON
             /// request (`null` for an operation without one) and returns its
@@ -110,7 +112,7 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
             ) -> ::std::result::Result<::serde_json::Value, super::Error> {
                 match operation_id {
                     #(#dispatch)*
-                    _ => ::std::result::Result::Err(super::Error::unknown_operation(operation_id)),
+                    _ => ::std::result::Result::Err(::qiyuesuo::__private::unknown_operation(operation_id)),
                 }
             }
 
@@ -123,7 +125,7 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
             ) -> ::std::result::Result<::qiyuesuo::runtime::Download<super::ResponseCode>, super::Error> {
                 match operation_id {
                     #(#downloads)*
-                    _ => ::std::result::Result::Err(super::Error::unknown_operation(operation_id)),
+                    _ => ::std::result::Result::Err(::qiyuesuo::__private::unknown_operation(operation_id)),
                 }
             }
         }
@@ -274,7 +276,7 @@ fn dispatch_arm(op: &Operation, file: bool) -> TokenStream {
     if op.file.is_some() != file {
         let answers_file = op.file.is_some();
         return quote! {
-            #id => ::std::result::Result::Err(super::Error::wrong_answer_kind(operation_id, #answers_file)),
+            #id => ::std::result::Result::Err(::qiyuesuo::__private::wrong_answer_kind(operation_id, #answers_file)),
         };
     }
     let name = method_ident(op);

@@ -23,7 +23,9 @@ pub(crate) fn emit(api: &Api) -> TokenStream {
             "The mock's own code: the real gateway's answer for this case is undocumented, so the mock chose it.",
         );
         let doc = docs::paragraphs([Some(heading.trim_end()), Some(&scope), mock, Some(&source)]);
-        quote! { #(#doc)* #ident, }
+        // Hidden from the docs: a real gateway never sends it.
+        let hidden = code.mock_only.then(|| quote! { #[doc(hidden)] });
+        quote! { #(#doc)* #hidden #ident, }
     });
     let numbers: Vec<proc_macro2::Literal> =
         api.codes.iter().map(|c| proc_macro2::Literal::i64_unsuffixed(c.code)).collect();

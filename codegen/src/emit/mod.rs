@@ -6,7 +6,6 @@ pub(crate) mod callbacks;
 pub(crate) mod client;
 pub(crate) mod codes;
 pub(crate) mod example;
-pub(crate) mod index;
 pub(crate) mod one_ofs;
 pub(crate) mod open_enums;
 pub(crate) mod pages;
