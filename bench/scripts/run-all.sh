@@ -20,7 +20,7 @@ target/release/mock_throughput "${MOCK_ROUNDS:-10}"
 large="$root/target/bench/schema-130.json"
 target/release/scale_schema 130 "$large"
 cargo build --release --bin qys
-QIYUESUO_SCHEMA="$large" CARGO_TARGET_DIR="$root/target/scale" cargo build --release --bin qys
+QIYUESUO_SCHEMA="$large" CARGO_TARGET_DIR="$root/target/scale" cargo build --release --bin qys --features qiyuesuo/codegen
 target/release/cli_time "real=$root/target/release/qys" "130=$root/target/scale/release/qys"
 bench/scripts/build-cost.sh "${BUILD_COST_ROUNDS:-2}"
 python3 bench/scripts/report.py
