@@ -164,18 +164,30 @@ schema_large=$(regenerate "$large")
 echo "rebuild after touching the schema: ${schema_real}s (real), ${schema_large}s (130 operations)" >&2
 echo "rebuild after editing the consumer: ${edit_real}s (real), ${edit_large}s (130 operations)" >&2
 
-# The README's main job from a fresh clone of HEAD, cold, as a newcomer runs
-# it (cargo's defaults, incremental included); wall and CPU seconds.
-rm -rf "$work/clone"
-git clone -q "$root" "$work/clone"
-main_job=$( (cd "$work/clone" && cargo fetch -q --locked && /usr/bin/time -f '%e %U %S' \
-  cargo run -q --locked --bin qys -- company-auth-miniapp-ticket --company-name 上海契约锁公司 \
-  --applicant-contact 12312378900 --applicant-contact-type MOBILE 2>&1 >/dev/null | tail -1) )
-read -r main_wall main_user main_sys <<< "$main_job"
-main_cpu=$(awk -v u="$main_user" -v s="$main_sys" 'BEGIN { printf "%.1f", u + s }')
+# The README's main job from a fresh clone, cold, as a newcomer runs it
+# (cargo's defaults, incremental included): wall and CPU seconds, for HEAD
+# and, when MAIN_JOB_BASELINE names a revision, for it too (the same run).
+main_job() { # revision -> "wall cpu"
+  local clone="$work/clone-$1" timing wall user sys
+  rm -rf "$clone"
+  git clone -q "$root" "$clone" && git -C "$clone" checkout -q "$1"
+  timing=$( (cd "$clone" && cargo fetch -q --locked && /usr/bin/time -f '%e %U %S' \
+    cargo run -q --locked --bin qys -- company-auth-miniapp-ticket --company-name 上海契约锁公司 \
+    --applicant-contact 12312378900 --applicant-contact-type MOBILE 2>&1 >/dev/null | tail -1) )
+  read -r wall user sys <<< "$timing"
+  echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.1f", u + s }')"
+}
+read -r main_wall main_cpu < <(main_job HEAD)
 echo "the README's main job, fresh clone, cold: ${main_wall}s (${main_cpu}s of CPU)" >&2
+baseline_json=""
+if [ -n "${MAIN_JOB_BASELINE:-}" ]; then
+  read -r base_wall base_cpu < <(main_job "$MAIN_JOB_BASELINE")
+  echo "…at $MAIN_JOB_BASELINE: ${base_wall}s (${base_cpu}s of CPU)" >&2
+  baseline_json=",\"baseline\":{\"revision\":\"$MAIN_JOB_BASELINE\",\"wall\":$base_wall,\"cpu\":$base_cpu}"
+fi
 
-printf '{"cold":[%s],"schema_touch":{"real":%s,"large":%s},"consumer_edit":{"real":%s,"large":%s},"main_job":{"wall":%s,"cpu":%s}}\n' \
+printf '{"cold":[%s],"schema_touch":{"real":%s,"large":%s},"consumer_edit":{"real":%s,"large":%s},"main_job":{"wall":%s,"cpu":%s%s}}\n' \
   "$(IFS=,; echo "${results[*]}")" "$schema_real" "$schema_large" "$edit_real" "$edit_large" "$main_wall" "$main_cpu" \
+  "$baseline_json" \
   > "$root/target/bench/build-cost.json"
 cat "$root/target/bench/build-cost.json"

@@ -100,8 +100,10 @@ def main():
             1.10, f"{edit['large']:.1f} s vs {edit['real']:.1f} s")
         main_job = cost.get("main_job")
         if main_job:
+            base = main_job.get("baseline")
+            before = f"; at `{base['revision']}`, before: {base['wall']:.0f} s ({base['cpu']:.0f} s of CPU)" if base else ""
             row(scale, "the README's main job from a fresh clone, cold (s)", main_job["wall"], 120.0,
-                f"{main_job['wall']:.0f} s ({main_job['cpu']:.0f} s of CPU)", ratio=False)
+                f"{main_job['wall']:.0f} s ({main_job['cpu']:.0f} s of CPU){before}", ratio=False)
 
     hot = "2. the hot path"
     micro = criterion()
@@ -128,9 +130,11 @@ def main():
             unit = "calls/s" if key == "throughput" else "µs"
             field = "calls_per_s" if key == "throughput" else "p99_us"
             middle = sorted(entries, key=lambda e: e["ratio"][key])[len(entries) // 2]
+            noise = sorted(e["aa"][key] for e in entries if "aa" in e)
+            aa = f"; A/A {' / '.join(f'{r:.3f}' for r in noise)}" if noise else ""
             row(hot, f"loopback {label}, {concurrency} concurrent (median of {len(ratios)} runs)", median, target,
                 f"runs {ratios[0]:.3f} / {median:.3f} / {ratios[-1]:.3f} (min/median/max); "
-                f"{middle['generated'][field]:.0f} vs {middle['baseline'][field]:.0f} {unit}", better)
+                f"{middle['generated'][field]:.0f} vs {middle['baseline'][field]:.0f} {unit}{aa}", better)
     nonce = micro.get("sign", {}).get("uuid v4 nonce (per attempt, both)")
 
     felt = "3. what users feel"
@@ -168,10 +172,31 @@ def main():
         lines.append(f"| {label} | {shown} | {verdict(value, target, better)} | {absolute} |")
     if nonce:
         lines.append(f"| (a UUID v4 nonce, paid by both per attempt) | — | — | {nonce:.0f} ns |")
+    lines.extend(phase_table(micro))
     figures = "\n".join(lines)
     print(figures)
     write_section(figures)
     write_chart([(label, value, target, absolute, better) for _, label, value, target, absolute, better, ratio in rows if ratio])
+
+
+def phase_table(micro):
+    """One call of the loopback benchmark, phase by phase (criterion groups `phase: …`)."""
+    phases = [(group, figures) for group, figures in micro.items() if group.startswith("phase: ")]
+    order = ["encode", "sign", "build", "read", "classify", "frame"]
+    phases.sort(key=lambda p: next((i for i, name in enumerate(order) if p[0].startswith(f"phase: {name}")), 99))
+    if not phases:
+        return []
+    lines = ["", "One call, phase by phase, without the network (median ns; each phase run alone by the code a call runs):",
+             "", "| phase | generated | hand-written | difference |", "| --- | --- | --- | --- |"]
+    total_g = total_h = 0.0
+    for group, figures in phases:
+        g, h = figures.get("generated"), figures.get("hand-written")
+        if g is None or h is None:
+            continue
+        total_g, total_h = total_g + g, total_h + h
+        lines.append(f"| {group[len('phase: '):]} | {g:.0f} | {h:.0f} | {g - h:+.0f} |")
+    lines.append(f"| **all phases** | {total_g:.0f} | {total_h:.0f} | {total_g - total_h:+.0f} |")
+    return lines
 
 
 def write_section(figures):

@@ -22,13 +22,21 @@ use super::operation::Operation;
 #[derive(Debug)]
 pub(crate) struct Head {
     pub status: u16,
-    pub content_type: Option<String>,
+    /// `Content-Type` as sent (a cheap clone of shared bytes; read as text when needed).
+    pub content_type: Option<HeaderValue>,
     /// `Retry-After`, read as a wait.
     pub retry_after: Option<Duration>,
     /// The server's `Date`, parsed only if the attempt fails (clock correction).
     pub date: Option<HeaderValue>,
     /// The size the server declared (`Content-Length`).
     pub content_length: Option<u64>,
+}
+
+impl Head {
+    /// `Content-Type` as text, unless it is not.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_ref().and_then(|value| value.to_str().ok())
+    }
 }
 
 /// How a kind of answer is read (its body) and classified.
@@ -60,13 +68,13 @@ pub(crate) trait Body: Sized + Send {
 }
 
 /// An envelope, read whole within the cap.
-impl Body for Vec<u8> {
+impl Body for Bytes {
     fn read(
         response: reqwest::Response,
         head: &Head,
         cap: usize,
     ) -> impl Future<Output = Result<Self, AttemptError>> + Send {
-        read_whole(response, head, Vec::new(), cap)
+        read_whole(response, head, Bytes::new(), cap)
     }
 }
 
@@ -80,10 +88,10 @@ impl<T> Json<T> {
 }
 
 impl<C: Codes, T: DeserializeOwned + Send> AnswerKind<C> for Json<T> {
-    type Body = Vec<u8>;
+    type Body = Bytes;
     type Output = T;
 
-    fn classify(&self, head: &Head, body: Vec<u8>, _: impl FnOnce() -> CallInfo) -> Result<T, AttemptError> {
+    fn classify(&self, head: &Head, body: Bytes, _: impl FnOnce() -> CallInfo) -> Result<T, AttemptError> {
         envelope::decode_required::<C, T>(&answer(head, &body))
     }
 }
@@ -93,10 +101,10 @@ impl<C: Codes, T: DeserializeOwned + Send> AnswerKind<C> for Json<T> {
 pub(crate) struct Untyped;
 
 impl<C: Codes> AnswerKind<C> for Untyped {
-    type Body = Vec<u8>;
+    type Body = Bytes;
     type Output = serde_json::Value;
 
-    fn classify(&self, head: &Head, body: Vec<u8>, _: impl FnOnce() -> CallInfo) -> Result<Self::Output, AttemptError> {
+    fn classify(&self, head: &Head, body: Bytes, _: impl FnOnce() -> CallInfo) -> Result<Self::Output, AttemptError> {
         envelope::decode_untyped::<C>(&answer(head, &body))
     }
 }
@@ -105,10 +113,10 @@ impl<C: Codes> AnswerKind<C> for Untyped {
 pub(crate) struct Empty;
 
 impl<C: Codes> AnswerKind<C> for Empty {
-    type Body = Vec<u8>;
+    type Body = Bytes;
     type Output = ();
 
-    fn classify(&self, head: &Head, body: Vec<u8>, _: impl FnOnce() -> CallInfo) -> Result<(), AttemptError> {
+    fn classify(&self, head: &Head, body: Bytes, _: impl FnOnce() -> CallInfo) -> Result<(), AttemptError> {
         envelope::decode::<C, IgnoredAny>(&answer(head, &body)).map(|_| ())
     }
 }
@@ -131,15 +139,15 @@ pub(crate) enum FileBody {
     /// The file, its first chunk already read.
     Stream(reqwest::Response, Option<Bytes>),
     /// An envelope (its errors come this way).
-    Envelope(Vec<u8>),
+    Envelope(Bytes),
 }
 
 /// The file's first chunk, unless the answer is an envelope.
 impl Body for FileBody {
     async fn read(mut response: reqwest::Response, head: &Head, cap: usize) -> Result<FileBody, AttemptError> {
-        let is_json = head.content_type.as_deref().is_some_and(|t| t.contains("json"));
+        let is_json = head.content_type().is_some_and(|t| t.contains("json"));
         if !(200..300).contains(&head.status) || is_json {
-            return read_whole(response, head, Vec::new(), cap).await.map(FileBody::Envelope);
+            return read_whole(response, head, Bytes::new(), cap).await.map(FileBody::Envelope);
         }
         let first = response.chunk().await.map_err(transport)?;
         // A ZIP or PDF never starts with `{`; an envelope sent as a file does.
@@ -147,8 +155,7 @@ impl Body for FileBody {
         if !enveloped {
             return Ok(FileBody::Stream(response, first));
         }
-        let start = first.map(|c| c.to_vec()).unwrap_or_default();
-        read_whole(response, head, start, cap).await.map(FileBody::Envelope)
+        read_whole(response, head, first.unwrap_or_default(), cap).await.map(FileBody::Envelope)
     }
 }
 
@@ -183,7 +190,7 @@ impl<C: Codes> AnswerKind<C> for File<C> {
 }
 
 fn answer<'a>(head: &'a Head, body: &'a [u8]) -> Answer<'a> {
-    Answer { status: head.status, content_type: head.content_type.as_deref(), body }
+    Answer { status: head.status, content_type: head.content_type(), body }
 }
 
 /// A transport failure while reading.
@@ -192,13 +199,15 @@ pub(crate) fn transport(source: reqwest::Error) -> AttemptError {
     AttemptError::Transport { kind, source: Some(source.without_url()) }
 }
 
-/// The rest of the body after `start`, refused past `cap` without reading further.
+/// The rest of the body after `start`, refused past `cap` without reading
+/// further. An answer of one chunk (the usual envelope) is kept as it
+/// arrived; only a longer one is copied into one buffer.
 async fn read_whole(
     mut response: reqwest::Response,
     head: &Head,
-    start: Vec<u8>,
+    start: Bytes,
     cap: usize,
-) -> Result<Vec<u8>, AttemptError> {
+) -> Result<Bytes, AttemptError> {
     let too_large =
         |size: String| AttemptError::refused(head, format!("the answer is {size} bytes, over the cap of {cap}"));
     if let Some(length) = head.content_length
@@ -207,11 +216,22 @@ async fn read_whole(
         return Err(too_large(length.to_string()));
     }
     let mut body = start;
+    let mut joined: Option<Vec<u8>> = None;
     while let Some(chunk) = response.chunk().await.map_err(transport)? {
-        if body.len() + chunk.len() > cap {
-            return Err(too_large(format!("more than {}", body.len() + chunk.len())));
+        let read = joined.as_ref().map_or(body.len(), Vec::len);
+        if read + chunk.len() > cap {
+            return Err(too_large(format!("more than {}", read + chunk.len())));
         }
-        body.extend_from_slice(&chunk);
+        match &mut joined {
+            Some(all) => all.extend_from_slice(&chunk),
+            None if body.is_empty() => body = chunk,
+            None => {
+                let mut all = Vec::with_capacity(body.len() + chunk.len());
+                all.extend_from_slice(&body);
+                all.extend_from_slice(&chunk);
+                joined = Some(all);
+            }
+        }
     }
-    Ok(body)
+    Ok(joined.map_or(body, Bytes::from))
 }

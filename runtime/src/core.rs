@@ -5,6 +5,7 @@
 //! remaining time all allow. Nothing here knows any operation.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Instant, SystemTime};
@@ -202,32 +203,45 @@ impl Core {
         if self.settings.dry_run {
             return Err(Error::DryRun(Box::new(self.preview(op, prepared)?)));
         }
+        self.framed(op, |call, attempt| self.attempt(op, prepared, kind, call, attempt)).await
+    }
+
+    /// What a call does around its attempts: its request id, its trace span,
+    /// the attempt loop with its timeouts, retries and budget.
+    async fn framed<C, T, A, F>(&self, op: &'static Operation, attempt: A) -> Result<T, Error<C>>
+    where
+        C: Codes,
+        A: FnMut(Call, u32) -> F,
+        F: Future<Output = Result<T, Failed>>,
+    {
         // 64 random bits: unique enough to find one call in the logs, and
         // formatted only when a span or an error shows it.
         let call = Call { request_id: RequestId(fastrand::u64(..)), started: Instant::now() };
-        trace::in_call_span(op.id, call.request_id, self.attempts(op, prepared, kind, call)).await
+        trace::in_call_span(op.id, call.request_id, self.attempts(op, call, attempt)).await
     }
 
     /// The attempt loop: each attempt within its timeout and the call's;
     /// after a failure, the retry classifier, the backoff strategy and the
     /// budget decide whether another follows.
-    async fn attempts<C: Codes, K: AnswerKind<C>>(
-        &self,
-        op: &'static Operation,
-        prepared: &Prepared,
-        kind: &K,
-        call: Call,
-    ) -> Result<K::Output, Error<C>> {
+    async fn attempts<C, T, A, F>(&self, op: &'static Operation, call: Call, mut run_attempt: A) -> Result<T, Error<C>>
+    where
+        C: Codes,
+        A: FnMut(Call, u32) -> F,
+        F: Future<Output = Result<T, Failed>>,
+    {
         let settings = self.settings;
         let deadline = call.started + settings.total_timeout;
         self.inner.budget.deposit();
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let remaining = deadline.saturating_duration_since(Instant::now());
+            // The first attempt starts with the call: no clock read for it.
+            let now = if attempt == 1 { call.started } else { Instant::now() };
+            let remaining = deadline.saturating_duration_since(now);
             let limit = settings.attempt_timeout.min(remaining);
-            let (error, head) = match tokio::time::timeout(limit, self.attempt(op, prepared, kind, call, attempt)).await
-            {
+            // Against the instant already read (`timeout` would read the clock again).
+            let ends = tokio::time::Instant::from_std(now + limit);
+            let (error, head) = match tokio::time::timeout_at(ends, run_attempt(call, attempt)).await {
                 Ok(Ok(output)) => {
                     trace::call_end(attempt, Some(0), call.started);
                     return Ok(output);
@@ -268,7 +282,7 @@ impl Core {
         attempt: u32,
     ) -> Result<K::Output, Failed> {
         let headers = self.sign().map_err(|e| (AttemptError::Unsendable(e), None))?;
-        let response = self.send_request(op, prepared, headers).await.map_err(|e| (e, None))?;
+        let response = self.request(op, prepared, headers).send().await.map_err(|e| (answer::transport(e), None))?;
         let head = head_of(&response);
         trace::answer(attempt, head.status, call.started);
         if (300..400).contains(&head.status) {
@@ -313,10 +327,16 @@ impl Core {
 
     /// The operation's URL, with the query when it has one.
     fn url(&self, op: &Operation, prepared: &Prepared) -> String {
-        let mut url = format!("{}{}", self.inner.base_url, op.path);
-        if let Prepared::Query(query) = prepared
-            && !query.is_empty()
-        {
+        let query = match prepared {
+            Prepared::Query(query) if !query.is_empty() => Some(query.as_str()),
+            _ => None,
+        };
+        let base = &self.inner.base_url;
+        // One allocation of the final size (`format!` grows its buffer as it goes).
+        let mut url = String::with_capacity(base.len() + op.path.len() + query.map_or(0, |q| q.len() + 1));
+        url.push_str(base);
+        url.push_str(op.path);
+        if let Some(query) = query {
             url.push('?');
             url.push_str(query);
         }
@@ -330,26 +350,19 @@ impl Core {
         self.inner.signer.headers(skew)
     }
 
-    /// Send: the request with its body, up to the answer's headers.
-    async fn send_request(
-        &self,
-        op: &'static Operation,
-        prepared: &Prepared,
-        headers: SignedHeaders,
-    ) -> Result<reqwest::Response, AttemptError> {
+    /// Build, the first half of send: the request with its URL, signing
+    /// headers and body, ready to send.
+    fn request(&self, op: &'static Operation, prepared: &Prepared, headers: SignedHeaders) -> reqwest::RequestBuilder {
         let method = match op.method {
             Method::Get => reqwest::Method::GET,
             Method::Post => reqwest::Method::POST,
         };
-        let mut request = headers.apply(self.http.request(method, self.url(op, prepared)));
+        let request = headers.apply(self.http.request(method, self.url(op, prepared)));
         match prepared {
-            Prepared::Json(bytes) => {
-                request = request.header(CONTENT_TYPE, HeaderValue::from_static(JSON)).body(bytes.clone());
-            }
-            Prepared::Multipart(parts) => request = request.multipart(multipart::form(parts)),
-            Prepared::None | Prepared::Query(_) => {}
+            Prepared::Json(bytes) => request.header(CONTENT_TYPE, HeaderValue::from_static(JSON)).body(bytes.clone()),
+            Prepared::Multipart(parts) => request.multipart(multipart::form(parts)),
+            Prepared::None | Prepared::Query(_) => request,
         }
-        request.send().await.map_err(answer::transport)
     }
 
     /// Clock correction, after an attempt the API refused for its timestamp
@@ -378,7 +391,7 @@ fn head_of(response: &reqwest::Response) -> Head {
     let header = |name| response.headers().get(name).and_then(|v: &HeaderValue| v.to_str().ok());
     Head {
         status: response.status().as_u16(),
-        content_type: header(CONTENT_TYPE).map(str::to_owned),
+        content_type: response.headers().get(CONTENT_TYPE).cloned(),
         retry_after: header(RETRY_AFTER).and_then(|v| retry::retry_after(v, SystemTime::now())),
         // A cheap clone (shared bytes): parsed only if the attempt fails.
         date: response.headers().get(DATE).cloned(),
@@ -442,5 +455,74 @@ struct RequestId(u64);
 impl fmt::Display for RequestId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:016x}", self.0)
+    }
+}
+
+/// Each phase of a call on its own, run by the code a call runs, so that
+/// `bench/benches/phases.rs` can account for a call without a network. Not
+/// part of the API.
+pub mod phases {
+    use super::*;
+
+    /// A request body as the encode phase leaves it.
+    pub struct Encoded(Prepared);
+
+    /// Validate and encode, once per call.
+    pub async fn encode<C, B: Serialize + Validate>(
+        op: &'static Operation,
+        input: Input<'_, B>,
+    ) -> Result<Encoded, Error<C>> {
+        super::encode(op, input).await.map(Encoded)
+    }
+
+    /// Sign: one attempt's headers, from the client's clock and nonces.
+    pub fn sign(core: &Core) -> Result<SignedHeaders, String> {
+        core.sign()
+    }
+
+    /// Build: the request as an attempt sends it.
+    pub fn build(
+        core: &Core,
+        op: &'static Operation,
+        body: &Encoded,
+        headers: SignedHeaders,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        core.request(op, &body.0, headers).build()
+    }
+
+    /// Read: the answer's head and its whole body within the client's cap.
+    pub async fn read(core: &Core, response: reqwest::Response) -> Result<usize, String> {
+        let head = head_of(&response);
+        let body = <bytes::Bytes as Body>::read(response, &head, core.settings.max_body_bytes).await;
+        body.map(|body| body.len()).map_err(|_| "the answer could not be read".to_owned())
+    }
+
+    /// The frame: the request id, the trace span, the attempt loop with its
+    /// timeouts and budget, around one attempt that waits once (as one on
+    /// the network does, so its timer is set) and then succeeds.
+    pub async fn frame<C: Codes>(core: &Core, op: &'static Operation) -> Result<(), Error<C>> {
+        core.framed(op, |_, _| async {
+            WaitOnce::default().await;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A stand-in for an attempt on the network: pending once (it wakes
+    /// itself), then ready.
+    #[derive(Debug, Default)]
+    pub struct WaitOnce(bool);
+
+    impl Future for WaitOnce {
+        type Output = ();
+
+        fn poll(mut self: std::pin::Pin<&mut Self>, context: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+            if self.0 {
+                return std::task::Poll::Ready(());
+            }
+            self.0 = true;
+            context.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
     }
 }

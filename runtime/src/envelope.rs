@@ -81,7 +81,7 @@ impl AttemptError {
     pub fn refused(head: &Head, reason: String) -> Self {
         AttemptError::Decode {
             http_status: head.status,
-            content_type: head.content_type.clone(),
+            content_type: head.content_type().map(str::to_owned),
             body_sample: String::new(),
             reason,
             retry: false,

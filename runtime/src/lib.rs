@@ -63,7 +63,7 @@ pub use preview::{Preview, PreviewBody, PreviewPart};
 pub use reqwest;
 pub use retry::RetryClass;
 pub use signing::{Clock, NonceSource, SignatureMode, SystemClock, UuidNonces};
-pub use validate::Validate;
+pub use validate::{FieldPath, Validate};
 
 /// What generated code calls. Not part of the API: do not use it; it changes
 /// whenever the generator does.
@@ -85,9 +85,11 @@ pub mod __private {
 }
 
 /// Entry points for this project's mock, benchmarks and fuzz targets: the
-/// answer decoder and the signer, callable on their own. Not part of the API.
+/// answer decoder, the signer and each phase of a call, callable on their
+/// own. Not part of the API.
 #[doc(hidden)]
 pub mod __hooks {
+    pub use crate::core::phases;
     pub use crate::credentials::{AgentCredentials, Credentials};
     pub use crate::envelope::{Answer, decode_answer, decode_result};
     pub use crate::signing::{Keys, SignedHeaders, SigningKey};

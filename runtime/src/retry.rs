@@ -1,7 +1,7 @@
 //! Whether a failed attempt may be sent again, and the budget that stops a
 //! failing server from being hammered.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 /// How a response code allows a retry (the schema's `retry` on the code).
@@ -47,10 +47,11 @@ pub(crate) fn may_retry(failure: Failure, idempotent: bool) -> bool {
 /// A token bucket shared by a client's calls: every call deposits a fifth
 /// of a token, every retry spends one. While the server keeps failing,
 /// retries stop at about 0.2 per call; a burst of up to `capacity` retries
-/// is allowed before that. Counted in tenths, so the arithmetic is exact.
+/// is allowed before that. Counted in tenths, so the arithmetic is exact; an
+/// atomic rather than a lock, since every call deposits.
 #[derive(Debug)]
 pub(crate) struct RetryBudget {
-    tenths: Mutex<u32>,
+    tenths: AtomicU32,
     capacity_tenths: u32,
 }
 
@@ -64,24 +65,19 @@ pub(crate) const DEFAULT_BUDGET_RETRIES: u32 = 10;
 impl RetryBudget {
     pub fn new(retries: u32) -> Self {
         let capacity_tenths = retries.saturating_mul(COST);
-        RetryBudget { tenths: Mutex::new(capacity_tenths), capacity_tenths }
+        RetryBudget { tenths: AtomicU32::new(capacity_tenths), capacity_tenths }
     }
 
     pub fn deposit(&self) {
-        if let Ok(mut tenths) = self.tenths.lock() {
-            *tenths = tenths.saturating_add(DEPOSIT).min(self.capacity_tenths);
-        }
+        // A full bucket, the usual case, needs no write.
+        let _ = self.tenths.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |tenths| {
+            (tenths < self.capacity_tenths).then(|| tenths.saturating_add(DEPOSIT).min(self.capacity_tenths))
+        });
     }
 
     /// Spends a token for a retry, if there is one.
     pub fn withdraw(&self) -> bool {
-        match self.tenths.lock() {
-            Ok(mut tenths) if *tenths >= COST => {
-                *tenths -= COST;
-                true
-            }
-            _ => false,
-        }
+        self.tenths.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |tenths| tenths.checked_sub(COST)).is_ok()
     }
 }
 

@@ -234,6 +234,23 @@ async fn a_huge_body_is_refused_at_the_cap_without_reading_it_all() {
 }
 
 #[tokio::test]
+async fn an_answer_in_several_chunks_is_read_whole_and_in_order() {
+    // The envelope in three chunks, apart in time: each arrives on its own.
+    let text = r#"{"code":0,"message":"SUCCESS","result":{"ticket":"abc-def-ghi"}}"#;
+    let (first, rest) = text.split_at(10);
+    let (second, third) = rest.split_at(20);
+    let mut steps = vec![head("200 OK", &["content-type: application/json", "transfer-encoding: chunked"], None)];
+    for part in [first, second, third] {
+        steps.push(Step::Write(format!("{:x}\r\n{part}\r\n", part.len()).into_bytes()));
+        steps.push(Step::Sleep(Duration::from_millis(20)));
+    }
+    steps.push(Step::Write(b"0\r\n\r\n".to_vec()));
+    let server = RawServer::start(steps).await;
+    let ticket = client(&server.url).company_auth_miniapp_ticket(&ticket()).await.unwrap();
+    assert_eq!(ticket.ticket, "abc-def-ghi");
+}
+
+#[tokio::test]
 async fn valid_json_with_a_wrong_or_missing_content_type_is_decoded() {
     let body = serde_json::to_vec(&common::answer_example("success")).unwrap();
     let wrong = answering(ResponseTemplate::new(200).set_body_raw(body.clone(), "text/plain")).await;

@@ -1,7 +1,9 @@
 //! Loopback benchmark: the generated client against a hand-written reqwest
 //! call doing the same signing and decoding, alternating in one run, at 1 and
 //! at 16 concurrent calls, against a minimal server on 127.0.0.1 that answers
-//! a fixed success envelope (not the mock, whose checks would dominate).
+//! a fixed success envelope (not the mock, whose checks would dominate). A
+//! second copy of the hand-written call (its own client and pool) runs in the
+//! same rotation: its ratio to the first (A/A) is the run's noise.
 //!
 //! `cargo run --release -p qiyuesuo-bench --bin loopback [ROUNDS [NAME]]`
 //! Prints calls per second, p50 and p99 for each, and the ratios; writes
@@ -26,26 +28,27 @@ fn main() {
     let mut results = Vec::new();
     runtime.block_on(async {
         let generated = Client::new(&url, TOKEN, SECRET).expect("client");
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(3))
-            .user_agent("hand-written/0")
-            .build()
-            .expect("reqwest");
-        let baseline = Arc::new(Baseline { http, url: format!("{url}/companyauth/miniappexchange") });
+        let baseline = || {
+            let http = reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(3))
+                .user_agent("hand-written/0")
+                .build()
+                .expect("reqwest");
+            Baseline { http, url: format!("{url}/companyauth/miniappexchange") }
+        };
+        let baselines = Arc::new([baseline(), baseline()]);
         for concurrency in CONCURRENCY {
-            // Warm both connection pools.
-            run(&generated, &baseline, Variant::Generated, concurrency, 200).await;
-            run(&generated, &baseline, Variant::Baseline, concurrency, 200).await;
-            let mut samples = [Samples::default(), Samples::default()];
+            // Warm every connection pool.
+            for variant in VARIANTS {
+                run(&generated, &baselines, variant, concurrency, 200).await;
+            }
+            let mut samples = [Samples::default(), Samples::default(), Samples::default()];
             for round in 0..rounds {
-                // Alternate which goes first, so drift favours neither.
-                let order = if round % 2 == 0 {
-                    [Variant::Generated, Variant::Baseline]
-                } else {
-                    [Variant::Baseline, Variant::Generated]
-                };
+                // Rotate which goes first, so drift favours none.
+                let mut order = VARIANTS;
+                order.rotate_left(round % VARIANTS.len());
                 for variant in order {
-                    let (elapsed, latencies) = run(&generated, &baseline, variant, concurrency, CALLS_PER_ROUND).await;
+                    let (elapsed, latencies) = run(&generated, &baselines, variant, concurrency, CALLS_PER_ROUND).await;
                     let slot = &mut samples[variant as usize];
                     slot.elapsed += elapsed;
                     slot.latencies.extend(latencies);
@@ -62,7 +65,11 @@ fn main() {
 enum Variant {
     Generated = 0,
     Baseline = 1,
+    /// The same hand-written call again, for the A/A ratio.
+    BaselineAgain = 2,
 }
+
+const VARIANTS: [Variant; 3] = [Variant::Generated, Variant::Baseline, Variant::BaselineAgain];
 
 #[derive(Default)]
 struct Samples {
@@ -102,33 +109,34 @@ impl Baseline {
 /// `calls` calls of one variant, `concurrency` at a time.
 async fn run(
     generated: &Client,
-    baseline: &Arc<Baseline>,
+    baselines: &Arc<[Baseline; 2]>,
     variant: Variant,
     concurrency: usize,
     calls: usize,
 ) -> (Duration, Vec<Duration>) {
     let request = Arc::new(generated_request());
-    let (generated, baseline) = (generated.clone(), Arc::clone(baseline));
+    let (generated, baselines) = (generated.clone(), Arc::clone(baselines));
     concurrently(concurrency, calls, move || {
-        let (request, generated, baseline) = (Arc::clone(&request), generated.clone(), Arc::clone(&baseline));
+        let (request, generated, baselines) = (Arc::clone(&request), generated.clone(), Arc::clone(&baselines));
         async move {
             match variant {
                 Variant::Generated => {
                     generated.company_auth_miniapp_ticket(&request).await.map(drop).map_err(|e| e.to_string())
                 }
-                Variant::Baseline => baseline.call().await.map(drop),
+                Variant::Baseline => baselines[0].call().await.map(drop),
+                Variant::BaselineAgain => baselines[1].call().await.map(drop),
             }
         }
     })
     .await
 }
 
-fn report(results: &[(usize, [Samples; 2])], name: &str) {
+fn report(results: &[(usize, [Samples; 3])], name: &str) {
     let mut json = Vec::new();
     println!("{:<12} {:<10} {:>10} {:>10} {:>10}", "concurrency", "variant", "calls/s", "p50 µs", "p99 µs");
     for (concurrency, samples) in results {
         let mut figures = Vec::new();
-        for (name, sample) in ["generated", "baseline"].iter().zip(samples.iter()) {
+        for (name, sample) in ["generated", "baseline", "baseline again"].iter().zip(samples.iter()) {
             let mut latencies = sample.latencies.clone();
             latencies.sort();
             let rate = latencies.len() as f64 / sample.elapsed.as_secs_f64();
@@ -137,15 +145,20 @@ fn report(results: &[(usize, [Samples; 2])], name: &str) {
             println!("{concurrency:<12} {name:<10} {rate:>10.0} {p50:>10.1} {p99:>10.1}");
             figures.push((rate, p50, p99));
         }
-        let (generated, baseline) = (figures[0], figures[1]);
+        let (generated, baseline, again) = (figures[0], figures[1], figures[2]);
         let ratios = (generated.0 / baseline.0, generated.1 / baseline.1, generated.2 / baseline.2);
+        let aa = (again.0 / baseline.0, again.1 / baseline.1, again.2 / baseline.2);
         println!(
             "{concurrency:<12} {:<10} {:>10.3} {:>10.3} {:>10.3}   (generated / baseline)",
             "ratio", ratios.0, ratios.1, ratios.2
         );
+        println!(
+            "{concurrency:<12} {:<10} {:>10.3} {:>10.3} {:>10.3}   (baseline again / baseline)",
+            "A/A", aa.0, aa.1, aa.2
+        );
         json.push(format!(
-            r#"{{"concurrency":{concurrency},"generated":{{"calls_per_s":{:.1},"p50_us":{:.1},"p99_us":{:.1}}},"baseline":{{"calls_per_s":{:.1},"p50_us":{:.1},"p99_us":{:.1}}},"ratio":{{"throughput":{:.3},"p50":{:.3},"p99":{:.3}}}}}"#,
-            generated.0, generated.1, generated.2, baseline.0, baseline.1, baseline.2, ratios.0, ratios.1, ratios.2
+            r#"{{"concurrency":{concurrency},"generated":{{"calls_per_s":{:.1},"p50_us":{:.1},"p99_us":{:.1}}},"baseline":{{"calls_per_s":{:.1},"p50_us":{:.1},"p99_us":{:.1}}},"ratio":{{"throughput":{:.3},"p50":{:.3},"p99":{:.3}}},"aa":{{"throughput":{:.3},"p50":{:.3},"p99":{:.3}}}}}"#,
+            generated.0, generated.1, generated.2, baseline.0, baseline.1, baseline.2, ratios.0, ratios.1, ratios.2, aa.0, aa.1, aa.2
         ));
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");

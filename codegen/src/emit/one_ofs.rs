@@ -111,7 +111,7 @@ fn emit(one_of: &OneOf) -> TokenStream {
             } else {
                 quote! { if let ::std::option::Option::Some(value) = #f { #each } }
             };
-            quote! { { let field = ::qiyuesuo::__private::validate::join(path, #wire); #value } }
+            quote! { { let field = path.field(#wire); #value } }
         });
         quote! { #name::#v { #(#bound,)* .. } => { #(#checks)* } }
     });
@@ -168,7 +168,7 @@ fn emit(one_of: &OneOf) -> TokenStream {
         }
 
         impl ::qiyuesuo::runtime::Validate for #name {
-            fn validate_into(&self, #path: &str, #problems: &mut ::std::vec::Vec<::std::string::String>) {
+            fn validate_into(&self, #path: &::qiyuesuo::runtime::FieldPath<'_>, #problems: &mut ::std::vec::Vec<::std::string::String>) {
                 match self {
                     #(#validate_arms)*
                 }

@@ -93,7 +93,7 @@ fn request_impl(info: &StructInfo, item: &syn::ItemStruct) -> TokenStream {
         }
 
         impl ::qiyuesuo::runtime::Validate for #name {
-            fn validate_into(&self, #path: &str, #problems: &mut ::std::vec::Vec<::std::string::String>) {
+            fn validate_into(&self, #path: &::qiyuesuo::runtime::FieldPath<'_>, #problems: &mut ::std::vec::Vec<::std::string::String>) {
                 #(#checks)*
             }
         }
@@ -209,7 +209,7 @@ fn checks(field: &Field) -> TokenStream {
     let on_items = (!item_checks.is_empty() || item_nested.is_some()).then(|| {
         quote! {
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 #item_checks
                 #item_nested
             }
@@ -236,7 +236,7 @@ fn checks(field: &Field) -> TokenStream {
     };
     quote! {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, #wire);
+            let field = path.field(#wire);
             #checked
         }
     }

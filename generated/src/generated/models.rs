@@ -7501,7 +7501,7 @@ impl<'de> ::serde::Deserialize<'de> for ContractRef {
 impl ::qiyuesuo::runtime::Validate for ContractRef {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         match self {
@@ -7612,7 +7612,7 @@ impl<'de> ::serde::Deserialize<'de> for CategoryRef {
 impl ::qiyuesuo::runtime::Validate for CategoryRef {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         match self {

@@ -76,16 +76,16 @@ impl CompanyAuthMiniappTicketRequest {
 impl ::qiyuesuo::runtime::Validate for CompanyAuthMiniappTicketRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "companyName");
+            let field = path.field("companyName");
             let value = &self.company_name;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "applicant");
+            let field = path.field("applicant");
             let value = &self.applicant;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -120,11 +120,11 @@ impl User {
 impl ::qiyuesuo::runtime::Validate for User {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "contact");
+            let field = path.field("contact");
             let value = &self.contact;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
         }
@@ -156,11 +156,11 @@ impl ContractUser {
 impl ::qiyuesuo::runtime::Validate for ContractUser {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "contact");
+            let field = path.field("contact");
             let value = &self.contact;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
         }
@@ -211,12 +211,12 @@ impl ContractMiniappTicketRequest {
 impl ::qiyuesuo::runtime::Validate for ContractMiniappTicketRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -239,11 +239,11 @@ impl AuthUser {
 impl ::qiyuesuo::runtime::Validate for AuthUser {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "contact");
+            let field = path.field("contact");
             let value = &self.contact;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
         }
@@ -273,7 +273,7 @@ impl PageStyle {
 impl ::qiyuesuo::runtime::Validate for PageStyle {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -392,11 +392,11 @@ impl PersonalAuthMiniappTicketRequest {
 impl ::qiyuesuo::runtime::Validate for PersonalAuthMiniappTicketRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -547,16 +547,16 @@ impl PersonalAuthUrlRequest {
 impl ::qiyuesuo::runtime::Validate for PersonalAuthUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "pageStyle");
+            let field = path.field("pageStyle");
             if let ::std::option::Option::Some(value) = &self.page_style {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -703,21 +703,21 @@ impl CompanyAuthPageRequest {
 impl ::qiyuesuo::runtime::Validate for CompanyAuthPageRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "companyName");
+            let field = path.field("companyName");
             let value = &self.company_name;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "applicant");
+            let field = path.field("applicant");
             let value = &self.applicant;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "pageStyle");
+            let field = path.field("pageStyle");
             if let ::std::option::Option::Some(value) = &self.page_style {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -835,21 +835,21 @@ impl CompanyAuthPageWithLicenseRequest {
 impl ::qiyuesuo::runtime::Validate for CompanyAuthPageWithLicenseRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "companyName");
+            let field = path.field("companyName");
             let value = &self.company_name;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "applicantInfo");
+            let field = path.field("applicantInfo");
             let value = &self.applicant_info;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "pageStyleInfo");
+            let field = path.field("pageStyleInfo");
             if let ::std::option::Option::Some(value) = &self.page_style_info {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -950,16 +950,16 @@ impl CompanyAuthMiniappTicketWithLicenseRequest {
 impl ::qiyuesuo::runtime::Validate for CompanyAuthMiniappTicketWithLicenseRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "companyName");
+            let field = path.field("companyName");
             let value = &self.company_name;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "applicantInfo");
+            let field = path.field("applicantInfo");
             let value = &self.applicant_info;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -1249,11 +1249,11 @@ impl Category {
 impl ::qiyuesuo::runtime::Validate for Category {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "name");
+            let field = path.field("name");
             if let ::std::option::Option::Some(value) = &self.name {
                 ::qiyuesuo::__private::validate::max_length(
                     problems,
@@ -1358,25 +1358,25 @@ impl DraftAction {
 impl ::qiyuesuo::runtime::Validate for DraftAction {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "serialNo");
+            let field = path.field("serialNo");
             if let ::std::option::Option::Some(value) = &self.serial_no {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 0.0);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "sealIds");
+            let field = path.field("sealIds");
             let value = &self.seal_ids;
             ::qiyuesuo::__private::validate::max_items(problems, &field, value.len(), 9);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "operators");
+            let field = path.field("operators");
             let value = &self.operators;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -1449,11 +1449,11 @@ impl DraftSignatory {
 impl ::qiyuesuo::runtime::Validate for DraftSignatory {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "tenantName");
+            let field = path.field("tenantName");
             if let ::std::option::Option::Some(value) = &self.tenant_name {
                 ::qiyuesuo::__private::validate::max_length(
                     problems,
@@ -1464,22 +1464,22 @@ impl ::qiyuesuo::runtime::Validate for DraftSignatory {
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "receiver");
+            let field = path.field("receiver");
             if let ::std::option::Option::Some(value) = &self.receiver {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "serialNo");
+            let field = path.field("serialNo");
             if let ::std::option::Option::Some(value) = &self.serial_no {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 0.0);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "actions");
+            let field = path.field("actions");
             let value = &self.actions;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -1502,7 +1502,7 @@ impl TemplateParam {
 impl ::qiyuesuo::runtime::Validate for TemplateParam {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -1759,17 +1759,17 @@ impl DraftContractRequest {
 impl ::qiyuesuo::runtime::Validate for DraftContractRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "bizId");
+            let field = path.field("bizId");
             if let ::std::option::Option::Some(value) = &self.biz_id {
                 ::qiyuesuo::__private::validate::max_length(problems, &field, value, 50);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "tenantName");
+            let field = path.field("tenantName");
             if let ::std::option::Option::Some(value) = &self.tenant_name {
                 ::qiyuesuo::__private::validate::max_length(
                     problems,
@@ -1780,7 +1780,7 @@ impl ::qiyuesuo::runtime::Validate for DraftContractRequest {
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "subject");
+            let field = path.field("subject");
             if let ::std::option::Option::Some(value) = &self.subject {
                 ::qiyuesuo::__private::validate::max_length(
                     problems,
@@ -1791,7 +1791,7 @@ impl ::qiyuesuo::runtime::Validate for DraftContractRequest {
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "description");
+            let field = path.field("description");
             if let ::std::option::Option::Some(value) = &self.description {
                 ::qiyuesuo::__private::validate::max_length(
                     problems,
@@ -1802,44 +1802,41 @@ impl ::qiyuesuo::runtime::Validate for DraftContractRequest {
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "sn");
+            let field = path.field("sn");
             if let ::std::option::Option::Some(value) = &self.sn {
                 ::qiyuesuo::__private::validate::max_length(problems, &field, value, 50);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "category");
+            let field = path.field("category");
             if let ::std::option::Option::Some(value) = &self.category {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "creator");
+            let field = path.field("creator");
             if let ::std::option::Option::Some(value) = &self.creator {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "signatories");
+            let field = path.field("signatories");
             let value = &self.signatories;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "templateParams");
+            let field = path.field("templateParams");
             let value = &self.template_params;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(
-                path,
-                "relatedContractIds",
-            );
+            let field = path.field("relatedContractIds");
             let value = &self.related_contract_ids;
             ::qiyuesuo::__private::validate::max_items(
                 problems,
@@ -1849,7 +1846,7 @@ impl ::qiyuesuo::runtime::Validate for DraftContractRequest {
             );
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "businessData");
+            let field = path.field("businessData");
             if let ::std::option::Option::Some(value) = &self.business_data {
                 ::qiyuesuo::__private::validate::max_length(
                     problems,
@@ -1860,7 +1857,7 @@ impl ::qiyuesuo::runtime::Validate for DraftContractRequest {
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "callbackUrl");
+            let field = path.field("callbackUrl");
             if let ::std::option::Option::Some(value) = &self.callback_url {
                 ::qiyuesuo::__private::validate::max_length(
                     problems,
@@ -2020,11 +2017,11 @@ impl Stamper {
 impl ::qiyuesuo::runtime::Validate for Stamper {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "width");
+            let field = path.field("width");
             if let ::std::option::Option::Some(value) = &self.width {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 10.0);
                 ::qiyuesuo::__private::validate::maximum(
@@ -2036,7 +2033,7 @@ impl ::qiyuesuo::runtime::Validate for Stamper {
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "height");
+            let field = path.field("height");
             if let ::std::option::Option::Some(value) = &self.height {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 4.0);
                 ::qiyuesuo::__private::validate::maximum(problems, &field, *value, 48.0);
@@ -2098,27 +2095,27 @@ impl DocumentAddByFileRequest {
 impl ::qiyuesuo::runtime::Validate for DocumentAddByFileRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "title");
+            let field = path.field("title");
             let value = &self.title;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
             ::qiyuesuo::__private::validate::max_length(problems, &field, value, 100);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "documentSort");
+            let field = path.field("documentSort");
             if let ::std::option::Option::Some(value) = &self.document_sort {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 1.0);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "stampers");
+            let field = path.field("stampers");
             let value = &self.stampers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -2178,32 +2175,32 @@ impl DocumentAddByFilesRequest {
 impl ::qiyuesuo::runtime::Validate for DocumentAddByFilesRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "title");
+            let field = path.field("title");
             let value = &self.title;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
             ::qiyuesuo::__private::validate::max_length(problems, &field, value, 100);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "files");
+            let field = path.field("files");
             let value = &self.files;
             ::qiyuesuo::__private::validate::min_items(problems, &field, value.len(), 1);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "documentSort");
+            let field = path.field("documentSort");
             if let ::std::option::Option::Some(value) = &self.document_sort {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 1.0);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "stampers");
+            let field = path.field("stampers");
             let value = &self.stampers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -2275,35 +2272,35 @@ impl DocumentAddByTemplateRequest {
 impl ::qiyuesuo::runtime::Validate for DocumentAddByTemplateRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "title");
+            let field = path.field("title");
             let value = &self.title;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
             ::qiyuesuo::__private::validate::max_length(problems, &field, value, 100);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "templateParams");
+            let field = path.field("templateParams");
             let value = &self.template_params;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "documentSort");
+            let field = path.field("documentSort");
             if let ::std::option::Option::Some(value) = &self.document_sort {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 1.0);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "stampers");
+            let field = path.field("stampers");
             let value = &self.stampers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -2369,15 +2366,15 @@ impl ContractSendRequest {
 impl ::qiyuesuo::runtime::Validate for ContractSendRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "stampers");
+            let field = path.field("stampers");
             let value = &self.stampers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -2434,15 +2431,15 @@ impl ContractSignRequest {
 impl ::qiyuesuo::runtime::Validate for ContractSignRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "stampers");
+            let field = path.field("stampers");
             let value = &self.stampers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -2477,7 +2474,7 @@ impl ContractAuditRequest {
 impl ::qiyuesuo::runtime::Validate for ContractAuditRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -2567,17 +2564,17 @@ impl ContractSignUrlRequest {
 impl ::qiyuesuo::runtime::Validate for ContractSignUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "expireTime");
+            let field = path.field("expireTime");
             if let ::std::option::Option::Some(value) = &self.expire_time {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 1.0);
             }
@@ -2650,7 +2647,7 @@ impl ContractInvalidRequest {
 impl ::qiyuesuo::runtime::Validate for ContractInvalidRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -2673,12 +2670,12 @@ impl ContractForceEndRequest {
 impl ::qiyuesuo::runtime::Validate for ContractForceEndRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "reason");
+            let field = path.field("reason");
             let value = &self.reason;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
         }
@@ -2720,7 +2717,7 @@ impl ContractNoticeRequest {
 impl ::qiyuesuo::runtime::Validate for ContractNoticeRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -3676,11 +3673,11 @@ impl UserRef {
 impl ::qiyuesuo::runtime::Validate for UserRef {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "contact");
+            let field = path.field("contact");
             let value = &self.contact;
             ::qiyuesuo::__private::validate::min_length(problems, &field, value, 1);
         }
@@ -3734,7 +3731,7 @@ impl CompanyRef {
 impl ::qiyuesuo::runtime::Validate for CompanyRef {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -3819,11 +3816,11 @@ impl CopySendReceiver {
 impl ::qiyuesuo::runtime::Validate for CopySendReceiver {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "receiver");
+            let field = path.field("receiver");
             if let ::std::option::Option::Some(value) = &self.receiver {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -3878,7 +3875,7 @@ impl CustomField {
 impl ::qiyuesuo::runtime::Validate for CustomField {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -4014,18 +4011,18 @@ impl Watermark {
 impl ::qiyuesuo::runtime::Validate for Watermark {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "fontSize");
+            let field = path.field("fontSize");
             if let ::std::option::Option::Some(value) = &self.font_size {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 6.0);
                 ::qiyuesuo::__private::validate::maximum(problems, &field, *value, 72.0);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "angle");
+            let field = path.field("angle");
             if let ::std::option::Option::Some(value) = &self.angle {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 0.0);
                 ::qiyuesuo::__private::validate::maximum(
@@ -4037,7 +4034,7 @@ impl ::qiyuesuo::runtime::Validate for Watermark {
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "diaphaneity");
+            let field = path.field("diaphaneity");
             if let ::std::option::Option::Some(value) = &self.diaphaneity {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 0.0);
                 ::qiyuesuo::__private::validate::maximum(
@@ -4049,7 +4046,7 @@ impl ::qiyuesuo::runtime::Validate for Watermark {
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "imgScale");
+            let field = path.field("imgScale");
             if let ::std::option::Option::Some(value) = &self.img_scale {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 0.1);
                 ::qiyuesuo::__private::validate::maximum(problems, &field, *value, 4.0);
@@ -4165,7 +4162,7 @@ impl PersonalSignAuthInfo {
 impl ::qiyuesuo::runtime::Validate for PersonalSignAuthInfo {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -4286,14 +4283,14 @@ impl InvalidInfo {
 impl ::qiyuesuo::runtime::Validate for InvalidInfo {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "stampers");
+            let field = path.field("stampers");
             let value = &self.stampers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -4407,7 +4404,7 @@ impl SealImageInfo {
 impl ::qiyuesuo::runtime::Validate for SealImageInfo {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -4519,14 +4516,14 @@ impl ContractModifyRequest {
 impl ::qiyuesuo::runtime::Validate for ContractModifyRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "templateParams");
+            let field = path.field("templateParams");
             let value = &self.template_params;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -4549,15 +4546,15 @@ impl ContractCopySendRequest {
 impl ::qiyuesuo::runtime::Validate for ContractCopySendRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "receivers");
+            let field = path.field("receivers");
             let value = &self.receivers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -4597,7 +4594,7 @@ impl ContractDelayRequest {
 impl ::qiyuesuo::runtime::Validate for ContractDelayRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -4832,45 +4829,45 @@ impl ContractResendRequest {
 impl ::qiyuesuo::runtime::Validate for ContractResendRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "creator");
+            let field = path.field("creator");
             if let ::std::option::Option::Some(value) = &self.creator {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "signatories");
+            let field = path.field("signatories");
             let value = &self.signatories;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "templateParams");
+            let field = path.field("templateParams");
             let value = &self.template_params;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "copySendReceivers");
+            let field = path.field("copySendReceivers");
             let value = &self.copy_send_receivers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "customFields");
+            let field = path.field("customFields");
             let value = &self.custom_fields;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -4905,12 +4902,12 @@ impl SignatoryAddRequest {
 impl ::qiyuesuo::runtime::Validate for SignatoryAddRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "signatory");
+            let field = path.field("signatory");
             let value = &self.signatory;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -4952,11 +4949,11 @@ impl SignatoryEditRequest {
 impl ::qiyuesuo::runtime::Validate for SignatoryEditRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "receiver");
+            let field = path.field("receiver");
             if let ::std::option::Option::Some(value) = &self.receiver {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -5033,19 +5030,19 @@ impl SignatoryOperatorsEditRequest {
 impl ::qiyuesuo::runtime::Validate for SignatoryOperatorsEditRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "actionOperators");
+            let field = path.field("actionOperators");
             let value = &self.action_operators;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "operator");
+            let field = path.field("operator");
             if let ::std::option::Option::Some(value) = &self.operator {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -5109,17 +5106,17 @@ impl SignatoryEditV3Request {
 impl ::qiyuesuo::runtime::Validate for SignatoryEditV3Request {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "receiver");
+            let field = path.field("receiver");
             if let ::std::option::Option::Some(value) = &self.receiver {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "operator");
+            let field = path.field("operator");
             if let ::std::option::Option::Some(value) = &self.operator {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -5152,15 +5149,15 @@ impl ContractAddWatermarkRequest {
 impl ::qiyuesuo::runtime::Validate for ContractAddWatermarkRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "watermarks");
+            let field = path.field("watermarks");
             let value = &self.watermarks;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -5236,26 +5233,26 @@ impl ContractPersonalSignRequest {
 impl ::qiyuesuo::runtime::Validate for ContractPersonalSignRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "stampers");
+            let field = path.field("stampers");
             let value = &self.stampers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             if let ::std::option::Option::Some(value) = &self.user {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "companySignatory");
+            let field = path.field("companySignatory");
             if let ::std::option::Option::Some(value) = &self.company_signatory {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -5392,22 +5389,22 @@ impl PersonalSignAuthUrlRequest {
 impl ::qiyuesuo::runtime::Validate for PersonalSignAuthUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "authInfo");
+            let field = path.field("authInfo");
             if let ::std::option::Option::Some(value) = &self.auth_info {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "pageStyle");
+            let field = path.field("pageStyle");
             if let ::std::option::Option::Some(value) = &self.page_style {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -5532,22 +5529,22 @@ impl PersonalSignAuthMiniappTicketRequest {
 impl ::qiyuesuo::runtime::Validate for PersonalSignAuthMiniappTicketRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "authInfo");
+            let field = path.field("authInfo");
             if let ::std::option::Option::Some(value) = &self.auth_info {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "pageStyle");
+            let field = path.field("pageStyle");
             if let ::std::option::Option::Some(value) = &self.page_style {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -5579,11 +5576,11 @@ impl PersonalSignDeauthorizeRequest {
 impl ::qiyuesuo::runtime::Validate for PersonalSignDeauthorizeRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -5614,11 +5611,11 @@ impl PersonalSignAuthQueryRequest {
 impl ::qiyuesuo::runtime::Validate for PersonalSignAuthQueryRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -5637,7 +5634,7 @@ impl ContractRequiredParamsRequest {
 impl ::qiyuesuo::runtime::Validate for ContractRequiredParamsRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -5749,12 +5746,12 @@ impl ContractAppointUrlRequest {
 impl ::qiyuesuo::runtime::Validate for ContractAppointUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "pageStyle");
+            let field = path.field("pageStyle");
             if let ::std::option::Option::Some(value) = &self.page_style {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -5810,7 +5807,7 @@ impl ContractMiniappViewTicketRequest {
 impl ::qiyuesuo::runtime::Validate for ContractMiniappViewTicketRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -5857,7 +5854,7 @@ impl ContractForceEndAttachmentRequest {
 impl ::qiyuesuo::runtime::Validate for ContractForceEndAttachmentRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -5901,11 +5898,11 @@ impl ContractInvalidByFileRequest {
 impl ::qiyuesuo::runtime::Validate for ContractInvalidByFileRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "invalidInfo");
+            let field = path.field("invalidInfo");
             let value = &self.invalid_info;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -5993,23 +5990,23 @@ impl ContractInvalidByTemplateRequest {
 impl ::qiyuesuo::runtime::Validate for ContractInvalidByTemplateRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "templateParams");
+            let field = path.field("templateParams");
             let value = &self.template_params;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "stampers");
+            let field = path.field("stampers");
             let value = &self.stampers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -6064,15 +6061,15 @@ impl ContractInvalidSignRequest {
 impl ::qiyuesuo::runtime::Validate for ContractInvalidSignRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "stampers");
+            let field = path.field("stampers");
             let value = &self.stampers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -6139,30 +6136,30 @@ impl TemplateEditRequest {
 impl ::qiyuesuo::runtime::Validate for TemplateEditRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "templateParams");
+            let field = path.field("templateParams");
             let value = &self.template_params;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "managers");
+            let field = path.field("managers");
             let value = &self.managers;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "range");
+            let field = path.field("range");
             let value = &self.range;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -6185,7 +6182,7 @@ impl TemplateStatusRequest {
 impl ::qiyuesuo::runtime::Validate for TemplateStatusRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -6278,7 +6275,7 @@ impl TemplateCreateByWordRequest {
 impl ::qiyuesuo::runtime::Validate for TemplateCreateByWordRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -6344,20 +6341,20 @@ impl SealAutoCreateRequest {
 impl ::qiyuesuo::runtime::Validate for SealAutoCreateRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "sealImageInfo");
+            let field = path.field("sealImageInfo");
             if let ::std::option::Option::Some(value) = &self.seal_image_info {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "users");
+            let field = path.field("users");
             let value = &self.users;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -6470,14 +6467,14 @@ impl SealCreateByImageRequest {
 impl ::qiyuesuo::runtime::Validate for SealCreateByImageRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "sealUsers");
+            let field = path.field("sealUsers");
             let value = &self.seal_users;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -6532,14 +6529,14 @@ impl SealEditRequest {
 impl ::qiyuesuo::runtime::Validate for SealEditRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "sealUsers");
+            let field = path.field("sealUsers");
             let value = &self.seal_users;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -6562,7 +6559,7 @@ impl SealStatusRequest {
 impl ::qiyuesuo::runtime::Validate for SealStatusRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -6603,11 +6600,11 @@ impl EmployeeCreateRequest {
 impl ::qiyuesuo::runtime::Validate for EmployeeCreateRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -6638,11 +6635,11 @@ impl EmployeeDetailRequest {
 impl ::qiyuesuo::runtime::Validate for EmployeeDetailRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -6685,11 +6682,11 @@ impl EmployeeRemoveRequest {
 impl ::qiyuesuo::runtime::Validate for EmployeeRemoveRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -6732,11 +6729,11 @@ impl EmployeeUpdateRequest {
 impl ::qiyuesuo::runtime::Validate for EmployeeUpdateRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -6783,7 +6780,7 @@ impl IdentityVerifyRequest {
 impl ::qiyuesuo::runtime::Validate for IdentityVerifyRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -6823,7 +6820,7 @@ impl OcrBankCardRequest {
 impl ::qiyuesuo::runtime::Validate for OcrBankCardRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -6870,7 +6867,7 @@ impl OcrIdCardRequest {
 impl ::qiyuesuo::runtime::Validate for OcrIdCardRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -6922,14 +6919,14 @@ impl RoleManageRequest {
 impl ::qiyuesuo::runtime::Validate for RoleManageRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "users");
+            let field = path.field("users");
             let value = &self.users;
             for (index, item) in value.iter().enumerate() {
-                let item_path = ::qiyuesuo::__private::validate::index(&field, index);
+                let item_path = field.index(index);
                 ::qiyuesuo::runtime::Validate::validate_into(item, &item_path, problems);
             }
         }
@@ -7001,11 +6998,11 @@ impl CompanyChangeInfoUrlRequest {
 impl ::qiyuesuo::runtime::Validate for CompanyChangeInfoUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "applicant");
+            let field = path.field("applicant");
             if let ::std::option::Option::Some(value) = &self.applicant {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -7041,7 +7038,7 @@ impl CompanyInfoVerifyRequest {
 impl ::qiyuesuo::runtime::Validate for CompanyInfoVerifyRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -7091,11 +7088,11 @@ impl CustomerAddRequest {
 impl ::qiyuesuo::runtime::Validate for CustomerAddRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             if let ::std::option::Option::Some(value) = &self.user {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -7151,7 +7148,7 @@ impl SubCompanyInviteRequest {
 impl ::qiyuesuo::runtime::Validate for SubCompanyInviteRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -7177,7 +7174,7 @@ impl AppCallbackUpdateRequest {
 impl ::qiyuesuo::runtime::Validate for AppCallbackUpdateRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -7240,11 +7237,11 @@ impl EvidenceCompleteReportApplyRequest {
 impl ::qiyuesuo::runtime::Validate for EvidenceCompleteReportApplyRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "operatorInfo");
+            let field = path.field("operatorInfo");
             if let ::std::option::Option::Some(value) = &self.operator_info {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -7302,11 +7299,11 @@ impl EvidenceProveApplyRequest {
 impl ::qiyuesuo::runtime::Validate for EvidenceProveApplyRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "operatorInfo");
+            let field = path.field("operatorInfo");
             if let ::std::option::Option::Some(value) = &self.operator_info {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -7416,11 +7413,11 @@ impl ChainNotaryRequest {
 impl ::qiyuesuo::runtime::Validate for ChainNotaryRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "operatorInfo");
+            let field = path.field("operatorInfo");
             if let ::std::option::Option::Some(value) = &self.operator_info {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -7462,7 +7459,7 @@ impl DocumentVerifyRequest {
 impl ::qiyuesuo::runtime::Validate for DocumentVerifyRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -7490,11 +7487,11 @@ impl SaasAppAccessControlRequest {
 impl ::qiyuesuo::runtime::Validate for SaasAppAccessControlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "company");
+            let field = path.field("company");
             let value = &self.company;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -7517,11 +7514,11 @@ impl SaasCompanyAccessControlRequest {
 impl ::qiyuesuo::runtime::Validate for SaasCompanyAccessControlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "company");
+            let field = path.field("company");
             let value = &self.company;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -7666,7 +7663,7 @@ impl SaasApplyAppRequest {
 impl ::qiyuesuo::runtime::Validate for SaasApplyAppRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -7695,7 +7692,7 @@ impl SaasResetTokenRequest {
 impl ::qiyuesuo::runtime::Validate for SaasResetTokenRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -7772,7 +7769,7 @@ impl SaasCompanyAuthMiniappTicketRequest {
 impl ::qiyuesuo::runtime::Validate for SaasCompanyAuthMiniappTicketRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -7902,7 +7899,7 @@ impl SaasCompanyAuthPageUrlRequest {
 impl ::qiyuesuo::runtime::Validate for SaasCompanyAuthPageUrlRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -7934,7 +7931,7 @@ impl SaasCompanyAuthUrlRequest {
 impl ::qiyuesuo::runtime::Validate for SaasCompanyAuthUrlRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -7987,7 +7984,7 @@ impl SaasFeeInitRequest {
 impl ::qiyuesuo::runtime::Validate for SaasFeeInitRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -8040,7 +8037,7 @@ impl SaasFeeUpdateRequest {
 impl ::qiyuesuo::runtime::Validate for SaasFeeUpdateRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -8061,11 +8058,11 @@ impl SaasPersonalAccessControlRequest {
 impl ::qiyuesuo::runtime::Validate for SaasPersonalAccessControlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -8234,16 +8231,16 @@ impl SaasPersonalAuthUrlRequest {
 impl ::qiyuesuo::runtime::Validate for SaasPersonalAuthUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "pageStyle");
+            let field = path.field("pageStyle");
             if let ::std::option::Option::Some(value) = &self.page_style {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -8380,11 +8377,11 @@ impl SaasPersonalAuthMiniappTicketRequest {
 impl ::qiyuesuo::runtime::Validate for SaasPersonalAuthMiniappTicketRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -8493,22 +8490,22 @@ impl SaasPersonalSignAuthUrlRequest {
 impl ::qiyuesuo::runtime::Validate for SaasPersonalSignAuthUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "company");
+            let field = path.field("company");
             if let ::std::option::Option::Some(value) = &self.company {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "pageStyle");
+            let field = path.field("pageStyle");
             if let ::std::option::Option::Some(value) = &self.page_style {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -8618,22 +8615,22 @@ impl SaasPersonalSignAuthMiniappTicketRequest {
 impl ::qiyuesuo::runtime::Validate for SaasPersonalSignAuthMiniappTicketRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "company");
+            let field = path.field("company");
             if let ::std::option::Option::Some(value) = &self.company {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "pageStyle");
+            let field = path.field("pageStyle");
             if let ::std::option::Option::Some(value) = &self.page_style {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -8674,16 +8671,16 @@ impl SaasPersonalSignDeauthorizeRequest {
 impl ::qiyuesuo::runtime::Validate for SaasPersonalSignDeauthorizeRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "company");
+            let field = path.field("company");
             if let ::std::option::Option::Some(value) = &self.company {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -8769,11 +8766,11 @@ impl SaasPrivilegeMiniappTicketRequest {
 impl ::qiyuesuo::runtime::Validate for SaasPrivilegeMiniappTicketRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             if let ::std::option::Option::Some(value) = &self.user {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -8892,11 +8889,11 @@ impl SaasPrivilegeUrlRequest {
 impl ::qiyuesuo::runtime::Validate for SaasPrivilegeUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             if let ::std::option::Option::Some(value) = &self.user {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -8985,17 +8982,17 @@ impl SaasSealSignAuthUrlRequest {
 impl ::qiyuesuo::runtime::Validate for SaasSealSignAuthUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "sealAdmin");
+            let field = path.field("sealAdmin");
             if let ::std::option::Option::Some(value) = &self.seal_admin {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "company");
+            let field = path.field("company");
             let value = &self.company;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
@@ -9056,22 +9053,22 @@ impl SsoPrivilegeUrlRequest {
 impl ::qiyuesuo::runtime::Validate for SsoPrivilegeUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "company");
+            let field = path.field("company");
             if let ::std::option::Option::Some(value) = &self.company {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "user");
+            let field = path.field("user");
             let value = &self.user;
             ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "pageStyle");
+            let field = path.field("pageStyle");
             if let ::std::option::Option::Some(value) = &self.page_style {
                 ::qiyuesuo::runtime::Validate::validate_into(value, &field, problems);
             }
@@ -9126,7 +9123,7 @@ impl PersonalAuthResultRequest {
 impl ::qiyuesuo::runtime::Validate for PersonalAuthResultRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -9166,7 +9163,7 @@ impl CompanyAuthResultRequest {
 impl ::qiyuesuo::runtime::Validate for CompanyAuthResultRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -9206,7 +9203,7 @@ impl CompanyDetailRequest {
 impl ::qiyuesuo::runtime::Validate for CompanyDetailRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -9289,17 +9286,17 @@ impl SealListRequest {
 impl ::qiyuesuo::runtime::Validate for SealListRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "selectOffset");
+            let field = path.field("selectOffset");
             if let ::std::option::Option::Some(value) = &self.select_offset {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 0.0);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "selectLimit");
+            let field = path.field("selectLimit");
             if let ::std::option::Option::Some(value) = &self.select_limit {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 1.0);
             }
@@ -9357,7 +9354,7 @@ impl ContractDownloadRequest {
 impl ::qiyuesuo::runtime::Validate for ContractDownloadRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -9388,7 +9385,7 @@ impl ContractViewUrlRequest {
 impl ::qiyuesuo::runtime::Validate for ContractViewUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -9419,7 +9416,7 @@ impl ContractDetailRequest {
 impl ::qiyuesuo::runtime::Validate for ContractDetailRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -9438,7 +9435,7 @@ impl DocumentDownloadRequest {
 impl ::qiyuesuo::runtime::Validate for DocumentDownloadRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -9560,17 +9557,17 @@ impl ContractListRequest {
 impl ::qiyuesuo::runtime::Validate for ContractListRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "selectOffset");
+            let field = path.field("selectOffset");
             if let ::std::option::Option::Some(value) = &self.select_offset {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 0.0);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "selectLimit");
+            let field = path.field("selectLimit");
             if let ::std::option::Option::Some(value) = &self.select_limit {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 1.0);
             }
@@ -9613,7 +9610,7 @@ impl ContractDownloadUrlRequest {
 impl ::qiyuesuo::runtime::Validate for ContractDownloadUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -9689,17 +9686,17 @@ impl TemplateListRequest {
 impl ::qiyuesuo::runtime::Validate for TemplateListRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "selectOffset");
+            let field = path.field("selectOffset");
             if let ::std::option::Option::Some(value) = &self.select_offset {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 0.0);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "selectLimit");
+            let field = path.field("selectLimit");
             if let ::std::option::Option::Some(value) = &self.select_limit {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 1.0);
             }
@@ -9719,7 +9716,7 @@ impl TemplateDetailRequest {
 impl ::qiyuesuo::runtime::Validate for TemplateDetailRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -9793,17 +9790,17 @@ impl CategoryListRequest {
 impl ::qiyuesuo::runtime::Validate for CategoryListRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "selectOffset");
+            let field = path.field("selectOffset");
             if let ::std::option::Option::Some(value) = &self.select_offset {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 0.0);
             }
         }
         {
-            let field = ::qiyuesuo::__private::validate::join(path, "selectLimit");
+            let field = path.field("selectLimit");
             if let ::std::option::Option::Some(value) = &self.select_limit {
                 ::qiyuesuo::__private::validate::minimum(problems, &field, *value, 1.0);
             }
@@ -9835,7 +9832,7 @@ impl CategoryDetailRequest {
 impl ::qiyuesuo::runtime::Validate for CategoryDetailRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.category, path, problems);
@@ -9866,7 +9863,7 @@ impl ContractStreamRequest {
 impl ::qiyuesuo::runtime::Validate for ContractStreamRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -9897,7 +9894,7 @@ impl ContractJoinUrlRequest {
 impl ::qiyuesuo::runtime::Validate for ContractJoinUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -9916,7 +9913,7 @@ impl ContractPersonalJoinUrlRequest {
 impl ::qiyuesuo::runtime::Validate for ContractPersonalJoinUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -9947,7 +9944,7 @@ impl ContractShortUrlRequest {
 impl ::qiyuesuo::runtime::Validate for ContractShortUrlRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -9975,7 +9972,7 @@ impl AttachmentDownloadRequest {
 impl ::qiyuesuo::runtime::Validate for AttachmentDownloadRequest {
     fn validate_into(
         &self,
-        path: &str,
+        path: &::qiyuesuo::runtime::FieldPath<'_>,
         problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {
         ::qiyuesuo::runtime::Validate::validate_into(&self.contract, path, problems);
@@ -9994,7 +9991,7 @@ impl TemplateDownloadRequest {
 impl ::qiyuesuo::runtime::Validate for TemplateDownloadRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10011,7 +10008,7 @@ impl TemplatePageUrlRequest {
 impl ::qiyuesuo::runtime::Validate for TemplatePageUrlRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10028,7 +10025,7 @@ impl TemplateRemoveRequest {
 impl ::qiyuesuo::runtime::Validate for TemplateRemoveRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10045,7 +10042,7 @@ impl SealImageRequest {
 impl ::qiyuesuo::runtime::Validate for SealImageRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10062,7 +10059,7 @@ impl SealRemoveRequest {
 impl ::qiyuesuo::runtime::Validate for SealRemoveRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10079,7 +10076,7 @@ impl SealDetailRequest {
 impl ::qiyuesuo::runtime::Validate for SealDetailRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10137,7 +10134,7 @@ impl EmployeeListRequest {
 impl ::qiyuesuo::runtime::Validate for EmployeeListRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10165,7 +10162,7 @@ impl CompanyFeeInfoRequest {
 impl ::qiyuesuo::runtime::Validate for CompanyFeeInfoRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10182,7 +10179,7 @@ impl SubCompanyRemoveRequest {
 impl ::qiyuesuo::runtime::Validate for SubCompanyRemoveRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10199,7 +10196,7 @@ impl EvidenceCompleteReportDownloadRequest {
 impl ::qiyuesuo::runtime::Validate for EvidenceCompleteReportDownloadRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10216,7 +10213,7 @@ impl EvidenceCompleteReportStatusRequest {
 impl ::qiyuesuo::runtime::Validate for EvidenceCompleteReportStatusRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10256,7 +10253,7 @@ impl SaasCompanyDetailRequest {
 impl ::qiyuesuo::runtime::Validate for SaasCompanyDetailRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10296,7 +10293,7 @@ impl SaasCompanyAuthResultRequest {
 impl ::qiyuesuo::runtime::Validate for SaasCompanyAuthResultRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10313,7 +10310,7 @@ impl SaasFeeInfoRequest {
 impl ::qiyuesuo::runtime::Validate for SaasFeeInfoRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10365,7 +10362,7 @@ impl SaasPersonalAuthResultRequest {
 impl ::qiyuesuo::runtime::Validate for SaasPersonalAuthResultRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
@@ -10394,7 +10391,7 @@ impl SaasPrivilegeDetailRequest {
 impl ::qiyuesuo::runtime::Validate for SaasPrivilegeDetailRequest {
     fn validate_into(
         &self,
-        _path: &str,
+        _path: &::qiyuesuo::runtime::FieldPath<'_>,
         _problems: &mut ::std::vec::Vec<::std::string::String>,
     ) {}
 }
