@@ -132,6 +132,9 @@ def main():
             middle = sorted(entries, key=lambda e: e["ratio"][key])[len(entries) // 2]
             noise = sorted(e["aa"][key] for e in entries if "aa" in e)
             aa = f"; A/A {' / '.join(f'{r:.3f}' for r in noise)}" if noise else ""
+            bounded = sorted(e["bounded"][key] for e in entries if "bounded" in e)
+            if bounded:
+                aa += f"; hand-written with a timeout / without {' / '.join(f'{r:.3f}' for r in bounded)}"
             row(hot, f"loopback {label}, {concurrency} concurrent (median of {len(ratios)} runs)", median, target,
                 f"runs {ratios[0]:.3f} / {median:.3f} / {ratios[-1]:.3f} (min/median/max); "
                 f"{middle['generated'][field]:.0f} vs {middle['baseline'][field]:.0f} {unit}{aa}", better)

@@ -459,7 +459,7 @@ impl fmt::Display for RequestId {
 }
 
 /// Each phase of a call on its own, run by the code a call runs, so that
-/// `bench/benches/phases.rs` can account for a call without a network. Not
+/// `bench/benches/micro.rs` (`phases`) can account for a call without a network. Not
 /// part of the API.
 pub mod phases {
     use super::*;

@@ -3,7 +3,9 @@
 //! at 16 concurrent calls, against a minimal server on 127.0.0.1 that answers
 //! a fixed success envelope (not the mock, whose checks would dominate). A
 //! second copy of the hand-written call (its own client and pool) runs in the
-//! same rotation: its ratio to the first (A/A) is the run's noise.
+//! same rotation: its ratio to the first (A/A) is the run's noise. A third
+//! copy sets reqwest's per-request timeout (30 s, as the generated client's
+//! attempt timeout): its ratio to the first is what bounding a call costs.
 //!
 //! `cargo run --release -p qiyuesuo-bench --bin loopback [ROUNDS [NAME]]`
 //! Prints calls per second, p50 and p99 for each, and the ratios; writes
@@ -28,21 +30,21 @@ fn main() {
     let mut results = Vec::new();
     runtime.block_on(async {
         let generated = Client::new(&url, TOKEN, SECRET).expect("client");
-        let baseline = || {
+        let baseline = |timeout| {
             let http = reqwest::Client::builder()
                 .connect_timeout(Duration::from_secs(3))
                 .user_agent("hand-written/0")
                 .build()
                 .expect("reqwest");
-            Baseline { http, url: format!("{url}/companyauth/miniappexchange") }
+            Baseline { http, url: format!("{url}/companyauth/miniappexchange"), timeout }
         };
-        let baselines = Arc::new([baseline(), baseline()]);
+        let baselines = Arc::new([baseline(None), baseline(None), baseline(Some(Duration::from_secs(30)))]);
         for concurrency in CONCURRENCY {
             // Warm every connection pool.
             for variant in VARIANTS {
                 run(&generated, &baselines, variant, concurrency, 200).await;
             }
-            let mut samples = [Samples::default(), Samples::default(), Samples::default()];
+            let mut samples = [Samples::default(), Samples::default(), Samples::default(), Samples::default()];
             for round in 0..rounds {
                 // Rotate which goes first, so drift favours none.
                 let mut order = VARIANTS;
@@ -67,9 +69,12 @@ enum Variant {
     Baseline = 1,
     /// The same hand-written call again, for the A/A ratio.
     BaselineAgain = 2,
+    /// The hand-written call with a per-request timeout.
+    BaselineBounded = 3,
 }
 
-const VARIANTS: [Variant; 3] = [Variant::Generated, Variant::Baseline, Variant::BaselineAgain];
+const VARIANTS: [Variant; 4] =
+    [Variant::Generated, Variant::Baseline, Variant::BaselineAgain, Variant::BaselineBounded];
 
 #[derive(Default)]
 struct Samples {
@@ -80,6 +85,8 @@ struct Samples {
 struct Baseline {
     http: reqwest::Client,
     url: String,
+    /// reqwest's per-request timeout, if any.
+    timeout: Option<Duration>,
 }
 
 impl Baseline {
@@ -89,9 +96,11 @@ impl Baseline {
         let nonce = uuid::Uuid::new_v4().to_string();
         let signature = bare_md5_hex(TOKEN, SECRET, timestamp, &nonce);
         let body = serde_json::to_vec(&hand_request()).map_err(|e| e.to_string())?;
-        let response = self
-            .http
-            .post(&self.url)
+        let mut request = self.http.post(&self.url);
+        if let Some(timeout) = self.timeout {
+            request = request.timeout(timeout);
+        }
+        let response = request
             .header("x-qys-open-accesstoken", TOKEN)
             .header("x-qys-open-timestamp", timestamp.to_string())
             .header("x-qys-open-nonce", nonce)
@@ -109,7 +118,7 @@ impl Baseline {
 /// `calls` calls of one variant, `concurrency` at a time.
 async fn run(
     generated: &Client,
-    baselines: &Arc<[Baseline; 2]>,
+    baselines: &Arc<[Baseline; 3]>,
     variant: Variant,
     concurrency: usize,
     calls: usize,
@@ -125,18 +134,19 @@ async fn run(
                 }
                 Variant::Baseline => baselines[0].call().await.map(drop),
                 Variant::BaselineAgain => baselines[1].call().await.map(drop),
+                Variant::BaselineBounded => baselines[2].call().await.map(drop),
             }
         }
     })
     .await
 }
 
-fn report(results: &[(usize, [Samples; 3])], name: &str) {
+fn report(results: &[(usize, [Samples; 4])], name: &str) {
     let mut json = Vec::new();
     println!("{:<12} {:<10} {:>10} {:>10} {:>10}", "concurrency", "variant", "calls/s", "p50 µs", "p99 µs");
     for (concurrency, samples) in results {
         let mut figures = Vec::new();
-        for (name, sample) in ["generated", "baseline", "baseline again"].iter().zip(samples.iter()) {
+        for (name, sample) in ["generated", "baseline", "baseline again", "bounded"].iter().zip(samples.iter()) {
             let mut latencies = sample.latencies.clone();
             latencies.sort();
             let rate = latencies.len() as f64 / sample.elapsed.as_secs_f64();
@@ -145,9 +155,10 @@ fn report(results: &[(usize, [Samples; 3])], name: &str) {
             println!("{concurrency:<12} {name:<10} {rate:>10.0} {p50:>10.1} {p99:>10.1}");
             figures.push((rate, p50, p99));
         }
-        let (generated, baseline, again) = (figures[0], figures[1], figures[2]);
+        let (generated, baseline, again, bounded) = (figures[0], figures[1], figures[2], figures[3]);
         let ratios = (generated.0 / baseline.0, generated.1 / baseline.1, generated.2 / baseline.2);
         let aa = (again.0 / baseline.0, again.1 / baseline.1, again.2 / baseline.2);
+        let timed = (bounded.0 / baseline.0, bounded.1 / baseline.1, bounded.2 / baseline.2);
         println!(
             "{concurrency:<12} {:<10} {:>10.3} {:>10.3} {:>10.3}   (generated / baseline)",
             "ratio", ratios.0, ratios.1, ratios.2
@@ -156,9 +167,14 @@ fn report(results: &[(usize, [Samples; 3])], name: &str) {
             "{concurrency:<12} {:<10} {:>10.3} {:>10.3} {:>10.3}   (baseline again / baseline)",
             "A/A", aa.0, aa.1, aa.2
         );
+        println!(
+            "{concurrency:<12} {:<10} {:>10.3} {:>10.3} {:>10.3}   (baseline with a timeout / baseline)",
+            "bounded", timed.0, timed.1, timed.2
+        );
         json.push(format!(
-            r#"{{"concurrency":{concurrency},"generated":{{"calls_per_s":{:.1},"p50_us":{:.1},"p99_us":{:.1}}},"baseline":{{"calls_per_s":{:.1},"p50_us":{:.1},"p99_us":{:.1}}},"ratio":{{"throughput":{:.3},"p50":{:.3},"p99":{:.3}}},"aa":{{"throughput":{:.3},"p50":{:.3},"p99":{:.3}}}}}"#,
-            generated.0, generated.1, generated.2, baseline.0, baseline.1, baseline.2, ratios.0, ratios.1, ratios.2, aa.0, aa.1, aa.2
+            r#"{{"concurrency":{concurrency},"generated":{{"calls_per_s":{:.1},"p50_us":{:.1},"p99_us":{:.1}}},"baseline":{{"calls_per_s":{:.1},"p50_us":{:.1},"p99_us":{:.1}}},"ratio":{{"throughput":{:.3},"p50":{:.3},"p99":{:.3}}},"aa":{{"throughput":{:.3},"p50":{:.3},"p99":{:.3}}},"bounded":{{"throughput":{:.3},"p50":{:.3},"p99":{:.3}}}}}"#,
+            generated.0, generated.1, generated.2, baseline.0, baseline.1, baseline.2, ratios.0, ratios.1, ratios.2, aa.0, aa.1, aa.2,
+            timed.0, timed.1, timed.2
         ));
     }
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
