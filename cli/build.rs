@@ -4,28 +4,26 @@
 //! the index and reads only the schema of the one it runs, so a call costs the
 //! same however many operations the API has (see `src/index.rs`).
 //!
-//! It reads the schema the client was built from: the shipped one, or
-//! `QIYUESUO_SCHEMA` (which the `qiyuesuo` crate accepts only with its
+//! It reads the schema the client was built from, as the `qiyuesuo` crate's
+//! build script chooses it (`qiyuesuo_schema::build::schema_path`: the
+//! shipped one, or `QIYUESUO_SCHEMA`, which that crate accepts only with its
 //! `codegen` feature, so the two cannot differ).
 
 use std::fmt::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
+use qiyuesuo_schema::build::{schema_path, write_if_changed};
 use qiyuesuo_schema::ir::{Api, Names};
 use serde_json::Value;
 
-const SCHEMA_OVERRIDE: &str = "QIYUESUO_SCHEMA";
-
 fn main() -> ExitCode {
-    println!("cargo:rerun-if-env-changed={SCHEMA_OVERRIDE}");
     println!("cargo:rerun-if-changed=build.rs");
-    let schema = match std::env::var_os(SCHEMA_OVERRIDE) {
-        Some(path) if !path.is_empty() => PathBuf::from(path),
-        _ => PathBuf::from(qiyuesuo_schema::DOCUMENT_PATH),
-    };
+    let schema = schema_path();
     let out = Path::new(&std::env::var_os("OUT_DIR").unwrap_or_default()).join("index.rs");
-    match index(&schema).and_then(|text| write_if_changed(&out, &text)) {
+    let written =
+        index(&schema).and_then(|text| write_if_changed(&out, &text).map_err(|e| format!("{}: {e}", out.display())));
+    match written {
         Ok(()) => ExitCode::SUCCESS,
         Err(problem) => {
             eprintln!("error: {problem}");
@@ -65,12 +63,4 @@ fn index(schema: &Path) -> Result<String, String> {
 fn domain_title<'a>(api: &'a Api, domain: Option<&str>) -> &'a str {
     let found = domain.and_then(|name| api.domains.iter().find(|d| d.name == name));
     found.map_or("", |domain| domain.title.as_str())
-}
-
-/// Unchanged contents are not written again, so cargo recompiles nothing.
-fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(text) {
-        return Ok(());
-    }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -10,16 +10,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// A maintainer's override: build the crate (and so `qys` and the mock) from
-/// another schema file, to try a vendor's change or to measure a larger API
-/// (`cargo run -p qiyuesuo-bench --bin scale_schema`). It needs `codegen`.
-const SCHEMA_OVERRIDE: &str = "QIYUESUO_SCHEMA";
-
 fn main() -> ExitCode {
-    println!("cargo:rerun-if-env-changed={SCHEMA_OVERRIDE}");
     println!("cargo:rerun-if-changed=build.rs");
-    let override_schema = std::env::var_os(SCHEMA_OVERRIDE).filter(|path| !path.is_empty()).map(PathBuf::from);
-    match run(override_schema) {
+    match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(problem) => {
             // Cargo shows a failing build script's stderr.
@@ -29,25 +22,30 @@ fn main() -> ExitCode {
     }
 }
 
-/// Generates the client from the schema into `OUT_DIR`.
+/// Generates the client into `OUT_DIR` from the schema `qys`'s build reads
+/// too: the shipped one (inside `qiyuesuo-schema`, beside its manifest), or
+/// the file `QIYUESUO_SCHEMA` names.
 #[cfg(feature = "codegen")]
-fn run(override_schema: Option<PathBuf>) -> Result<(), String> {
+fn run() -> Result<(), String> {
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
-    // The schema ships inside `qiyuesuo-schema`, beside its manifest: in this
-    // workspace that is `schema/`, in a registry build the package's source.
-    let schema = override_schema.unwrap_or_else(|| PathBuf::from(qiyuesuo_codegen::DOCUMENT_PATH));
     // The error names each problem's JSON pointer.
-    qiyuesuo_codegen::build_script(&schema, &out_dir).map(drop).map_err(|error| error.to_string())
+    qiyuesuo_codegen::build_script(&qiyuesuo_codegen::schema_path(), &out_dir).map(drop).map_err(|e| e.to_string())
 }
+
+/// `qiyuesuo_schema::build::SCHEMA_OVERRIDE`, which this build does not
+/// compile: without `codegen` another schema is refused, not ignored.
+#[cfg(not(feature = "codegen"))]
+const SCHEMA_OVERRIDE: &str = "QIYUESUO_SCHEMA";
 
 /// Checks that the committed code was generated from the workspace's schema.
 #[cfg(not(feature = "codegen"))]
-fn run(override_schema: Option<PathBuf>) -> Result<(), String> {
-    if let Some(schema) = override_schema {
+fn run() -> Result<(), String> {
+    println!("cargo:rerun-if-env-changed={SCHEMA_OVERRIDE}");
+    if let Some(schema) = std::env::var_os(SCHEMA_OVERRIDE).filter(|path| !path.is_empty()) {
         return Err(format!(
             "{SCHEMA_OVERRIDE}={} needs the `codegen` feature: without it the crate compiles the code committed in \
              src/generated/, made from the shipped schema",
-            schema.display()
+            PathBuf::from(schema).display()
         ));
     }
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
@@ -74,8 +72,10 @@ fn run(override_schema: Option<PathBuf>) -> Result<(), String> {
 /// The fingerprint a generated file's header records: `(schema fingerprint HEX)`.
 #[cfg(not(feature = "codegen"))]
 fn recorded_fingerprint(file: &std::path::Path) -> Option<String> {
-    let text = std::fs::read_to_string(file).ok()?;
-    let header = text.lines().next()?;
+    use std::io::BufRead;
+    // The header is the first line: the rest of the file is not read.
+    let mut header = String::new();
+    std::io::BufReader::new(std::fs::File::open(file).ok()?).read_line(&mut header).ok()?;
     let (_, rest) = header.split_once("(schema fingerprint ")?;
     rest.split_once(')').map(|(hex, _)| hex.to_owned())
 }

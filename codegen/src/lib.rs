@@ -20,7 +20,8 @@ mod print;
 
 use std::path::Path;
 
-pub use qiyuesuo_schema::{DOCUMENT_PATH, Errors, SchemaError, ir};
+pub use qiyuesuo_schema::build::schema_path;
+pub use qiyuesuo_schema::{Errors, SchemaError, ir};
 
 /// One generated source file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,16 +163,9 @@ pub fn build_script_with(schema: &Path, out_dir: &Path, options: &Options) -> Re
     std::fs::create_dir_all(out_dir).map_err(|e| BuildError::Io(out_dir.display().to_string(), e))?;
     let schema_copy = GeneratedFile { name: "schema.json", contents: text };
     for file in generated.files.iter().chain([&schema_copy]) {
-        write_if_changed(&out_dir.join(file.name), &file.contents)?;
+        let path = out_dir.join(file.name);
+        qiyuesuo_schema::build::write_if_changed(&path, &file.contents)
+            .map_err(|e| BuildError::Io(path.display().to_string(), e))?;
     }
     Ok(generated)
-}
-
-/// Writes `contents` to `path` unless it already holds them (so cargo sees
-/// no change and recompiles nothing).
-fn write_if_changed(path: &Path, contents: &str) -> Result<(), BuildError> {
-    if std::fs::read_to_string(path).ok().as_deref() == Some(contents) {
-        return Ok(());
-    }
-    std::fs::write(path, contents).map_err(|e| BuildError::Io(path.display().to_string(), e))
 }

@@ -13,6 +13,7 @@
 
 #![deny(missing_docs)]
 
+pub mod build;
 mod check;
 mod doc;
 mod error;
