@@ -303,7 +303,10 @@ fn example_calls(schema: &Value, dir: &std::path::Path) -> Vec<(String, Value, V
             let mut example = media.and_then(|m| m.get("example")).cloned().unwrap_or(json!({}));
             for parameter in op["parameters"].as_array().into_iter().flatten() {
                 if parameter["required"] == true {
-                    example[parameter["name"].as_str().unwrap()] = json!("2589012345678901234");
+                    // An enum's first value, else digits (which fit ids and text alike).
+                    let target = parameter["schema"]["$ref"].as_str().and_then(|r| schema.pointer(&r[1..]));
+                    let value = target.and_then(|t| t["enum"].get(0)).cloned().unwrap_or(json!("2589012345678901234"));
+                    example[parameter["name"].as_str().unwrap()] = value;
                 }
             }
             for one_of in op["x-qys-one-of"].as_array().into_iter().flatten() {

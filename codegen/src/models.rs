@@ -59,6 +59,7 @@ pub(crate) fn generate(api: &Api) -> Result<Vec<syn::Item>, Errors> {
             reorder_fields(item, info);
             flatten_one_ofs(item, info);
             document_ref_fields(item, info);
+            null_as_absent(item);
             item.attrs.push(syn::parse_quote!(#[non_exhaustive]));
         }
     }
@@ -238,6 +239,38 @@ fn reorder_fields(item: &mut syn::ItemStruct, info: &StructInfo) {
     // Cached: reading a field's wire name parses its attributes.
     sorted.sort_by_cached_key(|field| position(field).unwrap_or(usize::MAX));
     fields.named = sorted.into_iter().collect();
+}
+
+/// A field with an empty default (a list) reads an explicit `null` as absent,
+/// as an `Option` field does: the vendor's Java SDK writes `null` for every
+/// unset field.
+fn null_as_absent(item: &mut syn::ItemStruct) {
+    let syn::Fields::Named(fields) = &mut item.fields else { return };
+    for field in &mut fields.named {
+        let optional = matches!(&field.ty, syn::Type::Path(p)
+            if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
+        if !optional && has_serde_flag(&field.attrs, "default") {
+            field.attrs.push(syn::parse_quote!(
+                #[serde(deserialize_with = "::qiyuesuo::runtime::__private::null_as_default")]
+            ));
+        }
+    }
+}
+
+/// Whether `#[serde(…)]` attributes hold the bare flag `name`.
+fn has_serde_flag(attrs: &[syn::Attribute], name: &str) -> bool {
+    let mut found = false;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            } else if meta.path.is_ident(name) {
+                found = true;
+            }
+            Ok(())
+        });
+    }
+    found
 }
 
 /// Gives a field whose schema is a bare `$ref` its target's description.

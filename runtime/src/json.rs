@@ -56,3 +56,15 @@ pub fn wrong_answer_kind<C: Codes>(operation_id: &str, answers_file: bool) -> Er
         problems: vec![format!("operation `{operation_id}` answers {answers}; call it with `{method}`")],
     }
 }
+
+/// A field that is a list (or another value with an empty default) read
+/// from an explicit `null` as from an absent field: the vendor's Java SDK
+/// writes `null` for every unset field, and the API's answers may too.
+/// Generated models name it in `#[serde(deserialize_with = …)]`.
+pub fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default,
+{
+    Ok(<Option<T> as serde::Deserialize>::deserialize(deserializer)?.unwrap_or_default())
+}

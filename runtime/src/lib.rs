@@ -37,6 +37,7 @@ mod options;
 mod pages;
 mod preview;
 mod retry;
+mod secret;
 pub mod signing;
 mod trace;
 mod validate;
@@ -62,6 +63,7 @@ pub use preview::{Preview, PreviewBody, PreviewPart};
 /// the runtime uses.
 pub use reqwest;
 pub use retry::RetryClass;
+pub use secret::Secret;
 pub use signing::{Clock, NonceSource, SignatureMode, SystemClock, UuidNonces};
 pub use validate::{FieldPath, Validate};
 
@@ -72,7 +74,7 @@ pub mod __private {
     pub use crate::builder::FromCore;
     pub use crate::callback::parse_form;
     pub use crate::core::Core;
-    pub use crate::json::{from_value, to_value, unknown_operation, wrong_answer_kind};
+    pub use crate::json::{from_value, null_as_default, to_value, unknown_operation, wrong_answer_kind};
     pub use crate::multipart::{Multipart, Parts};
     pub use crate::operation::{Input, Method, Operation};
     pub use crate::pages::{Total, pages, pages_blocking};

@@ -51,7 +51,9 @@ const SCHEMA_KEYWORDS: &[&str] = &[
 
 /// Formats with a faithful Rust type; other formats are refused. A string
 /// `int64` is one of the API's 19-digit ids (the runtime's `Id`); a string
-/// `binary` is a file part of a multipart body (the runtime's `FilePart`).
+/// `binary` is a file part of a multipart body (the runtime's `FilePart`); a
+/// string `password` is a secret the API answers (the runtime's `Secret`,
+/// kept out of `Debug`).
 const FORMATS: &[(&str, &str)] = &[
     ("integer", "int32"),
     ("integer", "int64"),
@@ -59,10 +61,11 @@ const FORMATS: &[(&str, &str)] = &[
     ("number", "double"),
     ("string", "int64"),
     ("string", "binary"),
+    ("string", "password"),
 ];
 
 /// Type names the generated code takes from the runtime.
-pub const RESERVED_NAMES: &[&str] = &["Id", "FilePart"];
+pub const RESERVED_NAMES: &[&str] = &["Id", "FilePart", "Secret"];
 
 /// Request body media types, each a way the runtime encodes a request.
 const REQUEST_MEDIA: &[&str] = &["application/json", "multipart/form-data"];
@@ -269,6 +272,22 @@ fn check_components(doc: &Value, errors: &mut Collector) {
     }
 }
 
+/// A property's other wire forms, which another vendor SDK sends: the
+/// mock accepts them, the client never sends them.
+const ALSO_ACCEPTED: &str = "x-qys-also-accepted";
+
+/// `x-qys-also-accepted` is a non-empty array of schemas (`$ref`s or scalars).
+fn check_also_accepted(also: &Value, pointer: &str, errors: &mut Collector) {
+    match also.as_array() {
+        Some(forms) if !forms.is_empty() => {
+            for (index, form) in forms.iter().enumerate() {
+                check_schema(form, &join(pointer, &index.to_string()), false, errors);
+            }
+        }
+        _ => errors.push(pointer, "`x-qys-also-accepted` is a non-empty array of schemas"),
+    }
+}
+
 /// Checks one schema (recursively) against the subset the generator supports.
 ///
 /// Objects and enums must be components (`top_level`): their names become Rust
@@ -283,9 +302,13 @@ fn check_schema(schema: &Value, pointer: &str, top_level: bool, errors: &mut Col
             errors.push(join(pointer, key), format!("schema keyword `{key}` is not supported by the generator"));
         }
     }
+    if let Some(also) = map.get(ALSO_ACCEPTED) {
+        check_also_accepted(also, &join(pointer, ALSO_ACCEPTED), errors);
+    }
     if let Some(reference) = ref_of(schema) {
-        if map.len() > 1 && map.keys().any(|k| k != "$ref" && k != "description") {
-            errors.push(pointer, "a `$ref` schema may carry only a `description` beside it");
+        if map.len() > 1 && map.keys().any(|k| k != "$ref" && k != "description" && k != ALSO_ACCEPTED) {
+            errors
+                .push(pointer, "a `$ref` schema may carry only a `description` (and `x-qys-also-accepted`) beside it");
         }
         if schema_ref_name(reference).is_none() {
             errors.push(join(pointer, "$ref"), format!("`{reference}` must point into `#/components/schemas/`"));

@@ -144,7 +144,8 @@ pub(crate) fn is_file(schema: &Value) -> bool {
 }
 
 /// The runtime type a string schema stands for: `Id` for `format: int64`
-/// (the API's 19-digit ids), `FilePart` for `format: binary`.
+/// (the API's 19-digit ids), `FilePart` for `format: binary`, `Secret` for
+/// `format: password`.
 pub fn runtime_type(schema: &Value) -> Option<&'static str> {
     if schema.get("type").and_then(Value::as_str) != Some("string") {
         return None;
@@ -152,6 +153,7 @@ pub fn runtime_type(schema: &Value) -> Option<&'static str> {
     match schema.get("format").and_then(Value::as_str) {
         Some("int64") => Some("Id"),
         Some("binary") => Some("FilePart"),
+        Some("password") => Some("Secret"),
         _ => None,
     }
 }

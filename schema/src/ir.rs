@@ -113,7 +113,11 @@ impl Api {
 
     /// A self-contained JSON Schema (draft 7) of a named type, with the
     /// named types it reaches beside it (not every type of the API: a
-    /// validator per operation would copy the whole API each time).
+    /// validator per operation would copy the whole API each time). It
+    /// checks the forms the API accepts on the wire: an id (`format: int64`
+    /// text) may be a whole number as well, as the vendor's Java SDK sends
+    /// it. (An explicit `null` is absent: the reader removes it first, see
+    /// [`without_nulls`].)
     pub fn type_json_schema(&self, type_name: &str) -> Value {
         let by_name: std::collections::HashMap<&str, &Value> =
             self.schemas.iter().map(|s| (s.name.as_str(), &s.schema)).collect();
@@ -133,7 +137,60 @@ impl Api {
         by_ref.insert("$ref".to_owned(), reference);
         document.insert("allOf".to_owned(), Value::Array(vec![Value::Object(by_ref)]));
         document.insert("components".to_owned(), Value::Object(components));
-        Value::Object(document)
+        let mut document = Value::Object(document);
+        ids_as_numbers_too(&mut document);
+        also_accepted(&mut document);
+        document
+    }
+}
+
+/// Every id (`format: int64` text) in `schema` also accepts a whole number
+/// from 0 to `i64::MAX`; its `pattern` still applies to the text form.
+fn ids_as_numbers_too(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            let id = map.get("type").and_then(Value::as_str) == Some("string")
+                && map.get("format").and_then(Value::as_str) == Some("int64");
+            if id {
+                map.insert("type".to_owned(), serde_json::json!(["string", "integer"]));
+                map.insert("minimum".to_owned(), Value::from(0));
+                map.insert("maximum".to_owned(), Value::from(i64::MAX));
+            }
+            map.values_mut().for_each(ids_as_numbers_too);
+        }
+        Value::Array(items) => items.iter_mut().for_each(ids_as_numbers_too),
+        _ => {}
+    }
+}
+
+/// A schema with `x-qys-also-accepted` becomes `anyOf` its own form and the
+/// other forms listed there (what another vendor SDK sends).
+fn also_accepted(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Array(others)) = map.remove("x-qys-also-accepted") {
+                let own = Value::Object(std::mem::take(map));
+                let mut forms = vec![own];
+                forms.extend(others);
+                map.insert("anyOf".to_owned(), Value::Array(forms));
+            }
+            map.values_mut().for_each(also_accepted);
+        }
+        Value::Array(items) => items.iter_mut().for_each(also_accepted),
+        _ => {}
+    }
+}
+
+/// `value` with every object member that is `null` removed, at any depth:
+/// on the wire an explicit `null` for a field means the field is absent
+/// (the vendor's Java SDK writes one for every unset field).
+pub fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
     }
 }
 

@@ -41,10 +41,13 @@ async fn every_request_example_is_accepted_and_every_answer_example_decodes() {
         // Query parameters are an object; an operation without input takes `null`.
         let empty = if op.get("parameters").is_some() { json!({}) } else { Value::Null };
         let mut request = media.and_then(|m| m.get("example")).cloned().unwrap_or(empty);
-        // Query operations have no example: an id-shaped value for each
-        // required parameter and the first group of each one-of.
+        // Query operations have no example: an enum's first value, else an
+        // id-shaped value, for each required parameter, and the first group
+        // of each one-of.
         for parameter in op["parameters"].as_array().into_iter().flatten().filter(|p| p["required"] == true) {
-            request[parameter["name"].as_str().unwrap()] = json!("2589012345678901234");
+            let target = resolve(&schema, &parameter["schema"]);
+            let value = target["enum"].get(0).cloned().unwrap_or(json!("2589012345678901234"));
+            request[parameter["name"].as_str().unwrap()] = value;
         }
         for one_of in op["x-qys-one-of"].as_array().into_iter().flatten() {
             let declared = &schema["components"]["x-qys-one-of"][one_of.as_str().unwrap()];

@@ -350,7 +350,7 @@ async fn the_view_link_shows_the_contract_without_buttons() {
         .contract_view_url(&qiyuesuo::models::ContractViewUrlRequest::new(ContractRef::id(id)))
         .await
         .unwrap()
-        .view_url;
+        .page_url;
     let page = reqwest::get(&link).await.unwrap().text().await.unwrap();
     assert!(page.contains("<span id=\"status\">DRAFT</span>") && page.contains("合同正文"), "{page}");
     assert!(!page.contains("id=\"sign\""), "no one signs from a view link: {page}");
