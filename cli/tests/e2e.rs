@@ -975,6 +975,26 @@ fn dry_run_prints_the_signed_request_with_credentials_redacted_and_sends_nothing
     assert!(!log.contains("-> HTTP"), "the mock answered nothing: {log}");
 }
 
+#[test]
+fn json_input_takes_ids_as_numbers_and_null_as_absent_and_sends_ids_as_text() {
+    let mock = Mock::start(&[]);
+    // The Java SDK's form: a numeric id and `null` for every unset field, lists included.
+    let body = r#"{"contractId": 2591540368898105360, "bizId": null, "tenantName": null, "stampers": null}"#;
+    let run = qys(&against(&mock, &["--dry-run", "contract-send", "--json", body]));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(r#"{"contractId":"2591540368898105360"}"#), "{}", run.stdout);
+    // Sent, it reaches the mock's lifecycle (which holds no such contract), not its validator.
+    let run = qys(&against(&mock, &["contract-send", "--json", body]));
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("11011126"), "{}", run.stderr);
+    // An id that is not one is refused before anything is sent.
+    let run = qys(&against(&mock, &["contract-send", "--json", r#"{"contractId": -7}"#]));
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("-7 is negative"), "{}", run.stderr);
+    let log = mock.stop();
+    assert_eq!(log.matches("(contractSend)").count(), 1, "{log}");
+}
+
 /// A config file at `dir/qys/config.toml` with `profile`, of the given mode.
 fn config(dir: &std::path::Path, profile: &str, mode: u32) -> String {
     use std::os::unix::fs::PermissionsExt as _;

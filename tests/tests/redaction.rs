@@ -103,3 +103,15 @@ async fn nothing_shows_the_secret_token_or_signature() {
         assert!(!hex_run, "something like a signature appears in: {text}");
     }
 }
+
+#[test]
+fn credentials_in_answers_are_kept_out_of_debug() {
+    let answer = serde_json::json!({"accessToken": "answered-token-1", "accessSecret": "answered-secret-2"});
+    let token: qiyuesuo::models::CompanyToken = serde_json::from_value(answer.clone()).unwrap();
+    let shown = format!("{token:?} {token:#?}");
+    assert!(!shown.contains("answered-token-1") && !shown.contains("answered-secret-2"), "{shown}");
+    assert!(shown.contains("Secret(<redacted>)"), "{shown}");
+    assert_eq!(token.access_secret.as_ref().map(qiyuesuo::runtime::Secret::expose), Some("answered-secret-2"));
+    // Written back as the same JSON: the mock and `qys` print what the API answered.
+    assert_eq!(serde_json::to_value(&token).unwrap(), answer);
+}

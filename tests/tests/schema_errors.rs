@@ -443,3 +443,12 @@ fn security_names_one_pair_every_alternative_needs_each_token_with_its_signature
     doc["paths"]["/saas/v2/binding"]["get"]["security"] = json!([alternative]);
     assert!(refused(&doc.to_string()).contains("the header `x-other` is not one this project signs"));
 }
+
+#[test]
+fn another_wire_form_must_be_a_list_of_schemas() {
+    let at = "/components/schemas/CopySendReceiver/properties/send/x-qys-also-accepted";
+    let message = refused(&edited(at, Some(json!({"type": "string"}))));
+    assert!(message.contains(&format!("#{at}: `x-qys-also-accepted` is a non-empty array of schemas")), "{message}");
+    let message = refused(&edited(at, Some(json!([{"type": "object", "properties": {}}]))));
+    assert!(message.contains(&format!("#{at}/0: an inline object or enum has no name")), "{message}");
+}
