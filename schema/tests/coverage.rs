@@ -95,9 +95,10 @@ fn render(catalog: &Value, in_schema: &BTreeMap<(String, String), &qiyuesuo_sche
         out,
         "\nConfidence, for an operation in the schema its own (`x-qys-source`, shown in the method's docs): \
          `primary`, an official page or official SDK sample documents its fields and answer; `secondary`, the \
-         official endpoint list or third-party notes confirm it, its fields come from a copy of the vendor's Go SDK, \
-         and what no source says stays untyped (the answer's `result` as JSON); `unconfirmed`, only that copy of the \
-         Go SDK defines it (path, method, fields), so the same holds with less behind it. For an operation left \
+         official endpoint list or third-party notes confirm it, or the vendor's Java SDK 3.5.2 and a copy of its Go \
+         SDK agree on its path, method and fields; what no source says stays untyped (the answer's `result` as \
+         JSON); `unconfirmed`, only one of those SDKs defines it (path, method, fields), so the same holds with less \
+         behind it. For an operation left \
          out, the catalog's.\n"
     );
     let _ = writeln!(out, "| domain | in the schema | operations |\n| --- | --- | --- |");
