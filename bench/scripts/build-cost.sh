@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build cost for the crates that import `qiyuesuo`: the cold `cargo build` time
 # and crate count of a consumer of `qiyuesuo` (default features: the committed
-# client, no generator), of one that generates it from a synthetic schema of 130
+# client, no generator), of one that generates it from a synthetic schema of 140
 # operations (the whole API's size: `scale_schema`, through `QIYUESUO_SCHEMA`
 # and the `codegen` feature), beside a consumer of only the runtime crates the
 # client itself uses (reqwest with the same TLS, serde_json, md-5, uuid,
@@ -22,7 +22,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 rounds="${1:-2}"
 work="$root/target/build-cost"
-large="$root/target/bench/schema-130.json"
+large="$root/target/bench/schema-140.json"
 rm -rf "$work"
 mkdir -p "$work/full/src" "$work/generate/src" "$work/runtime/src" "$work/ring/src" "$root/target/bench"
 
@@ -98,13 +98,13 @@ for consumer in full generate runtime ring; do
   cp "$root/Cargo.lock" "$work/$consumer/Cargo.lock"
   (cd "$work/$consumer" && cargo fetch -q)
 done
-(cd "$root" && cargo run -q --release -p qiyuesuo-bench --bin scale_schema -- 130 "$large")
+(cd "$root" && cargo run -q --release -p qiyuesuo-bench --bin scale_schema -- 140 "$large")
 
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1e9 }'; }
 
 # consumer -> its folder and the schema it builds with ("" for the real one).
-folder() { case "$1" in full-130) echo generate ;; *) echo "$1" ;; esac; }
-schema_of() { case "$1" in full-130) echo "$large" ;; *) echo "" ;; esac; }
+folder() { case "$1" in full-140) echo generate ;; *) echo "$1" ;; esac; }
+schema_of() { case "$1" in full-140) echo "$large" ;; *) echo "" ;; esac; }
 
 build() { # consumer -> "seconds crates"
   local dir target start end log
@@ -128,9 +128,9 @@ rebuild() { # consumer -> seconds, after the caller's edit
 
 results=()
 for round in $(seq 1 "$rounds"); do
-  consumers=(full full-130 runtime ring)
+  consumers=(full full-140 runtime ring)
   # Alternate the order, so drift favours none.
-  if (( round % 2 == 0 )); then consumers=(ring runtime full-130 full); fi
+  if (( round % 2 == 0 )); then consumers=(ring runtime full-140 full); fi
   for name in "${consumers[@]}"; do
     read -r seconds crates < <(build "$name")
     echo "round $round  $name: ${seconds}s, $crates crates" >&2
@@ -143,7 +143,7 @@ done
 echo "// edited" >> "$work/full/src/main.rs"
 edit_real=$(rebuild full)
 echo "// edited" >> "$work/generate/src/main.rs"
-edit_large=$(rebuild full-130)
+edit_large=$(rebuild full-140)
 
 # The regenerate workflow, in this workspace: build, then touch the schema and
 # rebuild, three times; the median.
@@ -161,8 +161,8 @@ regenerate() { # schema file ("" for the real one) -> seconds
 }
 schema_real=$(regenerate "")
 schema_large=$(regenerate "$large")
-echo "rebuild after touching the schema: ${schema_real}s (real), ${schema_large}s (130 operations)" >&2
-echo "rebuild after editing the consumer: ${edit_real}s (real), ${edit_large}s (130 operations)" >&2
+echo "rebuild after touching the schema: ${schema_real}s (real), ${schema_large}s (140 operations)" >&2
+echo "rebuild after editing the consumer: ${edit_real}s (real), ${edit_large}s (140 operations)" >&2
 
 # The README's main job from a fresh clone, cold, as a newcomer runs it
 # (cargo's defaults, incremental included): wall and CPU seconds, for HEAD

@@ -3,7 +3,7 @@
 #   bench/scripts/run-all.sh
 # Micro-benchmarks (criterion), the loopback benchmark three times, the
 # generator's time, `qys` beside curl (built from the real schema and from a
-# synthetic one of 130 operations), the mock beside the bare server, the build
+# synthetic one of 140 operations), the mock beside the bare server, the build
 # cost; then report.py updates BENCHMARKS.md and bench/chart.svg.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -16,11 +16,11 @@ for run in 1 2 3; do
 done
 target/release/codegen_time
 target/release/mock_throughput "${MOCK_ROUNDS:-10}"
-# qys from the real schema, and from 130 operations (its own target folder).
-large="$root/target/bench/schema-130.json"
-target/release/scale_schema 130 "$large"
+# qys from the real schema, and from 140 operations (its own target folder).
+large="$root/target/bench/schema-140.json"
+target/release/scale_schema 140 "$large"
 cargo build --release --bin qys
 QIYUESUO_SCHEMA="$large" CARGO_TARGET_DIR="$root/target/scale" cargo build --release --bin qys --features qiyuesuo/codegen
-target/release/cli_time "real=$root/target/release/qys" "130=$root/target/scale/release/qys"
+target/release/cli_time "real=$root/target/release/qys" "140=$root/target/scale/release/qys"
 bench/scripts/build-cost.sh "${BUILD_COST_ROUNDS:-2}"
 python3 bench/scripts/report.py

@@ -2,9 +2,9 @@
 //! `qiyuesuo_bench::scale`), for measuring the crate, `qys` and the mock at
 //! the size of the whole API:
 //!
-//! `cargo run -p qiyuesuo-bench --bin scale_schema -- 130 target/bench/schema-130.json`
+//! `cargo run -p qiyuesuo-bench --bin scale_schema -- 140 target/bench/schema-140.json`
 //!
-//! then build with `QIYUESUO_SCHEMA=target/bench/schema-130.json`.
+//! then build with `QIYUESUO_SCHEMA=target/bench/schema-140.json`.
 
 use std::process::ExitCode;
 
