@@ -1,6 +1,8 @@
 //! How a result is printed: pretty JSON on a terminal, compact JSON in a pipe
 //! (or with `--compact`), and with `--query a.b.0` only that part, a string
-//! bare, so a shell script needs no jq. Downloads print the same way.
+//! bare, so a shell script needs no jq. Downloads print the same way. On a
+//! terminal, characters that would drive it (control characters, bidi
+//! overrides) in a server's text are printed escaped; a pipe gets them as sent.
 
 use std::io::IsTerminal;
 
@@ -13,13 +15,16 @@ use crate::args::{COMPACT, QUERY};
 pub struct Output {
     compact: bool,
     query: Option<String>,
+    terminal: bool,
 }
 
 impl Output {
     pub fn from(matches: &ArgMatches) -> Output {
+        let terminal = std::io::stdout().is_terminal();
         Output {
-            compact: matches.get_flag(COMPACT) || !std::io::stdout().is_terminal(),
+            compact: matches.get_flag(COMPACT) || !terminal,
             query: matches.get_one::<String>(QUERY).cloned(),
+            terminal,
         }
     }
 
@@ -35,11 +40,12 @@ impl Output {
             Some(path) => select(result, path).unwrap_or(&Value::Null),
             None => result,
         };
-        match value {
-            Value::String(text) if self.query.is_some() => Ok(text.clone()),
-            _ if self.compact => serde_json::to_string(value),
-            _ => serde_json::to_string_pretty(value),
-        }
+        let text = match value {
+            Value::String(text) if self.query.is_some() => text.clone(),
+            _ if self.compact => serde_json::to_string(value)?,
+            _ => serde_json::to_string_pretty(value)?,
+        };
+        Ok(if self.terminal { qiyuesuo::runtime::__hooks::terminal_safe(&text).into_owned() } else { text })
     }
 }
 
@@ -61,12 +67,29 @@ mod tests {
     #[test]
     fn queries_print_bare_strings_and_json_for_the_rest() {
         let result = json!({"ticket": "t-1", "list": [{"id": 7}], "n": null});
-        let query = |path: &str| Output { compact: true, query: Some(path.to_owned()) }.render(&result).unwrap();
+        let query = |path: &str| {
+            Output { compact: true, query: Some(path.to_owned()), terminal: false }.render(&result).unwrap()
+        };
         assert_eq!(query("ticket"), "t-1");
         assert_eq!(query("list.0.id"), "7");
         assert_eq!(query("list.0"), r#"{"id":7}"#);
         assert_eq!(query("missing.deeper"), "null");
-        let pretty = Output { compact: false, query: None }.render(&json!({"a": 1})).unwrap();
+        let pretty = Output { compact: false, query: None, terminal: true }.render(&json!({"a": 1})).unwrap();
         assert_eq!(pretty, "{\n  \"a\": 1\n}");
+    }
+
+    #[test]
+    fn a_terminal_gets_server_text_with_its_controls_escaped_and_a_pipe_as_sent() {
+        let hostile = json!({"subject": "a\u{1b}]0;pwned\u{7}b\u{202e}cba\u{9b}2J\nline"});
+        let on = |terminal: bool, query: Option<&str>| {
+            Output { compact: true, query: query.map(str::to_owned), terminal }.render(&hostile).unwrap()
+        };
+        let bare = on(true, Some("subject"));
+        assert_eq!(bare, "a\\u001b]0;pwned\\u0007b\\u202ecba\\u009b2J\nline");
+        assert_eq!(on(false, Some("subject")), "a\u{1b}]0;pwned\u{7}b\u{202e}cba\u{9b}2J\nline");
+        // Escaped JSON is still JSON, and reads back as what the server sent.
+        let json = on(true, None);
+        assert!(!json.contains('\u{1b}') && !json.contains('\u{202e}') && !json.contains('\u{9b}'), "{json}");
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&json).unwrap(), hostile);
     }
 }

@@ -526,6 +526,20 @@ fn reused_nonces_and_stale_timestamps_are_refused_by_the_mock_process() {
     assert!(message.contains("applicant") && message.contains("contact") && message.contains("FAX"), "{message}");
 }
 
+#[test]
+fn the_mock_process_prints_a_clients_text_with_terminal_controls_escaped() {
+    let mock = Mock::start(&[]);
+    let address = mock.url.trim_start_matches("http://").to_owned();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u64;
+    // A value the validator quotes in its refusal, and so in the mock's log line.
+    let body = r#"{"companyName":"c","applicant":{"contact":"x","contactType":"\u001b]0;pwned\u0007\u202e"}}"#;
+    let answer = raw_post(&address, now, "e2e-escapes", body);
+    assert_eq!(answer["code"], 1005, "{answer}");
+    let log = mock.stop();
+    assert!(log.contains("\\u001b]0;pwned\\u0007\\u202e"), "{log}");
+    assert!(!log.contains('\u{1b}') && !log.contains('\u{7}') && !log.contains('\u{202e}'), "{log:?}");
+}
+
 /// One signed HTTP/1.1 request written by hand, as any client could send it.
 fn raw_post(address: &str, timestamp: u64, nonce: &str, body: &str) -> Value {
     let signature = qiyuesuo::runtime::signing::signature(TOKEN, SECRET, timestamp, Some(nonce));
@@ -754,12 +768,18 @@ fn ctrl_c_during_a_download_exits_130_and_leaves_no_partial_file() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let partial = dir.path().join("contract.zip.part");
+    // The partial file: `.contract.zip.<random>.part`, beside the target.
+    let partial = || {
+        std::fs::read_dir(dir.path()).unwrap().any(|e| {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            name.starts_with(".contract.zip.") && name.ends_with(".part")
+        })
+    };
     let waited = std::time::Instant::now();
-    while !partial.exists() && waited.elapsed() < std::time::Duration::from_secs(20) {
+    while !partial() && waited.elapsed() < std::time::Duration::from_secs(20) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    assert!(partial.exists(), "the download never started");
+    assert!(partial(), "the download never started");
     let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
     let output = child.wait_with_output().unwrap();

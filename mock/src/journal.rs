@@ -106,7 +106,8 @@ impl Printer {
                     if lost > 0 {
                         let _ = writeln!(out, "mock: {lost} log lines dropped: standard error was not being read");
                     }
-                    let _ = writeln!(out, "{line}");
+                    // A request's own text (a callback URL, a name) may hold terminal controls.
+                    let _ = writeln!(out, "{}", qiyuesuo_runtime::__hooks::terminal_safe(&line));
                 }
                 let _ = finished.send(());
             })

@@ -9,6 +9,13 @@
 //! answer with a documented code, inject a fault, or deliver a callback.
 //! Operations with an `x-qys-state` rule (the contract lifecycle) act on a
 //! bounded in-memory contract store instead of answering their example.
+//!
+//! Callbacks go to the URL the request named and nowhere else (redirects are
+//! not followed), and of each receiver's reply the mock reads at most 4 KiB
+//! ([`MAX_ACK_BYTES`]: the acknowledgement is a few bytes). A request's body,
+//! on the API's paths and on the sign pages alike, must arrive within the
+//! read timeout ([`DEFAULT_READ_TIMEOUT`], [`MockBuilder::read_timeout`]).
+//!
 //! `MockServer<A>` is generic over the generated client `A` it serves
 //! ([`Served`]), so [`MockServer::client`] returns that client.
 
@@ -37,6 +44,7 @@ pub use contracts::{DEFAULT_MAX_CONTRACTS, DEFAULT_MAX_STORED_BYTES, Decision};
 pub use journal::{BODY_CAPACITY, LOG_CAPACITY};
 pub use listener::{DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT};
 pub use scenario::{Expectation, Fault, Rule};
+pub use server::MAX_ACK_BYTES;
 
 use server::State;
 

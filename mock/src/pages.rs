@@ -52,7 +52,11 @@ pub(crate) async fn serve(state: &State, request: Request<Incoming>) -> (Respons
             }
         }
         (true, Some("decide"), None) => {
-            let body = Limited::new(request.into_body(), 64 * 1024).collect().await;
+            // As on the API's paths: a body that does not arrive in time is cut.
+            let arriving = Limited::new(request.into_body(), 64 * 1024).collect();
+            let Ok(body) = tokio::time::timeout(state.read_timeout, arriving).await else {
+                return (text(StatusCode::REQUEST_TIMEOUT, "the form did not arrive in time"), Vec::new());
+            };
             let form = body.map(|b| pairs(&String::from_utf8_lossy(&b.to_bytes()))).unwrap_or_default();
             let field = |name: &str| form.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
             let decision = match field("decision").as_deref() {

@@ -149,14 +149,41 @@ impl Body for FileBody {
         if !(200..300).contains(&head.status) || is_json {
             return read_whole(response, head, Bytes::new(), cap).await.map(FileBody::Envelope);
         }
-        let first = response.chunk().await.map_err(transport)?;
-        // A ZIP or PDF never starts with `{`; an envelope sent as a file does.
-        let enveloped = first.as_ref().is_some_and(|c| c.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'));
+        // A ZIP or PDF never starts with `{`; an envelope sent as a file does,
+        // perhaps after a byte-order mark and whitespace, which may fill whole
+        // chunks: read on until the first byte that tells, within the cap.
+        let mut blank_start: Vec<u8> = Vec::new();
+        let mut last: Option<Bytes> = None;
+        let enveloped = loop {
+            let Some(chunk) = response.chunk().await.map_err(transport)? else { break false };
+            let seen = blank_start.len();
+            let telling = chunk.iter().enumerate().find(|&(at, byte)| !blank(seen + at, *byte)).map(|(_, byte)| *byte);
+            if let Some(byte) = telling {
+                last = Some(chunk);
+                break byte == b'{';
+            }
+            blank_start.extend_from_slice(&chunk);
+            if blank_start.len() > cap {
+                break false;
+            }
+        };
+        // The chunk that told (the first, usually) is kept as it arrived; a blank start is joined to it once.
+        let start = match (blank_start.is_empty(), last) {
+            (true, last) => last,
+            (false, None) => Some(Bytes::from(blank_start)),
+            (false, Some(last)) => Some(Bytes::from([blank_start.as_slice(), last.as_ref()].concat())),
+        };
         if !enveloped {
-            return Ok(FileBody::Stream(response, first));
+            return Ok(FileBody::Stream(response, start));
         }
-        read_whole(response, head, first.unwrap_or_default(), cap).await.map(FileBody::Envelope)
+        read_whole(response, head, start.unwrap_or_default(), cap).await.map(FileBody::Envelope)
     }
+}
+
+/// Whether the byte at `at` of a body says nothing of its kind: whitespace,
+/// or part of a UTF-8 byte-order mark at the start.
+fn blank(at: usize, byte: u8) -> bool {
+    byte.is_ascii_whitespace() || (at < 3 && b"\xEF\xBB\xBF".get(at) == Some(&byte))
 }
 
 impl<C: Codes> AnswerKind<C> for File<C> {

@@ -75,9 +75,15 @@ impl<C: Codes> Download<C> {
         self.inner.content_length()
     }
 
-    /// The file name from `Content-Disposition`, if the server sent one.
+    /// The file name from `Content-Disposition`, safe to join to a folder
+    /// (see the async [`crate::Download::file_name`]).
     pub fn file_name(&self) -> Option<&str> {
         self.inner.file_name()
+    }
+
+    /// The file name exactly as the server sent it; never join it to a folder unchecked.
+    pub fn raw_file_name(&self) -> Option<&str> {
+        self.inner.raw_file_name()
     }
 
     /// The next chunk, or `None` at the end.

@@ -70,8 +70,9 @@ pub fn parse_form<T: Callback>(body: &[u8]) -> Result<T, CallbackError> {
     let value = Value::Object(object);
     serde_path_to_error::deserialize(value).map_err(|e| {
         let at = e.path().to_string();
-        let inner = e.into_inner();
-        fail(if at == "." { inner.to_string() } else { format!("{at}: {inner}") })
+        // serde quotes the offending value whole (`unknown variant ...`): capped and escaped like ours.
+        let inner = capped(&e.into_inner().to_string(), 200);
+        fail(if at == "." { inner } else { format!("{at}: {inner}") })
     })
 }
 
@@ -98,8 +99,13 @@ fn typed(text: &str, kind: FormKind) -> Result<Value, &'static str> {
 
 /// The start of a bad value, escaped: a hostile body cannot flood a log.
 fn sample(text: &str) -> String {
+    capped(text, 60)
+}
+
+/// The first `max` characters of `text`, escaped, with `…` if there were more.
+fn capped(text: &str, max: usize) -> String {
     let mut chars = text.chars();
-    let mut out: String = chars.by_ref().take(60).flat_map(char::escape_debug).collect();
+    let mut out: String = chars.by_ref().take(max).flat_map(char::escape_debug).collect();
     if chars.next().is_some() {
         out.push('…');
     }

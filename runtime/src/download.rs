@@ -68,8 +68,18 @@ impl<C> Download<C> {
         header.to_str().ok()?.parse().ok()
     }
 
-    /// The file name from `Content-Disposition`, if the server sent one.
+    /// The file name the server sent in `Content-Disposition`, safe to join
+    /// to a folder: its last path component, and only if that is a plain
+    /// name (not `.`, `..` or empty, no control characters). `None` otherwise;
+    /// [`Download::raw_file_name`] has the name as sent.
     pub fn file_name(&self) -> Option<&str> {
+        safe_file_name(self.raw_file_name()?)
+    }
+
+    /// The file name exactly as the server sent it in `Content-Disposition`:
+    /// it may hold a path (`../../etc/x.pdf`) or control characters, so never
+    /// join it to a folder unchecked; [`Download::file_name`] is the safe form.
+    pub fn raw_file_name(&self) -> Option<&str> {
         let disposition = self.response.headers().get(reqwest::header::CONTENT_DISPOSITION)?.to_str().ok()?;
         disposition.split(';').map(str::trim).find_map(|p| p.strip_prefix("filename=")).map(|n| n.trim_matches('"'))
     }
@@ -78,6 +88,13 @@ impl<C> Download<C> {
     pub fn received(&self) -> u64 {
         self.received
     }
+}
+
+/// The last path component of `raw`, if it is a plain file name.
+fn safe_file_name(raw: &str) -> Option<&str> {
+    let name = raw.rsplit(['/', '\\']).next()?;
+    let plain = !matches!(name, "" | "." | "..") && !name.chars().any(char::is_control);
+    plain.then_some(name)
 }
 
 impl<C: Codes> Download<C> {
@@ -146,15 +163,22 @@ impl<C: Codes> Download<C> {
     /// Saves the file at `path` and returns its size. It is written beside
     /// `path` first and renamed once complete, so `path` never holds half a file.
     ///
-    /// The partial file is removed on any error, and also when this future is
-    /// dropped before it completes (a timeout around it, a cancelled task).
+    /// The partial file has a fresh random name and is created new (a file or
+    /// link already there is never opened, so a planted symlink cannot
+    /// redirect the write), readable by its owner only (on Unix: mode 0600,
+    /// less the umask), which the saved file keeps. It is removed on any error,
+    /// and also when this future is dropped before it completes (a timeout
+    /// around it, a cancelled task).
     pub async fn save(self, path: impl AsRef<Path>) -> Result<u64, Error<C>> {
         let path = path.as_ref();
         let partial = Partial { path: partial_path(path), kept: false };
         let io = |what: String| move |source| Error::Io { what, source };
-        let mut file = tokio::fs::File::create(&partial.path)
-            .await
-            .map_err(io(format!("cannot create {}", partial.path.display())))?;
+        let mut options = tokio::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        options.mode(0o600);
+        let mut file =
+            options.open(&partial.path).await.map_err(io(format!("cannot create {}", partial.path.display())))?;
         let written = self.write_to(&mut file).await?;
         drop(file);
         tokio::fs::rename(&partial.path, path)
@@ -214,8 +238,26 @@ impl Drop for Partial {
     }
 }
 
+/// `.NAME.RANDOM.part` beside `path`: a name no one can plant in advance.
 fn partial_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(".part");
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(format!(".{:016x}.part", fastrand::u64(..)));
     path.with_file_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_file_name;
+
+    #[test]
+    fn a_file_name_is_its_last_plain_component() {
+        assert_eq!(safe_file_name("contract.zip"), Some("contract.zip"));
+        assert_eq!(safe_file_name("../../etc/evil.pdf"), Some("evil.pdf"));
+        assert_eq!(safe_file_name("..\\..\\windows\\evil.pdf"), Some("evil.pdf"));
+        assert_eq!(safe_file_name("/abs/"), None);
+        assert_eq!(safe_file_name(".."), None);
+        assert_eq!(safe_file_name("a\u{1b}]0;title\u{7}.pdf"), None);
+        assert_eq!(safe_file_name("合同.pdf"), Some("合同.pdf"));
+    }
 }

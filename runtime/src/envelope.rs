@@ -141,7 +141,8 @@ impl AttemptError {
 /// Decodes an answer into the operation's `result` (`None` when the
 /// envelope has none), or the reason it is an error.
 pub(crate) fn decode<C: Codes, T: DeserializeOwned>(answer: &Answer<'_>) -> Result<Option<T>, AttemptError> {
-    match serde_json::from_slice::<Envelope<T>>(answer.body) {
+    let body = without_bom(answer.body);
+    match serde_json::from_slice::<Envelope<T>>(body) {
         Ok(envelope) => {
             let head = Envelope {
                 code: envelope.code,
@@ -155,12 +156,18 @@ pub(crate) fn decode<C: Codes, T: DeserializeOwned>(answer: &Answer<'_>) -> Resu
         Err(full) => {
             // The result may not fit `T` because the answer is an error whose
             // `result` has another shape: decode the head alone to tell.
-            let head = serde_json::from_slice::<Envelope<IgnoredAny>>(answer.body)
+            let head = serde_json::from_slice::<Envelope<IgnoredAny>>(body)
                 .map_err(|e| AttemptError::decode(answer, format!("not JSON of the envelope's shape: {e}")))?;
             check_code::<C>(answer, head)?;
             Err(AttemptError::decode(answer, format!("`result` does not match the documented type: {full}")))
         }
     }
+}
+
+/// `body` without a leading UTF-8 byte-order mark, which JSON parsers refuse
+/// and some servers write.
+pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
+    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
 }
 
 /// Decodes an answer into the operation's typed `result`, exactly as a call

@@ -36,6 +36,7 @@ mod operation;
 mod options;
 mod pages;
 mod preview;
+mod printable;
 mod retry;
 mod secret;
 pub mod signing;
@@ -94,5 +95,6 @@ pub mod __hooks {
     pub use crate::core::phases;
     pub use crate::credentials::{AgentCredentials, Credentials};
     pub use crate::envelope::{Answer, decode_answer, decode_result};
+    pub use crate::printable::terminal_safe;
     pub use crate::signing::{Keys, SignedHeaders, SigningKey};
 }

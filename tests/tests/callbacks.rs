@@ -137,3 +137,55 @@ async fn wait_for_log(mock: &MockServer, outcome: &str) -> Vec<qiyuesuo::mock::L
     }
     panic!("the mock never logged `{outcome}`: {:?}", mock.log());
 }
+
+#[test]
+fn a_hostile_callback_value_is_quoted_capped_and_escaped() {
+    // serde would quote the whole value of a wrong type: a megabyte into a log line.
+    let body = format!("status=1&authInfo=%22%5Cu001b]0;x%5Cu0007{}%22", "A".repeat(1 << 20));
+    let error = CompanyAuthCallback::from_form(body.as_bytes()).unwrap_err().to_string();
+    assert!(error.len() < 1_000, "{} bytes", error.len());
+    assert!(error.contains("authInfo: invalid type: string") && error.ends_with('…'), "{error}");
+    assert!(!error.contains('\u{1b}') && !error.contains('\u{7}'), "{error:?}");
+}
+
+/// The mock and a callback receiver that answers through `steps`.
+async fn callback_to(url: &str) -> MockServer {
+    let mock = MockServer::start().await.unwrap();
+    mock.add_rule(Rule::new(Some("companyAuthPcPage"), []).callback([("status", json!(2))])).unwrap();
+    let request = CompanyAuthPageRequest::new("上海契约锁公司", User::new("12312378900", ContactType::Mobile))
+        .callback_url(format!("{url}/qys/company"));
+    mock.client().unwrap().company_auth_pc_page(&request).await.unwrap();
+    mock
+}
+
+#[tokio::test]
+async fn a_receivers_endless_reply_is_read_only_as_far_as_the_acknowledgement() {
+    use qiyuesuo_tests::raw::{RawServer, Step, head};
+    // The acknowledgement, then padding that never stops (30 s of it): only its start is read.
+    let mut steps = vec![head("200 OK", &["content-type: application/json", "transfer-encoding: chunked"], None)];
+    steps.push(Step::Write(format!("{:x}\r\n{ACK}\r\n", ACK.len()).into_bytes()));
+    let padding = " ".repeat(64 * 1024);
+    for _ in 0..600 {
+        steps.push(Step::Write(format!("{:x}\r\n{padding}\r\n", padding.len()).into_bytes()));
+        steps.push(Step::Sleep(Duration::from_millis(50)));
+    }
+    let receiver = RawServer::start(steps).await;
+    let mock = callback_to(&receiver.url).await;
+    wait_for_log(&mock, "callback acknowledged (delivery 1)").await;
+}
+
+#[tokio::test]
+async fn a_delivery_follows_no_redirect() {
+    let elsewhere = wiremock::MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(ACK, "application/json"))
+        .mount(&elsewhere)
+        .await;
+    let integrator = wiremock::MockServer::start().await;
+    let moved = ResponseTemplate::new(307).insert_header("location", format!("{}/stolen", elsewhere.uri()));
+    Mock::given(method("POST")).respond_with(moved).mount(&integrator).await;
+    let mock = callback_to(&integrator.uri()).await;
+    let log = wait_for_log(&mock, "callback not acknowledged (delivery 2 of 2)").await;
+    assert!(log.iter().filter(|e| e.method == "CALLBACK").all(|e| e.http_status == 307), "{log:?}");
+    assert!(elsewhere.received_requests().await.unwrap().is_empty(), "the callback was re-posted elsewhere");
+}

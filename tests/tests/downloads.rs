@@ -220,3 +220,79 @@ async fn a_save_dropped_before_it_completes_leaves_no_partial_file() {
     assert!(tokio::time::timeout(Duration::from_millis(500), save).await.is_err());
     assert!(files_in(dir.path()).is_empty(), "{:?}", files_in(dir.path()));
 }
+
+#[tokio::test]
+async fn an_envelope_behind_a_byte_order_mark_or_blank_chunks_is_no_file() {
+    let no_retry = |url: &str| {
+        qiyuesuo::Client::builder(url, TOKEN, SECRET).retry_policy(RetryPolicy::disabled()).build().unwrap()
+    };
+    // A UTF-8 byte-order mark before the envelope, declared as a file.
+    let envelope = b"\xEF\xBB\xBF{\"code\":1001,\"message\":\"ERROR\"}".to_vec();
+    let server = RawServer::start(vec![
+        head("200 OK", &["content-type: application/octet-stream"], Some(envelope.len())),
+        Step::Write(envelope),
+    ])
+    .await;
+    let error = no_retry(&server.url).contract_download(&contract()).await.unwrap_err();
+    assert_eq!(error.code(), Some(ResponseCode::InternalError), "{error}");
+
+    // Whitespace-only chunks first, apart in time, then the envelope.
+    let mut steps = vec![head("200 OK", &["content-type: application/zip", "transfer-encoding: chunked"], None)];
+    for part in ["\u{feff}  ", "\r\n\t", " ", r#"{"code":1002,"message":"NO"}"#] {
+        steps.push(Step::Write(format!("{:x}\r\n{part}\r\n", part.len()).into_bytes()));
+        steps.push(Step::Sleep(Duration::from_millis(10)));
+    }
+    steps.push(Step::Write(b"0\r\n\r\n".to_vec()));
+    let server = RawServer::start(steps).await;
+    let error = no_retry(&server.url).contract_download(&contract()).await.unwrap_err();
+    assert_eq!(error.code(), Some(ResponseCode::PermissionDenied), "{error}");
+
+    // A real file after blank chunks keeps every byte, blanks included.
+    let mut steps = vec![head("200 OK", &["content-type: application/zip", "transfer-encoding: chunked"], None)];
+    for part in ["  ", "\n", "PK\u{5}\u{6}rest"] {
+        steps.push(Step::Write(format!("{:x}\r\n{part}\r\n", part.len()).into_bytes()));
+        steps.push(Step::Sleep(Duration::from_millis(10)));
+    }
+    steps.push(Step::Write(b"0\r\n\r\n".to_vec()));
+    let server = RawServer::start(steps).await;
+    let file = no_retry(&server.url).contract_download(&contract()).await.unwrap();
+    let mut bytes = Vec::new();
+    file.write_to(&mut bytes).await.unwrap();
+    assert_eq!(bytes, b"  \nPK\x05\x06rest");
+}
+
+#[tokio::test]
+async fn the_file_name_is_safe_to_join_and_the_raw_one_says_it_is_not() {
+    let server = wiremock::MockServer::start().await;
+    let evil = ResponseTemplate::new(200)
+        .insert_header("content-disposition", "attachment; filename=\"../../etc/evil.pdf\"")
+        .set_body_raw(b"%PDF-1.4".to_vec(), "application/pdf");
+    Mock::given(method("GET")).respond_with(evil).mount(&server).await;
+    let file =
+        qiyuesuo::Client::new(server.uri(), TOKEN, SECRET).unwrap().contract_download(&contract()).await.unwrap();
+    assert_eq!(file.file_name(), Some("evil.pdf"));
+    assert_eq!(file.raw_file_name(), Some("../../etc/evil.pdf"));
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn save_never_follows_a_planted_link_and_keeps_the_file_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, b"precious").unwrap();
+    let target = dir.path().join("contract.zip");
+    // Links planted at the names a partial file could once be guessed by.
+    for planted in ["contract.zip.part", ".contract.zip.part"] {
+        std::os::unix::fs::symlink(&victim, dir.path().join(planted)).unwrap();
+    }
+    let mock = MockServer::builder().stateless().start().await.unwrap();
+    let saved = mock.client().unwrap().contract_download(&contract()).await.unwrap().save(&target).await.unwrap();
+    assert_eq!(std::fs::read(&target).unwrap().len() as u64, saved);
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious", "the link's target was written");
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "readable by others: {mode:o}");
+    let mut left: Vec<_> = files_in(dir.path()).into_iter().map(|n| n.to_string_lossy().into_owned()).collect();
+    left.sort();
+    assert_eq!(left, [".contract.zip.part", "contract.zip", "contract.zip.part", "victim.txt"]);
+}

@@ -204,3 +204,21 @@ async fn mock_strictness_still_accepts_what_the_official_clients_send() {
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
     assert!(answer.contains(r#""code":0"#), "{answer}");
 }
+
+#[tokio::test]
+async fn a_sign_page_form_that_never_arrives_is_cut_at_the_read_timeout() {
+    let mock = MockServer::builder().read_timeout(Duration::from_millis(300)).start().await.unwrap();
+    let address = mock.base_url().trim_start_matches("http://").to_owned();
+    let mut stream = TcpStream::connect(&address).await.unwrap();
+    // A form announced and never sent: no credentials needed to hold a page's connection.
+    let request = format!(
+        "POST /mock/pages/1/decide HTTP/1.1\r\nHost: {address}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(read.is_ok(), "the connection was still held after 5 s");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+}
