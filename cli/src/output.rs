@@ -45,7 +45,14 @@ impl Output {
             _ if self.compact => serde_json::to_string(value)?,
             _ => serde_json::to_string_pretty(value)?,
         };
-        Ok(if self.terminal { qiyuesuo::runtime::__hooks::terminal_safe(&text).into_owned() } else { text })
+        if !self.terminal {
+            return Ok(text);
+        }
+        // Most text has nothing to escape: it is returned as it is, not copied.
+        Ok(match qiyuesuo::runtime::__hooks::terminal_safe(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(escaped) => escaped,
+        })
     }
 }
 

@@ -260,16 +260,7 @@ fn null_as_absent(item: &mut syn::ItemStruct) {
 /// Whether `#[serde(…)]` attributes hold the bare flag `name`.
 fn has_serde_flag(attrs: &[syn::Attribute], name: &str) -> bool {
     let mut found = false;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            } else if meta.path.is_ident(name) {
-                found = true;
-            }
-            Ok(())
-        });
-    }
+    serde_entries(attrs, |path, value| found |= value.is_none() && path.is_ident(name));
     found
 }
 
@@ -376,18 +367,27 @@ pub(crate) fn variant_wire(variant: &syn::Variant) -> String {
 /// The `rename` of `#[serde(…)]` attributes, skipping their other entries.
 fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     let mut renamed = None;
+    serde_entries(attrs, |path, value| {
+        if let (true, Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }))) =
+            (path.is_ident("rename"), value)
+        {
+            renamed = Some(text.value());
+        }
+    });
+    renamed
+}
+
+/// Each entry of `#[serde(…)]` attributes: its path, and its value when it
+/// has one (`rename = "…"`), or `None` for a bare flag (`default`).
+fn serde_entries(attrs: &[syn::Attribute], mut each: impl FnMut(&syn::Path, Option<&syn::Expr>)) {
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                renamed = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
+            let value: Option<syn::Expr> =
+                if meta.input.peek(syn::Token![=]) { Some(meta.value()?.parse()?) } else { None };
+            each(&meta.path, value.as_ref());
             Ok(())
         });
     }
-    renamed
 }
 
 fn comma_set_alias(set: &crate::ir::CommaSet) -> syn::Item {

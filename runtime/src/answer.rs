@@ -183,7 +183,7 @@ impl Body for FileBody {
 /// Whether the byte at `at` of a body says nothing of its kind: whitespace,
 /// or part of a UTF-8 byte-order mark at the start.
 fn blank(at: usize, byte: u8) -> bool {
-    byte.is_ascii_whitespace() || (at < 3 && b"\xEF\xBB\xBF".get(at) == Some(&byte))
+    byte.is_ascii_whitespace() || envelope::UTF8_BOM.get(at) == Some(&byte)
 }
 
 impl<C: Codes> AnswerKind<C> for File<C> {

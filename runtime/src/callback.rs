@@ -5,6 +5,8 @@
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
+use super::printable::escaped_start;
+
 /// What the integrator's handler answers once it has the callback: the API
 /// treats anything else as a failed delivery and sends it again.
 pub const ACK: &str = r#"{"code":0}"#;
@@ -71,7 +73,7 @@ pub fn parse_form<T: Callback>(body: &[u8]) -> Result<T, CallbackError> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let at = e.path().to_string();
         // serde quotes the offending value whole (`unknown variant ...`): capped and escaped like ours.
-        let inner = capped(&e.into_inner().to_string(), 200);
+        let inner = escaped_start(&e.into_inner().to_string(), 200, false);
         fail(if at == "." { inner } else { format!("{at}: {inner}") })
     })
 }
@@ -99,15 +101,5 @@ fn typed(text: &str, kind: FormKind) -> Result<Value, &'static str> {
 
 /// The start of a bad value, escaped: a hostile body cannot flood a log.
 fn sample(text: &str) -> String {
-    capped(text, 60)
-}
-
-/// The first `max` characters of `text`, escaped, with `…` if there were more.
-fn capped(text: &str, max: usize) -> String {
-    let mut chars = text.chars();
-    let mut out: String = chars.by_ref().take(max).flat_map(char::escape_debug).collect();
-    if chars.next().is_some() {
-        out.push('…');
-    }
-    out
+    escaped_start(text, 60, false)
 }

@@ -164,10 +164,12 @@ pub(crate) fn decode<C: Codes, T: DeserializeOwned>(answer: &Answer<'_>) -> Resu
     }
 }
 
-/// `body` without a leading UTF-8 byte-order mark, which JSON parsers refuse
-/// and some servers write.
+/// The UTF-8 byte-order mark, which JSON parsers refuse and some servers write.
+pub(crate) const UTF8_BOM: &[u8; 3] = b"\xEF\xBB\xBF";
+
+/// `body` without a leading [`UTF8_BOM`].
 pub(crate) fn without_bom(body: &[u8]) -> &[u8] {
-    body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body)
+    body.strip_prefix(UTF8_BOM).unwrap_or(body)
 }
 
 /// Decodes an answer into the operation's typed `result`, exactly as a call

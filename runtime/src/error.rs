@@ -265,13 +265,7 @@ impl DecodeError {
     /// The escaped start of `body`; a proxy's HTML page cannot flood a log.
     pub(crate) fn sample(body: &[u8]) -> String {
         let head = body.get(..4 * Self::SAMPLE_CHARS).unwrap_or(body);
-        let text = String::from_utf8_lossy(head);
-        let mut chars = text.chars();
-        let mut sample: String = chars.by_ref().take(Self::SAMPLE_CHARS).flat_map(char::escape_debug).collect();
-        if chars.next().is_some() || head.len() < body.len() {
-            sample.push('…');
-        }
-        sample
+        crate::printable::escaped_start(&String::from_utf8_lossy(head), Self::SAMPLE_CHARS, head.len() < body.len())
     }
 }
 
@@ -307,10 +301,7 @@ impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut chars = self.0.chars();
         for c in chars.by_ref().take(Self::MAX_CHARS) {
-            // Bidi embeddings, overrides and isolates, and the marks.
-            let bidi =
-                matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
-            if c.is_control() || bidi {
+            if c.is_control() || crate::printable::is_bidi_control(c) {
                 write!(f, "{}", c.escape_unicode())?;
             } else {
                 f.write_fmt(format_args!("{c}"))?;

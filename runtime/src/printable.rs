@@ -1,4 +1,5 @@
-//! Text from a server or a client, made safe to print on a terminal.
+//! Text from a server or a client, made safe to print: on a terminal, and
+//! in an error message or a log line.
 
 use std::borrow::Cow;
 
@@ -22,6 +23,24 @@ pub fn terminal_safe(text: &str) -> Cow<'_, str> {
 }
 
 fn drives_a_terminal(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t')
-        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)
+}
+
+/// The bidi embeddings, overrides and isolates, and the marks: characters
+/// that reorder how the text around them is shown.
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
+/// The first `max` characters of `text`, each escaped as Rust's `{:?}` would,
+/// with `…` when there were more (or when `text` is itself the cut start of
+/// something longer, `cut`): what an error quotes of a value, so a hostile
+/// one can neither flood a log nor drive a terminal.
+pub(crate) fn escaped_start(text: &str, max: usize, cut: bool) -> String {
+    let mut chars = text.chars();
+    let mut out: String = chars.by_ref().take(max).flat_map(char::escape_debug).collect();
+    if chars.next().is_some() || cut {
+        out.push('…');
+    }
+    out
 }

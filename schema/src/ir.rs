@@ -138,45 +138,33 @@ impl Api {
         document.insert("allOf".to_owned(), Value::Array(vec![Value::Object(by_ref)]));
         document.insert("components".to_owned(), Value::Object(components));
         let mut document = Value::Object(document);
-        ids_as_numbers_too(&mut document);
-        also_accepted(&mut document);
+        accept_wire_forms(&mut document);
         document
     }
 }
 
-/// Every id (`format: int64` text) in `schema` also accepts a whole number
-/// from 0 to `i64::MAX`; its `pattern` still applies to the text form.
-fn ids_as_numbers_too(schema: &mut Value) {
+/// The forms the wire carries, made acceptable throughout `schema`: every id
+/// (`format: int64` text) also a whole number from 0 to `i64::MAX` (its
+/// `pattern` still binds the text form), and a schema with
+/// `x-qys-also-accepted` `anyOf` its own form and the ones listed there (what
+/// another vendor SDK sends).
+fn accept_wire_forms(schema: &mut Value) {
+    let id = crate::doc::runtime_type(schema) == Some("Id");
     match schema {
         Value::Object(map) => {
-            let id = map.get("type").and_then(Value::as_str) == Some("string")
-                && map.get("format").and_then(Value::as_str) == Some("int64");
             if id {
                 map.insert("type".to_owned(), serde_json::json!(["string", "integer"]));
                 map.insert("minimum".to_owned(), Value::from(0));
                 map.insert("maximum".to_owned(), Value::from(i64::MAX));
             }
-            map.values_mut().for_each(ids_as_numbers_too);
-        }
-        Value::Array(items) => items.iter_mut().for_each(ids_as_numbers_too),
-        _ => {}
-    }
-}
-
-/// A schema with `x-qys-also-accepted` becomes `anyOf` its own form and the
-/// other forms listed there (what another vendor SDK sends).
-fn also_accepted(schema: &mut Value) {
-    match schema {
-        Value::Object(map) => {
             if let Some(Value::Array(others)) = map.remove("x-qys-also-accepted") {
-                let own = Value::Object(std::mem::take(map));
-                let mut forms = vec![own];
+                let mut forms = vec![Value::Object(std::mem::take(map))];
                 forms.extend(others);
                 map.insert("anyOf".to_owned(), Value::Array(forms));
             }
-            map.values_mut().for_each(also_accepted);
+            map.values_mut().for_each(accept_wire_forms);
         }
-        Value::Array(items) => items.iter_mut().for_each(also_accepted),
+        Value::Array(items) => items.iter_mut().for_each(accept_wire_forms),
         _ => {}
     }
 }
