@@ -1,7 +1,7 @@
 //! The builder's HTTP settings: a proxy, extra roots, a user agent suffix,
 //! and an integrator's own reqwest client.
 
-mod common;
+use crate::common;
 
 use qiyuesuo::Client;
 use qiyuesuo::mock::MockServer;

@@ -1,7 +1,7 @@
 //! The mock against the typed client: strict like the gateway, generic over
 //! the schema, scenarios and faults.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

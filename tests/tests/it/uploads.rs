@@ -3,7 +3,7 @@
 //! files read once before anything is sent, the whole form sent again on a
 //! retry, and a missing file an invalid request that sends nothing.
 
-mod common;
+use crate::common;
 
 use qiyuesuo::mock::MockServer;
 use qiyuesuo::models::{CompanyAuthMiniappTicketWithLicenseRequest, CompanyLicenseModifyField, ContactType, User};

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use qiyuesuo_codegen::ir::{Api, Input, Operation, ResultType};
 
-const BEGIN: &str = "<!-- operations table: generated from the schema by tests/tests/operations_doc.rs -->\n";
+const BEGIN: &str = "<!-- operations table: generated from the schema by tests/tests/it/operations_doc.rs -->\n";
 const END: &str = "<!-- end of the operations table -->\n";
 
 fn root() -> PathBuf {

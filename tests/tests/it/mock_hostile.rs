@@ -2,7 +2,7 @@
 //! trickle, floods of nonces, malformed headers and wrong content types. Each
 //! test is named after what it guards.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

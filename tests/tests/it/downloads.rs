@@ -2,7 +2,7 @@
 //! answer cap); an error envelope on the download path is an `Error::Api`,
 //! never a file; `save` writes the whole file or none of it.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! error the mock models, one-of requests, pagination, callbacks on each
 //! transition and the mock's sign page.
 
-mod common;
+use crate::common;
 
 use std::io::Read as _;
 use std::time::Duration;

@@ -2,8 +2,6 @@
 //! its HTTP stack, and every error kind formatted both ways: none of it may
 //! show the secret, the token or a signature.
 
-mod common;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -31,7 +29,9 @@ impl Write for Capture {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+// One thread: the subscriber is this thread's default, so it sees the client,
+// the mock and the HTTP stack of this test and nothing of the other modules'.
+#[tokio::test(flavor = "current_thread")]
 async fn nothing_shows_the_secret_token_or_signature() {
     let capture = Capture::default();
     let writer = capture.clone();
@@ -41,7 +41,7 @@ async fn nothing_shows_the_secret_token_or_signature() {
         .with_ansi(false)
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .finish();
-    tracing::subscriber::set_global_default(subscriber).unwrap();
+    let _subscriber = tracing::subscriber::set_default(subscriber);
     tracing_log::LogTracer::init().unwrap();
 
     let mock = MockServer::builder()

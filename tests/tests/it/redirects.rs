@@ -4,7 +4,7 @@
 //! call there. A 3xx is an error naming the status and where it pointed,
 //! without the query, fragment or user info.
 
-mod common;
+use crate::common;
 
 use qiyuesuo::models::{CompanyAuthMiniappTicketRequest, ContactType, SealListRequest, User};
 use qiyuesuo::{Client, Error};

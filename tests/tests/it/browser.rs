@@ -7,7 +7,7 @@
 //! and sets `QYS_BROWSER_TESTS=required`); elsewhere, without them, it says
 //! so and passes over the browser.
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! What the generator refuses: each broken schema is an error that names the
 //! JSON pointer at fault, and no input makes it panic.
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 

@@ -1,7 +1,7 @@
 //! Retries against a flaky server, the retry budget against a failing one,
 //! and each of the three timeouts.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::Mutex;

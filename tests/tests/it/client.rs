@@ -1,7 +1,7 @@
 //! The client against real HTTP servers on 127.0.0.1: the exact body it
 //! sends, and how each kind of answer becomes a result or an error.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

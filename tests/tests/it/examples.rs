@@ -1,7 +1,7 @@
 //! The schema's own examples against the generated types: what the doc page
 //! shows must read into the types and write back unchanged.
 
-mod common;
+use crate::common;
 
 use qiyuesuo::models::{CompanyAuthMiniappTicketRequest, CompanyModifyField, CompanyModifyFields, ContactType};
 use qiyuesuo::{ResponseCode, Server};

@@ -2,7 +2,7 @@
 //! construction with any token, the comma-set round trip, exact ids and
 //! open answer enums.
 
-mod common;
+use crate::common;
 
 use proptest::prelude::*;
 use qiyuesuo::models::{CompanyModifyField, CompanyModifyFields};

@@ -13,7 +13,7 @@ pub const SECRET: &str = "test-secret-never-printed";
 
 /// The schema the crate was generated from.
 pub fn schema() -> Value {
-    let text = include_str!("../../schema/qiyuesuo.openapi.json");
+    let text = include_str!("../../../schema/qiyuesuo.openapi.json");
     serde_json::from_str(text).expect("the schema is JSON")
 }
 

@@ -1,7 +1,7 @@
 //! Signing: the documented vectors, the exact headers a client sends, and a
 //! fresh nonce on every request.
 
-mod common;
+use crate::common;
 
 use common::{CountingNonces, FixedClock, SECRET, TOKEN, header, independent_signature};
 use qiyuesuo::Client;

@@ -2,7 +2,7 @@
 //! agree on every example in it, and that the mock serves an operation added
 //! to the schema with no code change.
 
-mod common;
+use crate::common;
 
 use qiyuesuo::ResponseCode;
 use qiyuesuo::mock::{MockServer, Rule};

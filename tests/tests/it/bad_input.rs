@@ -5,7 +5,7 @@
 //! The ticket operation is marked safe to repeat; `tagThing` (the `shapes`
 //! fixture) is not.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
@@ -155,7 +155,7 @@ async fn a_connection_reset_after_sending_is_retried_only_when_safe() {
     assert_eq!(mock.log().len(), 2);
 
     let shapes_mock = MockServer::builder()
-        .schema(include_str!("../fixtures/shapes.json"))
+        .schema(include_str!("../../fixtures/shapes.json"))
         .rule(Rule::new(None, []).fault(Fault::DropConnection).times(1))
         .start()
         .await
