@@ -38,6 +38,8 @@ pub const IGNORE_UNKNOWN_FIELDS: &str = "ignore-unknown-fields";
 pub const MAX_BYTES: &str = "max-bytes";
 /// A paged operation's `--all`: every item of every page, one per line.
 pub const ALL: &str = "all";
+pub const MAX_ITEMS: &str = "max-items";
+pub const WALK_TIMEOUT: &str = "walk-timeout";
 
 /// The end of the root command's help.
 const AFTER_HELP: &str = "Without --server or credentials, qys starts the embedded mock and calls it, so every command \
@@ -344,10 +346,34 @@ fn operation_command(operation: &schema::Command) -> Command {
     if let Some(pages) = &operation.pages {
         command = command.arg(Arg::new(ALL).long(ALL).action(ArgAction::SetTrue).help(format!(
             "Every item of every page, one JSON value per line, fetching the next page (moving --{}) only \
-             when this one is printed; stops at `{}` items or an empty page",
+             when this one is printed; stops at `{}` items or an empty page, and with an error at a page that \
+             repeats the one before, at --max-items or at --walk-timeout",
             heck::AsKebabCase(&pages.offset),
             pages.total
         )));
+        command = command
+            .arg(
+                Arg::new(MAX_ITEMS)
+                    .long(MAX_ITEMS)
+                    .value_name("N")
+                    .requires(ALL)
+                    .value_parser(clap::value_parser!(u64).range(1..))
+                    .help(format!(
+                        "With --all: stop with an error after N items [default: {}]",
+                        qiyuesuo::runtime::DEFAULT_WALK_MAX_ITEMS
+                    )),
+            )
+            .arg(
+                Arg::new(WALK_TIMEOUT)
+                    .long(WALK_TIMEOUT)
+                    .value_name("SECONDS")
+                    .requires(ALL)
+                    .value_parser(clap::value_parser!(u64).range(1..))
+                    .help(format!(
+                        "With --all: stop with an error after SECONDS in all, every page included [default: {}]",
+                        qiyuesuo::runtime::DEFAULT_WALK_MAX_TIME.as_secs()
+                    )),
+            );
     }
     if !operation.takes_input {
         return command;

@@ -313,7 +313,15 @@ async fn walk(
     output.one_per_line();
     let start = body.get(&pages.offset).and_then(serde_json::Value::as_i64).unwrap_or(0);
     // The runtime's walk, as the generated `…_all` methods take it.
-    let walk = qiyuesuo::runtime::pages(start, |offset| {
+    let mut limits = qiyuesuo::runtime::WalkLimits::default();
+    if let Some(items) = matches.get_one::<u64>(args::MAX_ITEMS) {
+        limits = limits.max_items(*items);
+    }
+    if let Some(seconds) = matches.get_one::<u64>(args::WALK_TIMEOUT) {
+        limits = limits.max_time(Duration::from_secs(*seconds));
+    }
+    let walk = qiyuesuo::runtime::Walk::new(operation.id.clone(), limits);
+    let walk = qiyuesuo::runtime::pages(walk, start, |offset| {
         let mut request = body.clone();
         if let Some(fields) = request.as_object_mut() {
             fields.insert(pages.offset.clone(), serde_json::Value::from(offset));
@@ -410,6 +418,7 @@ fn report(error: &Error) -> ExitCode {
     let status = match error {
         Error::Api(_) => API_ERROR,
         Error::InvalidRequest { .. } | Error::Config(_) | Error::Io { .. } => USAGE,
+        // A server that lies about its pages, as one whose answers do not decode.
         _ => TRANSPORT,
     };
     let mut text = error.to_string();

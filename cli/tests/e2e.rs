@@ -1192,3 +1192,28 @@ fn help_lists_every_operation_under_its_domain_and_each_stays_a_top_level_comman
     let run = qys(&["saas-health-check"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
 }
+
+#[test]
+fn a_walk_against_a_server_that_repeats_its_page_stops_with_exit_3() {
+    let mut scenario = tempfile::NamedTempFile::new().unwrap();
+    let page = json!({"totalCount": 1_000_000, "list": [{"id": "11"}, {"id": "12"}]});
+    write!(scenario, "{}", json!({"rules": [{"operation": "sealList", "result": page}]})).unwrap();
+    let path = scenario.path().display().to_string();
+    let mock = Mock::start(&["--scenario", &path]);
+
+    let run = qys(&against(&mock, &["seal-list", "--all", "--query", "id"]));
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().collect::<Vec<_>>(), ["11", "12"], "the items before the stop are printed");
+    assert!(run.stderr.starts_with("error: sealList: the page walk stopped after 2 items"), "{}", run.stderr);
+    assert!(run.stderr.contains("repeats the page before it"), "{}", run.stderr);
+
+    let run = qys(&against(&mock, &["seal-list", "--all", "--max-items", "1", "--query", "id"]));
+    assert_eq!(run.status, 3, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().collect::<Vec<_>>(), ["11"]);
+    assert!(run.stderr.contains("item limit of 1"), "{}", run.stderr);
+
+    let run = qys(&against(&mock, &["seal-list", "--max-items", "1"]));
+    assert_eq!(run.status, 2, "--max-items needs --all: {}", run.stderr);
+    let log = mock.stop();
+    assert_eq!(log.matches("(sealList) -> HTTP 200 code 0").count(), 3, "{log}");
+}

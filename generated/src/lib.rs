@@ -28,7 +28,8 @@
 //!   A contract is named by a [`models::ContractRef`] (its id, or your
 //!   `bizId`), a required argument of every request that finds one; paged
 //!   lists have `…_all` methods that walk every page lazily as a
-//!   [`runtime::Stream`] (an `Iterator` on the blocking client).
+//!   [`runtime::PageStream`] (an `Iterator` on the blocking client), within
+//!   [`runtime::WalkLimits`].
 //! - [`ResponseCode`]: every code the schema documents, with its message.
 //! - [`runtime`]: signing, transport, errors, ids, files, downloads and
 //!   callbacks, shared by all operations.

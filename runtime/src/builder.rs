@@ -16,6 +16,7 @@ use super::options::{
     DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT, RetryPolicy,
     Settings,
 };
+use super::pages::WalkLimits;
 use super::retry::DEFAULT_BUDGET_RETRIES;
 use super::signing::{Clock, Keys, NonceSource, SignatureMode, Signer, SigningKey, SystemClock, UuidNonces};
 
@@ -102,6 +103,7 @@ impl<C: FromCore> ClientBuilder<C> {
                 retry: RetryPolicy::default(),
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 max_download_bytes: None,
+                walk: WalkLimits::default(),
                 dry_run: false,
             },
             budget_retries: DEFAULT_BUDGET_RETRIES,
@@ -177,6 +179,13 @@ impl<C: FromCore> ClientBuilder<C> {
     /// error, read no further; `CallOptions` can set it per call.
     pub fn max_download_bytes(mut self, bytes: u64) -> Self {
         self.settings.max_download_bytes = Some(bytes);
+        self
+    }
+
+    /// Bounds every page walk (`…_all`): items and time (1,000,000 items and
+    /// 10 minutes by default, `WalkLimits`); `CallOptions` can set them per call.
+    pub fn walk_limits(mut self, limits: WalkLimits) -> Self {
+        self.settings.walk = limits;
         self
     }
 

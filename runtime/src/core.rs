@@ -118,6 +118,11 @@ impl Core {
         &self.inner.base_url
     }
 
+    /// A page walk of `operation` within this handle's limits.
+    pub fn walk(&self, operation: &'static str) -> crate::pages::Walk {
+        crate::pages::Walk::new(operation, self.settings.walk)
+    }
+
     /// A handle whose calls use `options`; it shares the credentials, the
     /// connection pool (unless the connect timeout changes) and the retry budget.
     pub fn with_options<C: Codes>(&self, options: CallOptions) -> Result<Core, Error<C>> {

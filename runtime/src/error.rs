@@ -37,6 +37,10 @@ pub enum Error<C> {
     /// what the call would have sent.
     #[error("{}: dry run, nothing was sent", .0.operation)]
     DryRun(Box<crate::preview::Preview>),
+    /// A page walk (`…_all`) stopped at one of its bounds; the items before
+    /// it were handed out.
+    #[error(transparent)]
+    Walk(Box<crate::pages::WalkError>),
     /// A download could not be written where it was asked to go.
     #[error("{what}: {source}")]
     Io {
@@ -45,6 +49,12 @@ pub enum Error<C> {
         /// The system's error.
         source: std::io::Error,
     },
+}
+
+impl<C> From<crate::pages::WalkError> for Error<C> {
+    fn from(error: crate::pages::WalkError) -> Self {
+        Error::Walk(Box::new(error))
+    }
 }
 
 impl<C: Codes> Error<C> {
@@ -95,7 +105,9 @@ impl<C: Codes> Error<C> {
             Error::Transport(_) => true,
             Error::Api(api) => api.code().retry() != super::retry::RetryClass::Never,
             Error::Decode(decode) => matches!(decode.http_status, 429 | 502 | 503 | 504),
-            Error::InvalidRequest { .. } | Error::Config(_) | Error::Io { .. } | Error::DryRun(_) => false,
+            Error::InvalidRequest { .. } | Error::Config(_) | Error::Io { .. } | Error::DryRun(_) | Error::Walk(_) => {
+                false
+            }
         }
     }
 

@@ -50,15 +50,21 @@ pub use comma_set::{CommaSet, UnknownValue};
 pub use download::Download;
 pub use error::{ApiError, CallInfo, DecodeError, Error, TransportError, TransportKind};
 pub use file::{FilePart, MAX_UPLOAD_BYTES};
-/// What the generated `…_all` methods of paged operations return; consume it
-/// with `futures::StreamExt` (`next`, `try_collect`, …).
+/// What the generated `…_all` methods of paged operations return (as a
+/// [`PageStream`]); consume it with [`StreamExt`] (`next`, `try_collect`, …).
 pub use futures_util::Stream;
+/// `next`, `try_collect` and the rest for a [`PageStream`]: `use
+/// qiyuesuo::runtime::StreamExt as _;` is the one import a walk needs.
+pub use futures_util::StreamExt;
 pub use id::{Id, InvalidId};
 pub use options::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT,
     RetryPolicy,
 };
-pub use pages::{pages, pages_blocking};
+pub use pages::{
+    DEFAULT_WALK_MAX_ITEMS, DEFAULT_WALK_MAX_TIME, PageStream, TotalShown, Walk, WalkError, WalkLimits, WalkStop,
+    pages, pages_blocking,
+};
 pub use preview::{Preview, PreviewBody, PreviewPart};
 /// The HTTP client crate, for `ClientBuilder::http_client`: the same version
 /// the runtime uses.

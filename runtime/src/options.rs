@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use crate::pages::WalkLimits;
+
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 /// Default time allowed for one attempt, from sending to the last byte of the answer.
@@ -76,6 +78,8 @@ pub struct CallOptions {
     pub retry: Option<RetryPolicy>,
     /// The largest file a download may bring (none by default).
     pub max_download_bytes: Option<u64>,
+    /// How far a page walk (`…_all`) may go.
+    pub walk: Option<WalkLimits>,
     /// Build each call as if to send it, then do not: the call returns
     /// `Error::DryRun` with what it would have sent.
     pub dry_run: bool,
@@ -124,6 +128,12 @@ impl CallOptions {
         self.max_download_bytes = Some(bytes);
         self
     }
+
+    /// Bounds page walks (`…_all`) made through this handle.
+    pub fn walk_limits(mut self, limits: WalkLimits) -> Self {
+        self.walk = Some(limits);
+        self
+    }
 }
 
 /// The settings in force for a call.
@@ -135,6 +145,7 @@ pub(crate) struct Settings {
     pub retry: RetryPolicy,
     pub max_body_bytes: usize,
     pub max_download_bytes: Option<u64>,
+    pub walk: WalkLimits,
     pub dry_run: bool,
 }
 
@@ -145,6 +156,7 @@ impl Settings {
         self.total_timeout = options.total_timeout.unwrap_or(self.total_timeout);
         self.retry = options.retry.unwrap_or(self.retry);
         self.max_download_bytes = options.max_download_bytes.or(self.max_download_bytes);
+        self.walk = options.walk.unwrap_or(self.walk);
         self.dry_run |= options.dry_run;
         self
     }

@@ -12,7 +12,7 @@ use crate::models::Index;
 pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStream {
     let by_domain = super::impl_by_domain(api, &quote! { Client }, |op| {
         let method = method(api, op, items, crate_path);
-        let walk = super::pages::blocking_method(op, items);
+        let walk = super::pages::blocking_method(api, op, items, crate_path);
         quote! { #method #walk }
     });
     quote! {

@@ -18,7 +18,7 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
     ]);
     let by_domain = super::impl_by_domain(api, &quote! { Client }, |op| {
         let method = method(api, op, items, crate_path);
-        let walk = super::pages::async_method(op, items);
+        let walk = super::pages::async_method(api, op, items, crate_path);
         quote! { #method #walk }
     });
     let constants = api.operations.iter().map(operation_constant);
@@ -40,7 +40,8 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
         #(#client_doc)*
         #[derive(Clone, Debug)]
         pub struct Client {
-            core: ::qiyuesuo::__private::Core,
+            // The blocking client's page walks read the limits from it.
+            pub(crate) core: ::qiyuesuo::__private::Core,
         }
 
         impl Client {

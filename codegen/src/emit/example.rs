@@ -54,6 +54,40 @@ fn lines(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str, flavour
     out
 }
 
+/// The doc section `# Example` for a page walk (`<operation>_all`): the
+/// loop over its items, with the one import the async stream needs.
+pub(crate) fn walk_section(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str, flavour: Flavour) -> String {
+    let all = format!("{}_all", op.names.method);
+    let request =
+        op.input.type_name().map(|name| construct(api, items, name, op.request_example.as_ref(), crate_path, 0));
+    let mut out = vec!["```no_run".to_owned()];
+    let walk = match flavour {
+        Flavour::Async => {
+            out.push(format!("use {crate_path}::runtime::StreamExt as _;"));
+            out.push(format!(
+                "# async fn example(client: &{crate_path}::Client) -> Result<(), {crate_path}::Error> {{"
+            ));
+            "while let Some(item) = items.next().await {"
+        }
+        Flavour::Blocking => {
+            out.push(format!(
+                "# fn example(client: &{crate_path}::blocking::Client) -> Result<(), {crate_path}::Error> {{"
+            ));
+            "for item in items {"
+        }
+    };
+    out.push(format!("let request = {};", request.unwrap_or_default()));
+    out.push(format!("let {}items = client.{all}(&request);", if flavour == Flavour::Async { "mut " } else { "" }));
+    out.push(walk.to_owned());
+    out.push("    let item = item?;".to_owned());
+    out.push("    # let _ = item;".to_owned());
+    out.push("}".to_owned());
+    out.push("# Ok(())".to_owned());
+    out.push("# }".to_owned());
+    out.push("```".to_owned());
+    format!("# Example\n\n{}", out.join("\n"))
+}
+
 /// `Type::new(required…)` for a request type, with values from `example`.
 fn construct(
     api: &Api,

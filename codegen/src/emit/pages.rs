@@ -7,8 +7,10 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use super::example::Flavour;
 use super::requests::wrapped;
-use crate::ir::{Operation, Pagination};
+use crate::docs;
+use crate::ir::{Api, Operation, Pagination};
 use crate::models::{Index, json_name};
 
 /// The generated fields a walk uses.
@@ -43,11 +45,12 @@ fn fields<'a>(op: &'a Operation, index: &'a Index<'_>) -> Option<Fields<'a>> {
     })
 }
 
-/// The method's docs, for either client.
-fn doc(op: &Operation, fields: &Fields, blocking: bool) -> String {
-    let form = if blocking { "An iterator" } else { "A stream" };
-    format!(
-        " Every item of `{method}`, page after page. {form} that asks for the next page (moving `{offset}` on \
+/// The method's docs, for either client: what it does, where it stops, and
+/// an example that compiles as written.
+fn doc(api: &Api, op: &Operation, fields: &Fields, index: &Index<'_>, crate_path: &str, flavour: Flavour) -> String {
+    let form = if flavour == Flavour::Blocking { "An iterator" } else { "A stream" };
+    let walk = format!(
+        "Every item of `{method}`, page after page. {form} that asks for the next page (moving `{offset}` on \
          by the items received) only when this one is used up, and ends when `{total}` items have come, at an \
          empty page, or after yielding the first error. The request's own `{offset}` is where it starts and its \
          `{limit}` the page size.",
@@ -55,61 +58,72 @@ fn doc(op: &Operation, fields: &Fields, blocking: bool) -> String {
         offset = fields.pagination.offset,
         total = fields.pagination.total,
         limit = fields.pagination.limit,
-    )
+    );
+    let bounds = "A server that lies cannot keep it going: a page that repeats the one before (the offset ignored) \
+                  ends it with `Error::Walk`, as do the client's `WalkLimits` on items and time (1,000,000 and 10 \
+                  minutes unless `ClientBuilder::walk_limits` or `CallOptions::walk_limits` says otherwise).";
+    let example = super::example::walk_section(api, op, index, crate_path, flavour);
+    format!("{walk}\n\n{bounds}\n\n{example}")
 }
 
 /// `<operation>_all` on the async client.
-pub(crate) fn async_method(op: &Operation, index: &Index<'_>) -> TokenStream {
-    method(op, index, false)
+pub(crate) fn async_method(api: &Api, op: &Operation, index: &Index<'_>, crate_path: &str) -> TokenStream {
+    method(api, op, index, crate_path, Flavour::Async)
 }
 
 /// `<operation>_all` on the blocking client.
-pub(crate) fn blocking_method(op: &Operation, index: &Index<'_>) -> TokenStream {
-    method(op, index, true)
+pub(crate) fn blocking_method(api: &Api, op: &Operation, index: &Index<'_>, crate_path: &str) -> TokenStream {
+    method(api, op, index, crate_path, Flavour::Blocking)
 }
 
 /// The two differ in what they return, which walker they use and whether
 /// fetching a page is awaited; the rest is one method.
-fn method(op: &Operation, index: &Index<'_>, blocking: bool) -> TokenStream {
+fn method(api: &Api, op: &Operation, index: &Index<'_>, crate_path: &str, flavour: Flavour) -> TokenStream {
     let Some(f) = fields(op, index) else { return TokenStream::new() };
-    let doc = doc(op, &f, blocking);
+    let doc = docs::lines(Some(&doc(api, op, &f, index, crate_path, flavour)));
     let (name, all) = names(op);
     let Fields { request, offset, total, items, item, .. } = &f;
     let (start, set) = offset_access(&f);
     let result = quote! { ::std::result::Result<super::models::#item, super::Error> };
     let answer =
         quote! { ::std::result::Result::Ok((::qiyuesuo::__private::Total::total(&answer.#total), answer.#items)) };
-    let (returns, walker, fetch) = if blocking {
-        (
-            quote! { impl ::std::iter::Iterator<Item = #result> + 'a },
-            quote! { pages_blocking },
-            quote! {
-                let answer = self.#name(&page)?;
-                #answer
-            },
-        )
-    } else {
-        (
-            quote! { impl ::qiyuesuo::runtime::Stream<Item = #result> + 'a },
-            quote! { pages },
-            quote! {
-                async move {
-                    let answer = self.#name(&page).await?;
-                    #answer
-                }
-            },
-        )
-    };
-    quote! {
-        #[doc = #doc]
-        pub fn #all<'a>(&'a self, request: &super::models::#request) -> #returns {
-            let request = request.clone();
-            let start = #start;
-            ::qiyuesuo::__private::#walker(start, move |offset| {
+    let id = &op.id;
+    let fetch_page = |fetch: TokenStream| {
+        quote! {
+            move |offset| {
                 let mut page = request.clone();
                 page.#offset = #set;
                 #fetch
-            })
+            }
+        }
+    };
+    let (returns, walk) = if flavour == Flavour::Blocking {
+        let fetch = fetch_page(quote! {
+            let answer = self.#name(&page)?;
+            #answer
+        });
+        (
+            quote! { impl ::std::iter::Iterator<Item = #result> + 'a },
+            quote! { ::qiyuesuo::__private::pages_blocking(self.inner.core.walk(#id), start, #fetch) },
+        )
+    } else {
+        let fetch = fetch_page(quote! {
+            async move {
+                let answer = self.#name(&page).await?;
+                #answer
+            }
+        });
+        (
+            quote! { ::qiyuesuo::runtime::PageStream<'a, super::models::#item, super::Error> },
+            quote! { ::std::boxed::Box::pin(::qiyuesuo::__private::pages(self.core.walk(#id), start, #fetch)) },
+        )
+    };
+    quote! {
+        #(#doc)*
+        pub fn #all<'a>(&'a self, request: &super::models::#request) -> #returns {
+            let request = request.clone();
+            let start = #start;
+            #walk
         }
     }
 }

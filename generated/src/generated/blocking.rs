@@ -604,6 +604,22 @@ impl Client {
     }
 
     /// Every item of `seal_list`, page after page. An iterator that asks for the next page (moving `selectOffset` on by the items received) only when this one is used up, and ends when `totalCount` items have come, at an empty page, or after yielding the first error. The request's own `selectOffset` is where it starts and its `selectLimit` the page size.
+    ///
+    /// A server that lies cannot keep it going: a page that repeats the one before (the offset ignored) ends it with `Error::Walk`, as do the client's `WalkLimits` on items and time (1,000,000 and 10 minutes unless `ClientBuilder::walk_limits` or `CallOptions::walk_limits` says otherwise).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # fn example(client: &qiyuesuo::blocking::Client) -> Result<(), qiyuesuo::Error> {
+    /// let request = qiyuesuo::models::SealListRequest::new();
+    /// let items = client.seal_list_all(&request);
+    /// for item in items {
+    ///     let item = item?;
+    ///     # let _ = item;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn seal_list_all<'a>(
         &'a self,
         request: &super::models::SealListRequest,
@@ -613,6 +629,7 @@ impl Client {
         let request = request.clone();
         let start = request.select_offset.unwrap_or(0);
         ::qiyuesuo::__private::pages_blocking(
+            self.inner.core.walk("sealList"),
             start,
             move |offset| {
                 let mut page = request.clone();
@@ -1167,6 +1184,22 @@ impl Client {
     }
 
     /// Every item of `contract_list`, page after page. An iterator that asks for the next page (moving `selectOffset` on by the items received) only when this one is used up, and ends when `totalCount` items have come, at an empty page, or after yielding the first error. The request's own `selectOffset` is where it starts and its `selectLimit` the page size.
+    ///
+    /// A server that lies cannot keep it going: a page that repeats the one before (the offset ignored) ends it with `Error::Walk`, as do the client's `WalkLimits` on items and time (1,000,000 and 10 minutes unless `ClientBuilder::walk_limits` or `CallOptions::walk_limits` says otherwise).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # fn example(client: &qiyuesuo::blocking::Client) -> Result<(), qiyuesuo::Error> {
+    /// let request = qiyuesuo::models::ContractListRequest::new();
+    /// let items = client.contract_list_all(&request);
+    /// for item in items {
+    ///     let item = item?;
+    ///     # let _ = item;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn contract_list_all<'a>(
         &'a self,
         request: &super::models::ContractListRequest,
@@ -1176,6 +1209,7 @@ impl Client {
         let request = request.clone();
         let start = request.select_offset.unwrap_or(0);
         ::qiyuesuo::__private::pages_blocking(
+            self.inner.core.walk("contractList"),
             start,
             move |offset| {
                 let mut page = request.clone();
@@ -1845,6 +1879,22 @@ impl Client {
     }
 
     /// Every item of `template_list`, page after page. An iterator that asks for the next page (moving `selectOffset` on by the items received) only when this one is used up, and ends when `totalCount` items have come, at an empty page, or after yielding the first error. The request's own `selectOffset` is where it starts and its `selectLimit` the page size.
+    ///
+    /// A server that lies cannot keep it going: a page that repeats the one before (the offset ignored) ends it with `Error::Walk`, as do the client's `WalkLimits` on items and time (1,000,000 and 10 minutes unless `ClientBuilder::walk_limits` or `CallOptions::walk_limits` says otherwise).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # fn example(client: &qiyuesuo::blocking::Client) -> Result<(), qiyuesuo::Error> {
+    /// let request = qiyuesuo::models::TemplateListRequest::new();
+    /// let items = client.template_list_all(&request);
+    /// for item in items {
+    ///     let item = item?;
+    ///     # let _ = item;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn template_list_all<'a>(
         &'a self,
         request: &super::models::TemplateListRequest,
@@ -1854,6 +1904,7 @@ impl Client {
         let request = request.clone();
         let start = request.select_offset.unwrap_or(0);
         ::qiyuesuo::__private::pages_blocking(
+            self.inner.core.walk("templateList"),
             start,
             move |offset| {
                 let mut page = request.clone();
@@ -1914,6 +1965,22 @@ impl Client {
     }
 
     /// Every item of `category_list`, page after page. An iterator that asks for the next page (moving `selectOffset` on by the items received) only when this one is used up, and ends when `totalCount` items have come, at an empty page, or after yielding the first error. The request's own `selectOffset` is where it starts and its `selectLimit` the page size.
+    ///
+    /// A server that lies cannot keep it going: a page that repeats the one before (the offset ignored) ends it with `Error::Walk`, as do the client's `WalkLimits` on items and time (1,000,000 and 10 minutes unless `ClientBuilder::walk_limits` or `CallOptions::walk_limits` says otherwise).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # fn example(client: &qiyuesuo::blocking::Client) -> Result<(), qiyuesuo::Error> {
+    /// let request = qiyuesuo::models::CategoryListRequest::new();
+    /// let items = client.category_list_all(&request);
+    /// for item in items {
+    ///     let item = item?;
+    ///     # let _ = item;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn category_list_all<'a>(
         &'a self,
         request: &super::models::CategoryListRequest,
@@ -1923,6 +1990,7 @@ impl Client {
         let request = request.clone();
         let start = request.select_offset.unwrap_or(0);
         ::qiyuesuo::__private::pages_blocking(
+            self.inner.core.walk("categoryList"),
             start,
             move |offset| {
                 let mut page = request.clone();

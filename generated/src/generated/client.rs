@@ -12,7 +12,7 @@
 /// Cheap to clone: clones share one connection pool and one configuration.
 #[derive(Clone, Debug)]
 pub struct Client {
-    core: ::qiyuesuo::__private::Core,
+    pub(crate) core: ::qiyuesuo::__private::Core,
 }
 
 impl Client {
@@ -975,27 +975,45 @@ impl Client {
     }
 
     /// Every item of `seal_list`, page after page. A stream that asks for the next page (moving `selectOffset` on by the items received) only when this one is used up, and ends when `totalCount` items have come, at an empty page, or after yielding the first error. The request's own `selectOffset` is where it starts and its `selectLimit` the page size.
+    ///
+    /// A server that lies cannot keep it going: a page that repeats the one before (the offset ignored) ends it with `Error::Walk`, as do the client's `WalkLimits` on items and time (1,000,000 and 10 minutes unless `ClientBuilder::walk_limits` or `CallOptions::walk_limits` says otherwise).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use qiyuesuo::runtime::StreamExt as _;
+    /// # async fn example(client: &qiyuesuo::Client) -> Result<(), qiyuesuo::Error> {
+    /// let request = qiyuesuo::models::SealListRequest::new();
+    /// let mut items = client.seal_list_all(&request);
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     # let _ = item;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn seal_list_all<'a>(
         &'a self,
         request: &super::models::SealListRequest,
-    ) -> impl ::qiyuesuo::runtime::Stream<
-        Item = ::std::result::Result<super::models::Seal, super::Error>,
-    > + 'a {
+    ) -> ::qiyuesuo::runtime::PageStream<'a, super::models::Seal, super::Error> {
         let request = request.clone();
         let start = request.select_offset.unwrap_or(0);
-        ::qiyuesuo::__private::pages(
-            start,
-            move |offset| {
-                let mut page = request.clone();
-                page.select_offset = ::std::option::Option::Some(offset);
-                async move {
-                    let answer = self.seal_list(&page).await?;
-                    ::std::result::Result::Ok((
-                        ::qiyuesuo::__private::Total::total(&answer.total_count),
-                        answer.list,
-                    ))
-                }
-            },
+        ::std::boxed::Box::pin(
+            ::qiyuesuo::__private::pages(
+                self.core.walk("sealList"),
+                start,
+                move |offset| {
+                    let mut page = request.clone();
+                    page.select_offset = ::std::option::Option::Some(offset);
+                    async move {
+                        let answer = self.seal_list(&page).await?;
+                        ::std::result::Result::Ok((
+                            ::qiyuesuo::__private::Total::total(&answer.total_count),
+                            answer.list,
+                        ))
+                    }
+                },
+            ),
         )
     }
 
@@ -1962,27 +1980,45 @@ impl Client {
     }
 
     /// Every item of `contract_list`, page after page. A stream that asks for the next page (moving `selectOffset` on by the items received) only when this one is used up, and ends when `totalCount` items have come, at an empty page, or after yielding the first error. The request's own `selectOffset` is where it starts and its `selectLimit` the page size.
+    ///
+    /// A server that lies cannot keep it going: a page that repeats the one before (the offset ignored) ends it with `Error::Walk`, as do the client's `WalkLimits` on items and time (1,000,000 and 10 minutes unless `ClientBuilder::walk_limits` or `CallOptions::walk_limits` says otherwise).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use qiyuesuo::runtime::StreamExt as _;
+    /// # async fn example(client: &qiyuesuo::Client) -> Result<(), qiyuesuo::Error> {
+    /// let request = qiyuesuo::models::ContractListRequest::new();
+    /// let mut items = client.contract_list_all(&request);
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     # let _ = item;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn contract_list_all<'a>(
         &'a self,
         request: &super::models::ContractListRequest,
-    ) -> impl ::qiyuesuo::runtime::Stream<
-        Item = ::std::result::Result<super::models::Contract, super::Error>,
-    > + 'a {
+    ) -> ::qiyuesuo::runtime::PageStream<'a, super::models::Contract, super::Error> {
         let request = request.clone();
         let start = request.select_offset.unwrap_or(0);
-        ::qiyuesuo::__private::pages(
-            start,
-            move |offset| {
-                let mut page = request.clone();
-                page.select_offset = ::std::option::Option::Some(offset);
-                async move {
-                    let answer = self.contract_list(&page).await?;
-                    ::std::result::Result::Ok((
-                        ::qiyuesuo::__private::Total::total(&answer.total_count),
-                        answer.list,
-                    ))
-                }
-            },
+        ::std::boxed::Box::pin(
+            ::qiyuesuo::__private::pages(
+                self.core.walk("contractList"),
+                start,
+                move |offset| {
+                    let mut page = request.clone();
+                    page.select_offset = ::std::option::Option::Some(offset);
+                    async move {
+                        let answer = self.contract_list(&page).await?;
+                        ::std::result::Result::Ok((
+                            ::qiyuesuo::__private::Total::total(&answer.total_count),
+                            answer.list,
+                        ))
+                    }
+                },
+            ),
         )
     }
 
@@ -3173,27 +3209,45 @@ impl Client {
     }
 
     /// Every item of `template_list`, page after page. A stream that asks for the next page (moving `selectOffset` on by the items received) only when this one is used up, and ends when `totalCount` items have come, at an empty page, or after yielding the first error. The request's own `selectOffset` is where it starts and its `selectLimit` the page size.
+    ///
+    /// A server that lies cannot keep it going: a page that repeats the one before (the offset ignored) ends it with `Error::Walk`, as do the client's `WalkLimits` on items and time (1,000,000 and 10 minutes unless `ClientBuilder::walk_limits` or `CallOptions::walk_limits` says otherwise).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use qiyuesuo::runtime::StreamExt as _;
+    /// # async fn example(client: &qiyuesuo::Client) -> Result<(), qiyuesuo::Error> {
+    /// let request = qiyuesuo::models::TemplateListRequest::new();
+    /// let mut items = client.template_list_all(&request);
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     # let _ = item;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn template_list_all<'a>(
         &'a self,
         request: &super::models::TemplateListRequest,
-    ) -> impl ::qiyuesuo::runtime::Stream<
-        Item = ::std::result::Result<super::models::TemplateInfo, super::Error>,
-    > + 'a {
+    ) -> ::qiyuesuo::runtime::PageStream<'a, super::models::TemplateInfo, super::Error> {
         let request = request.clone();
         let start = request.select_offset.unwrap_or(0);
-        ::qiyuesuo::__private::pages(
-            start,
-            move |offset| {
-                let mut page = request.clone();
-                page.select_offset = ::std::option::Option::Some(offset);
-                async move {
-                    let answer = self.template_list(&page).await?;
-                    ::std::result::Result::Ok((
-                        ::qiyuesuo::__private::Total::total(&answer.total_count),
-                        answer.list,
-                    ))
-                }
-            },
+        ::std::boxed::Box::pin(
+            ::qiyuesuo::__private::pages(
+                self.core.walk("templateList"),
+                start,
+                move |offset| {
+                    let mut page = request.clone();
+                    page.select_offset = ::std::option::Option::Some(offset);
+                    async move {
+                        let answer = self.template_list(&page).await?;
+                        ::std::result::Result::Ok((
+                            ::qiyuesuo::__private::Total::total(&answer.total_count),
+                            answer.list,
+                        ))
+                    }
+                },
+            ),
         )
     }
 
@@ -3285,27 +3339,45 @@ impl Client {
     }
 
     /// Every item of `category_list`, page after page. A stream that asks for the next page (moving `selectOffset` on by the items received) only when this one is used up, and ends when `totalCount` items have come, at an empty page, or after yielding the first error. The request's own `selectOffset` is where it starts and its `selectLimit` the page size.
+    ///
+    /// A server that lies cannot keep it going: a page that repeats the one before (the offset ignored) ends it with `Error::Walk`, as do the client's `WalkLimits` on items and time (1,000,000 and 10 minutes unless `ClientBuilder::walk_limits` or `CallOptions::walk_limits` says otherwise).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// use qiyuesuo::runtime::StreamExt as _;
+    /// # async fn example(client: &qiyuesuo::Client) -> Result<(), qiyuesuo::Error> {
+    /// let request = qiyuesuo::models::CategoryListRequest::new();
+    /// let mut items = client.category_list_all(&request);
+    /// while let Some(item) = items.next().await {
+    ///     let item = item?;
+    ///     # let _ = item;
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn category_list_all<'a>(
         &'a self,
         request: &super::models::CategoryListRequest,
-    ) -> impl ::qiyuesuo::runtime::Stream<
-        Item = ::std::result::Result<super::models::CategoryInfo, super::Error>,
-    > + 'a {
+    ) -> ::qiyuesuo::runtime::PageStream<'a, super::models::CategoryInfo, super::Error> {
         let request = request.clone();
         let start = request.select_offset.unwrap_or(0);
-        ::qiyuesuo::__private::pages(
-            start,
-            move |offset| {
-                let mut page = request.clone();
-                page.select_offset = ::std::option::Option::Some(offset);
-                async move {
-                    let answer = self.category_list(&page).await?;
-                    ::std::result::Result::Ok((
-                        ::qiyuesuo::__private::Total::total(&answer.total_count),
-                        answer.list,
-                    ))
-                }
-            },
+        ::std::boxed::Box::pin(
+            ::qiyuesuo::__private::pages(
+                self.core.walk("categoryList"),
+                start,
+                move |offset| {
+                    let mut page = request.clone();
+                    page.select_offset = ::std::option::Option::Some(offset);
+                    async move {
+                        let answer = self.category_list(&page).await?;
+                        ::std::result::Result::Ok((
+                            ::qiyuesuo::__private::Total::total(&answer.total_count),
+                            answer.list,
+                        ))
+                    }
+                },
+            ),
         )
     }
 

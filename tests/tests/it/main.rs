@@ -33,3 +33,4 @@ mod snapshots;
 mod test_kit;
 mod traits;
 mod uploads;
+mod walks;
