@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
+use qiyuesuo::runtime::__hooks::without_userinfo;
 use serde::Deserialize;
 
 use crate::args::{
@@ -171,7 +172,7 @@ fn secret_of(
     }
     Ok(match profile {
         Some((Some(secret), _)) => (Some(secret.clone()), Origin::Profile),
-        Some((None, Some(path))) => (Some(read_secret_file(path, file_setting)?), Origin::Profile),
+        Some((None, Some(path))) => (Some(crate::secret::read_file(path, file_setting)?), Origin::Profile),
         _ => (None, Origin::Unset),
     })
 }
@@ -179,10 +180,10 @@ fn secret_of(
 fn load(path: &Path, name: &str) -> Result<Profile, String> {
     let shown = path.display();
     let text = std::fs::read_to_string(path).map_err(|e| format!("--profile {name}: cannot read {shown}: {e}"))?;
-    let file: File = toml::from_str(&text).map_err(|e| format!("{shown}: {}", e.message()))?;
+    let file: File = toml::from_str(&text).map_err(|e| format!("{shown}: {}", config_error(&e, &text)))?;
     let holds_secret = file.profiles.values().any(|p| p.access_secret.is_some() || p.agent_secret.is_some());
     if holds_secret {
-        private(path)?;
+        crate::secret::private(path)?;
     }
     let mut profiles = file.profiles;
     profiles.remove(name).ok_or_else(|| {
@@ -191,31 +192,25 @@ fn load(path: &Path, name: &str) -> Result<Profile, String> {
     })
 }
 
-/// A file that holds a secret is readable and writable by its owner alone.
-#[cfg(unix)]
-fn private(path: &Path) -> Result<(), String> {
-    use std::os::unix::fs::PermissionsExt as _;
-    let mode = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?.permissions().mode();
-    if mode & 0o077 != 0 {
-        return Err(format!(
-            "{} holds a secret but others may read it (mode {:o}); run: chmod 600 {}",
-            path.display(),
-            mode & 0o777,
-            path.display()
-        ));
+/// A config file's error without the values it quotes: a secret written
+/// unquoted (`access_secret = 123456`) is a type error whose message would
+/// show it. The line and the key's name are enough to find it.
+fn config_error(error: &toml::de::Error, text: &str) -> String {
+    let line = error.span().map(|span| text.get(..span.start).unwrap_or_default().matches('\n').count() + 1);
+    let message = error.message();
+    // serde quotes the offending value in backticks after "invalid type: KIND" or
+    // "invalid value: KIND"; keys and expectations may stay.
+    let shown = match message.split_once('`') {
+        Some((before, rest)) if before.starts_with("invalid type:") || before.starts_with("invalid value:") => {
+            let after = rest.split_once('`').map_or("", |(_, after)| after);
+            format!("{}{after}", before.trim_end())
+        }
+        _ => message.to_owned(),
+    };
+    match line {
+        Some(line) => format!("line {line}: {shown}"),
+        None => shown,
     }
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn private(_path: &Path) -> Result<(), String> {
-    Ok(())
-}
-
-/// A profile's secret file: private, like the config file holding one.
-fn read_secret_file(path: &str, setting: &str) -> Result<String, String> {
-    private(Path::new(path))?;
-    crate::secret::read_file(path, setting)
 }
 
 /// `qys config show`: what is in effect and where each value comes from,
@@ -224,7 +219,10 @@ pub fn show(settings: &Settings, secret_set: bool, agent_secret_set: bool) -> se
     let hidden = |set: bool| if set { "<redacted>" } else { "" };
     serde_json::json!({
         "profile": settings.profile,
-        "server": {"value": settings.server.0.as_deref().unwrap_or("mock (none given)"), "from": settings.server.1.name()},
+        "server": {
+            "value": settings.server.0.as_deref().map_or("mock (none given)".to_owned(), without_userinfo),
+            "from": settings.server.1.name(),
+        },
         "accessToken": {"value": hidden(settings.access_token.0.is_some()), "from": settings.access_token.1.name()},
         "accessSecret": {"value": hidden(secret_set), "from": settings.secret_origin.name()},
         "agentToken": {"value": hidden(settings.agent_token.0.is_some()), "from": settings.agent_token.1.name()},

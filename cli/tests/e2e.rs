@@ -849,9 +849,7 @@ fn qys_with(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
 fn secret_from_a_file_or_stdin_never_touches_argv_and_argv_draws_a_warning() {
     let mock = Mock::start(&[]);
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("secret");
-    std::fs::write(&file, format!("{SECRET}\n")).unwrap();
-    let file = file.display().to_string();
+    let file = secret_file(dir.path(), SECRET, 0o600);
     let base = ["--server", mock.url.as_str(), "--access-token", TOKEN];
     for (source, stdin) in [(file.as_str(), ""), ("-", SECRET)] {
         let mut args = base.to_vec();
@@ -1065,6 +1063,65 @@ fn a_profile_supplies_what_flags_and_environment_do_not() {
     let run = qys_with(&["--profile", "nope", "seal-list"], &env, "");
     assert_eq!(run.status, 2, "{}", run.stderr);
     assert!(run.stderr.contains("has no profile `nope`") && run.stderr.contains("\"test\""), "{}", run.stderr);
+}
+
+/// A file at `dir/name.secret` holding `secret`, of the given mode.
+fn secret_file(dir: &std::path::Path, secret: &str, mode: u32) -> String {
+    use std::os::unix::fs::PermissionsExt as _;
+    let path = dir.join(format!("{}.secret", mode));
+    std::fs::write(&path, format!("{secret}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+    path.display().to_string()
+}
+
+#[test]
+fn a_secret_file_others_can_read_is_refused_by_flag_environment_and_profile_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().display().to_string();
+    let open = secret_file(dir.path(), "s3cr3t-in-a-file", 0o644);
+    let chmod = format!("run: chmod 600 {open}");
+    let check = |run: Run, names: &str| {
+        assert_eq!(run.status, 2, "{names}: {}", run.stderr);
+        assert!(run.stderr.contains(names) && run.stderr.contains(&chmod), "{names}: {}", run.stderr);
+        assert!(!run.stderr.contains("s3cr3t-in-a-file"), "{}", run.stderr);
+    };
+    let base = ["--server", "mock", "--access-token", TOKEN];
+    let mut args = base.to_vec();
+    args.extend(["--access-secret-file", open.as_str(), "seal-list"]);
+    check(qys_with(&args, &[], ""), "--access-secret-file");
+    let mut args = base.to_vec();
+    args.push("seal-list");
+    check(qys_with(&args, &[("QYS_ACCESS_SECRET_FILE", open.as_str())], ""), "QYS_ACCESS_SECRET_FILE");
+    let profile = format!("[profiles.p]\nserver = \"mock\"\naccess_token = \"t\"\naccess_secret_file = \"{open}\"\n");
+    config(dir.path(), &profile, 0o600);
+    check(qys_with(&["--profile", "p", "seal-list"], &[("XDG_CONFIG_HOME", home.as_str())], ""), "access_secret_file");
+}
+
+#[test]
+fn a_config_error_never_echoes_a_value_and_a_password_in_the_server_url_is_hidden() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().display().to_string();
+    let env = [("XDG_CONFIG_HOME", home.as_str())];
+    // An unquoted numeric secret is a type error; the message names the line, not the value.
+    config(dir.path(), "[profiles.p]\nserver = \"mock\"\naccess_secret = 918273645546372819\n", 0o600);
+    let run = qys_with(&["--profile", "p", "seal-list"], &env, "");
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(!run.stderr.contains("918273645546372819"), "{}", run.stderr);
+    assert!(run.stderr.contains("line 3") && run.stderr.contains("invalid type"), "{}", run.stderr);
+
+    // A password in the server URL: neither `config show` nor `--dry-run` prints it.
+    let server = "https://ops:hunter2-password@openapi.example.cn";
+    let profile = format!("[profiles.p]\nserver = \"{server}\"\naccess_token = \"t\"\naccess_secret = \"s\"\n");
+    config(dir.path(), &profile, 0o600);
+    let run = qys_with(&["config", "show", "--profile", "p", "--compact"], &env, "");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("https://***@openapi.example.cn"), "{}", run.stdout);
+    let run = qys_with(&["--profile", "p", "--dry-run", "seal-list"], &env, "");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("GET https://***@openapi.example.cn/v2/seal/list"), "{}", run.stdout);
+    for shown in [&run.stdout, &run.stderr] {
+        assert!(!shown.contains("hunter2-password"), "{shown}");
+    }
 }
 
 #[test]

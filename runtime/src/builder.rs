@@ -18,6 +18,7 @@ use super::options::{
 };
 use super::pages::WalkLimits;
 use super::retry::DEFAULT_BUDGET_RETRIES;
+use super::secret::without_userinfo;
 use super::signing::{Clock, Keys, NonceSource, SignatureMode, Signer, SigningKey, SystemClock, UuidNonces};
 
 /// A generated client made from a [`Core`].
@@ -48,7 +49,7 @@ pub struct ClientBuilder<C> {
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("base_url", &self.base_url)
+            .field("base_url", &without_userinfo(&self.base_url))
             .field("credentials", &self.credentials)
             .field("agent", &self.agent)
             .field("mode", &self.mode)
@@ -280,17 +281,6 @@ fn check_base_url<C>(raw_text: &str, insecure_http: bool) -> Result<String, Erro
         scheme => return Err(Error::Config(format!("base URL `{text}`: scheme `{scheme}` is not http or https"))),
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
-}
-
-/// `scheme://user:password@host…` as `scheme://***@host…`; any other text as it is.
-fn without_userinfo(text: &str) -> String {
-    if let Some((scheme, rest)) = text.split_once("://") {
-        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        if let Some(at) = rest.get(..authority_end).and_then(|authority| authority.rfind('@')) {
-            return format!("{scheme}://***@{}", rest.get(at + 1..).unwrap_or_default());
-        }
-    }
-    text.to_owned()
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {

@@ -61,7 +61,7 @@ struct Inner {
 impl fmt::Debug for Core {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Core")
-            .field("base_url", &self.inner.base_url)
+            .field("base_url", &crate::secret::without_userinfo(&self.inner.base_url))
             .field("signature_mode", &self.inner.signer.mode)
             .field("credentials", &self.inner.signer.keys)
             .field("settings", &self.settings)
@@ -324,7 +324,8 @@ impl Core {
         Ok(Preview {
             operation: op.id,
             method,
-            url: self.url(op, prepared),
+            // What would be sent, but for a password in the base URL.
+            url: crate::secret::without_userinfo(&self.url(op, prepared)),
             headers: crate::preview::shown_headers(&headers),
             body,
         })

@@ -102,5 +102,6 @@ pub mod __hooks {
     pub use crate::credentials::{AgentCredentials, Credentials};
     pub use crate::envelope::{Answer, decode_answer, decode_result};
     pub use crate::printable::terminal_safe;
+    pub use crate::secret::without_userinfo;
     pub use crate::signing::{Keys, SignedHeaders, SigningKey};
 }

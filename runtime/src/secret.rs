@@ -5,6 +5,19 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// `scheme://user:password@host…` as `scheme://***@host…`, any other text as
+/// it is: a URL as shown in messages, `Debug` and dry runs. (A password in
+/// the server URL is a secret like the others.)
+pub fn without_userinfo(text: &str) -> String {
+    if let Some((scheme, rest)) = text.split_once("://") {
+        let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some(at) = rest.get(..authority_end).and_then(|authority| authority.rfind('@')) {
+            return format!("{scheme}://***@{}", rest.get(at + 1..).unwrap_or_default());
+        }
+    }
+    text.to_owned()
+}
+
 /// Text the API answers that must not be shown: its `Debug` is
 /// `Secret(<redacted>)`; [`Secret::expose`] reads it.
 ///
