@@ -163,6 +163,13 @@ async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
     if let Some(defaults) = defaults {
         eprintln!("mock: accepting {defaults}");
     }
+    if !mock.addr().ip().is_loopback() {
+        eprintln!(
+            "mock: warning: listening beyond loopback, on {}: anyone who reaches it can call it with the \
+             credentials above, and its sign pages have no login (whoever has a link signs)",
+            mock.addr()
+        );
+    }
     match tokio::signal::ctrl_c().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(TRANSPORT, &format!("cannot wait for Ctrl-C: {e}")),

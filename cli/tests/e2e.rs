@@ -1274,3 +1274,27 @@ fn a_walk_against_a_server_that_repeats_its_page_stops_with_exit_3() {
     let log = mock.stop();
     assert_eq!(log.matches("(sealList) -> HTTP 200 code 0").count(), 3, "{log}");
 }
+
+#[test]
+fn the_mock_warns_when_it_listens_beyond_loopback() {
+    let mut child = Command::new(QYS)
+        .args(["mock", "--addr", "0.0.0.0:0"])
+        .env_remove("QYS_SERVER_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.starts_with("listening on http://0.0.0.0:"), "{line}");
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let _ = child.wait();
+    assert!(stderr.contains("warning: listening beyond loopback"), "{stderr}");
+    assert!(stderr.contains("sign pages have no login"), "{stderr}");
+    // On loopback, no such warning.
+    let mock = Mock::start(&[]);
+    let log = mock.stop();
+    assert!(!log.contains("beyond loopback"), "{log}");
+}

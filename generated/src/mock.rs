@@ -44,12 +44,42 @@
 //! [`MockServer::act`] moves the other party's step; the sign and view links
 //! open a small page on the mock with Sign and Reject buttons. An unknown
 //! contract is 11011126; past the store's caps, the mock's own 447.
+//!
+//! The sign pages are a test's stand-in and protect nothing a real signing
+//! page does: no login (whoever has a link, or guesses a contract's
+//! sequential id and a signer's contact, signs as that signer). They refuse a
+//! decision posted from a page of another origin, and after a decision go only
+//! to a `callbackPage` a link request named for that contract. `qys mock
+//! --addr` warns when it listens beyond loopback.
+//!
+//! # Bounds
+//!
+//! Whatever its clients send, the mock holds, answers and prints a bounded
+//! amount; each bound, with its default:
+//!
+//! | what | bound | set by |
+//! | --- | --- | --- |
+//! | connections at once | [`DEFAULT_MAX_CONNECTIONS`] (512); more wait in the backlog | `max_connections` |
+//! | a request's headers and body arriving; an answer waiting for its reader; a kept-alive connection idle | [`DEFAULT_READ_TIMEOUT`] (10 s), then the connection is closed | `read_timeout` |
+//! | a file answer being sent | [`DEFAULT_DOWNLOAD_TIME`] (60 s), then the connection is closed | `download_time` |
+//! | a request body (JSON or multipart; documents included) | 1 MiB, else code 1005 | |
+//! | one text value in a request | [`MAX_VALUE_BYTES`] (64 KiB), else code 1005 naming the field | |
+//! | a message answered, recorded or printed | [`MAX_MESSAGE_CHARS`] (512 characters: its start and end), at most [`MAX_PROBLEMS`] (10) problems listed | |
+//! | contracts kept | [`DEFAULT_MAX_CONTRACTS`] (20,000), else the mock's 447 | `max_contracts` |
+//! | bytes kept: documents and every text value of a contract, with 128 bytes per item | [`DEFAULT_MAX_STORED_BYTES`] (64 MiB), else 447 | `max_stored_bytes` |
+//! | a contract's ZIP | made once per set of documents, shared by every download of it (at most its documents' size) | |
+//! | a `contractList` page | [`MAX_PAGE_BYTES`] (8 MiB of contracts' text; a walk goes on by the items it got) | |
+//! | nonces remembered | [`DEFAULT_NONCE_CAPACITY`] within [`NONCE_WINDOW_MS`], else `RATE LIMITED` | `nonce_capacity` |
+//! | the record (`log`) | [`LOG_CAPACITY`] (10,000) entries of at most 256 characters of path and a cut message; the newest [`BODY_CAPACITY`] (1,000) keep their request, up to 16 KiB of JSON each | |
+//! | lines printed (`qys mock`) | a queue of 1,024; when standard error is not read, further lines are dropped and counted | |
+//! | callbacks | [`MAX_DELIVERIES_IN_FLIGHT`] (32) under way, [`MAX_DELIVERIES_PENDING`] (1,024) waiting or under way (past it dropped, and recorded); 10 s each, 2 attempts, no redirects; [`MAX_ACK_BYTES`] (4 KiB) of a reply read | |
 
 pub use qiyuesuo_mock::{
     BODY_CAPACITY, DEFAULT_ACCESS_SECRET, DEFAULT_ACCESS_TOKEN, DEFAULT_AGENT_SECRET, DEFAULT_AGENT_TOKEN,
-    DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONTRACTS, DEFAULT_MAX_STORED_BYTES, DEFAULT_NONCE_CAPACITY,
-    DEFAULT_READ_TIMEOUT, Decision, Expectation, Fault, LOG_CAPACITY, LogEntry, MockError, NONCE_WINDOW_MS, Rule,
-    TIMESTAMP_WINDOW_MS,
+    DEFAULT_DOWNLOAD_TIME, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONTRACTS, DEFAULT_MAX_STORED_BYTES,
+    DEFAULT_NONCE_CAPACITY, DEFAULT_READ_TIMEOUT, Decision, Expectation, Fault, LOG_CAPACITY, LogEntry, MAX_ACK_BYTES,
+    MAX_DELIVERIES_IN_FLIGHT, MAX_DELIVERIES_PENDING, MAX_MESSAGE_CHARS, MAX_PAGE_BYTES, MAX_PROBLEMS, MAX_VALUE_BYTES,
+    MockError, NONCE_WINDOW_MS, Rule, TIMESTAMP_WINDOW_MS,
 };
 
 /// A running mock of this crate's API; [`MockServer::client`] gives a [`crate::Client`] for it.

@@ -25,8 +25,17 @@ pub(crate) struct Limits {
 
 /// The default cap on stored contracts.
 pub const DEFAULT_MAX_CONTRACTS: usize = 20_000;
-/// The default cap on stored document bytes (64 MiB).
+/// The default cap on stored bytes (64 MiB): documents, and every text value
+/// a contract keeps, each counted with a fixed overhead per item.
 pub const DEFAULT_MAX_STORED_BYTES: usize = 64 << 20;
+/// What each stored item (a contract, signatory, step or document) counts
+/// for besides its text: the memory its record takes.
+const ITEM_BYTES: usize = 128;
+/// The `callbackPage`s a contract keeps (the newest).
+const MAX_PAGES_PER_CONTRACT: usize = 8;
+/// A page of `contractList` stops growing when its contracts' text passes
+/// this (the API's page size is a maximum; a walk goes on by the items it got).
+pub const MAX_PAGE_BYTES: usize = 8 << 20;
 
 /// The first id the mock hands out: 19 digits, like the API's.
 const FIRST_ID: u64 = 3_000_000_000_000_000_000;
@@ -124,6 +133,13 @@ struct Contract {
     signatories: Vec<Signatory>,
     documents: Vec<Document>,
     comments: Option<String>,
+    /// The `callbackPage`s link requests named, newest last: where its
+    /// page may send a browser after a decision.
+    pages: Vec<String>,
+    /// The documents as a ZIP, made at the first download after they last
+    /// changed and shared by every download until then. At most as large as
+    /// the documents (stored, not compressed), so the byte cap bounds it too.
+    archive: Option<Bytes>,
 }
 
 #[derive(Default)]
@@ -133,6 +149,7 @@ struct Store {
     /// by business id costs the same with 10 contracts or 20,000.
     by_biz_id: HashMap<(String, Option<String>), u64>,
     documents: HashMap<u64, u64>,
+    /// What the contracts weigh ([`Contract::weight`]), against the byte cap.
     bytes: usize,
     next_id: u64,
 }
@@ -246,6 +263,12 @@ impl Contracts {
         Some(Summary { subject: c.subject.clone().unwrap_or_default(), status: c.status.clone(), documents })
     }
 
+    /// Whether a link request for `contract` named `page` as its `callbackPage`.
+    pub(crate) fn may_return_to(&self, contract: u64, page: &str) -> bool {
+        let Ok(store) = self.store.lock() else { return false };
+        store.contracts.get(&contract).is_some_and(|c| c.pages.iter().any(|p| p == page))
+    }
+
     /// A document's bytes, if it belongs to `contract`.
     pub(crate) fn document(&self, contract: u64, document: u64) -> Option<Bytes> {
         let store = self.store.lock().ok()?;
@@ -289,6 +312,8 @@ impl Store {
 
     /// Stores `contract`, in place of any it overwrites.
     fn insert(&mut self, contract: Contract) {
+        let old = self.contracts.get(&contract.id).map_or(0, Contract::weight);
+        self.bytes = self.bytes.saturating_sub(old).saturating_add(contract.weight());
         if let Some(old) = self.contracts.get(&contract.id).and_then(Contract::biz_key) {
             self.by_biz_id.remove(&old);
         }
@@ -306,8 +331,8 @@ impl Store {
         }
         for d in &c.documents {
             self.documents.remove(&d.id);
-            self.bytes = self.bytes.saturating_sub(d.bytes.len());
         }
+        self.bytes = self.bytes.saturating_sub(c.weight());
     }
 
     fn create(&mut self, input: &Value, setup: &Setup) -> Result<(Produced, Vec<Event>), Refusal> {
@@ -344,7 +369,13 @@ impl Store {
             signatories,
             documents,
             comments: None,
+            pages: existing.and_then(|id| self.contracts.get(&id)).map(|c| c.pages.clone()).unwrap_or_default(),
+            archive: None,
         };
+        let old = existing.and_then(|id| self.contracts.get(&id)).map_or(0, Contract::weight);
+        if self.bytes.saturating_sub(old).saturating_add(contract.weight()) > limits.bytes {
+            return refuse(codes.full, format!("the mock keeps at most {} bytes of contracts", limits.bytes));
+        }
         let json = contract.json();
         self.insert(contract);
         // `send: true` sends at once, by the schema's own sending rule.
@@ -422,7 +453,19 @@ impl Store {
         let limit = input.get(&pages.limit).and_then(Value::as_u64).unwrap_or(1000);
         let skip = usize::try_from(offset).unwrap_or(usize::MAX);
         let take = usize::try_from(limit).unwrap_or(usize::MAX);
-        let items = matching.iter().skip(skip).take(take).map(|c| c.json()).collect();
+        let mut weight = 0;
+        let items = matching
+            .iter()
+            .skip(skip)
+            .take(take)
+            .take_while(|c| {
+                // At least one contract, however heavy; then up to the page bound.
+                let first = weight == 0;
+                weight += c.text_weight();
+                first || weight <= MAX_PAGE_BYTES
+            })
+            .map(|c| c.json())
+            .collect();
         Produced::Page(i64::try_from(matching.len()).unwrap_or(i64::MAX), items)
     }
 
@@ -444,7 +487,10 @@ impl Store {
         match rule.effect {
             Effect::Read => Ok((Produced::Contract(contract.json()), Vec::new())),
             Effect::Exists => Ok((Produced::Example, Vec::new())),
-            Effect::ViewPage => Ok((Produced::Link { contract: id, signer: None }, Vec::new())),
+            Effect::ViewPage => {
+                self.remember_page(id, input, limits, codes.full)?;
+                Ok((Produced::Link { contract: id, signer: None }, Vec::new()))
+            }
             Effect::SignPage => {
                 let contact = input.pointer("/user/contact").and_then(Value::as_str).unwrap_or_default();
                 let signs = contract.signatories.iter().any(|s| s.contact.as_ref().is_some_and(|(c, _)| c == contact));
@@ -454,10 +500,21 @@ impl Store {
                         format!("{contact} does not sign this contract"),
                     );
                 }
-                Ok((Produced::Link { contract: id, signer: Some(contact.to_owned()) }, Vec::new()))
+                let contact = contact.to_owned();
+                self.remember_page(id, input, limits, codes.full)?;
+                Ok((Produced::Link { contract: id, signer: Some(contact) }, Vec::new()))
             }
             Effect::Archive => {
-                Ok((Produced::File { bytes: contract.archive(), name: format!("{id}.zip") }, Vec::new()))
+                let Some(c) = self.contracts.get_mut(&id) else { return refuse(codes.not_found, "no such contract") };
+                let bytes = match &c.archive {
+                    Some(bytes) => bytes.clone(),
+                    None => {
+                        let bytes = c.documents_zip();
+                        c.archive = Some(bytes.clone());
+                        bytes
+                    }
+                };
+                Ok((Produced::File { bytes, name: format!("{id}.zip") }, Vec::new()))
             }
             Effect::Attach => {
                 // Several files make one document: the mock does not merge
@@ -467,15 +524,17 @@ impl Store {
                     [(_, one)] => one.clone(),
                     several => several.iter().flat_map(|(_, b)| b.iter().copied()).collect::<Vec<u8>>().into(),
                 };
-                if self.bytes.saturating_add(bytes.len()) > limits.bytes {
-                    return refuse(codes.full, format!("the mock keeps at most {} bytes of documents", limits.bytes));
+                let title = text(input, "title").unwrap_or_default();
+                let weight = ITEM_BYTES + title.len() + bytes.len();
+                if self.bytes.saturating_add(weight) > limits.bytes {
+                    return refuse(codes.full, format!("the mock keeps at most {} bytes of contracts", limits.bytes));
                 }
                 let document = self.next();
-                self.bytes += bytes.len();
+                self.bytes += weight;
                 self.documents.insert(document, id);
-                let title = text(input, "title").unwrap_or_default();
                 if let Some(c) = self.contracts.get_mut(&id) {
                     c.documents.push(Document { id: document, title, bytes });
+                    c.archive = None;
                 }
                 Ok((Produced::Fresh(Value::String(document.to_string())), Vec::new()))
             }
@@ -485,6 +544,10 @@ impl Store {
                 }
                 let target = transition.map(|t| t.to.clone()).unwrap_or(Target::Keep);
                 let reason = text(input, "reason");
+                let grows = reason.as_ref().map_or(0, String::len);
+                if self.bytes.saturating_add(grows) > limits.bytes {
+                    return refuse(codes.full, format!("the mock keeps at most {} bytes of contracts", limits.bytes));
+                }
                 Ok((Produced::Example, self.moved(id, &target, reason)))
             }
             Effect::Sign => {
@@ -502,6 +565,29 @@ impl Store {
             }
             Effect::Create | Effect::List | Effect::Document => Ok((Produced::Example, Vec::new())),
         }
+    }
+
+    /// Keeps the `callbackPage` a link request named: the only places the
+    /// contract's page goes after a decision. The newest few are kept.
+    fn remember_page(&mut self, id: u64, input: &Value, limits: Limits, full: i64) -> Result<(), Refusal> {
+        let Some(page) = text(input, "callbackPage").filter(|p| p.starts_with("http://") || p.starts_with("https://"))
+        else {
+            return Ok(());
+        };
+        if self.bytes.saturating_add(page.len()) > limits.bytes {
+            return refuse(full, format!("the mock keeps at most {} bytes of contracts", limits.bytes));
+        }
+        let Some(c) = self.contracts.get_mut(&id) else { return Ok(()) };
+        if c.pages.contains(&page) {
+            return Ok(());
+        }
+        self.bytes += page.len();
+        c.pages.push(page);
+        if c.pages.len() > MAX_PAGES_PER_CONTRACT {
+            let old = c.pages.remove(0);
+            self.bytes = self.bytes.saturating_sub(old.len());
+        }
+        Ok(())
     }
 
     /// Applies a transition's target and reports it.
@@ -524,6 +610,9 @@ impl Store {
                         "SEND_SIGNING"
                     }
                     "RECALLED" => {
+                        let (old, new) =
+                            (c.comments.as_ref().map_or(0, String::len), reason.as_ref().map_or(0, String::len));
+                        self.bytes = self.bytes.saturating_sub(old).saturating_add(new);
                         c.comments = reason;
                         "RECALLED"
                     }
@@ -681,8 +770,37 @@ impl Contract {
         Value::Object(out)
     }
 
+    /// What it counts for against the byte cap: its text and documents,
+    /// and [`ITEM_BYTES`] for each item.
+    fn weight(&self) -> usize {
+        self.text_weight() + self.documents.iter().map(|d| d.bytes.len()).sum::<usize>()
+    }
+
+    /// [`Contract::weight`] without the documents' bytes: about what its
+    /// JSON takes, for a page's bound.
+    fn text_weight(&self) -> usize {
+        let len = |text: &Option<String>| text.as_ref().map_or(0, String::len);
+        let own =
+            [&self.biz_id, &self.tenant_name, &self.subject, &self.callback_url, &self.business_data, &self.comments]
+                .into_iter()
+                .map(len)
+                .sum::<usize>();
+        let signatories: usize = self
+            .signatories
+            .iter()
+            .map(|s| {
+                let contact = s.contact.as_ref().map_or(0, |(c, k)| c.len() + k.len());
+                let actions: usize = s.actions.iter().map(|a| ITEM_BYTES + a.kind.len()).sum();
+                ITEM_BYTES + s.tenant_type.len() + len(&s.tenant_name) + contact + actions
+            })
+            .sum();
+        let documents: usize = self.documents.iter().map(|d| ITEM_BYTES + d.title.len()).sum();
+        let pages: usize = self.pages.iter().map(String::len).sum();
+        ITEM_BYTES + self.status.len() + own + signatories + documents + pages
+    }
+
     /// The documents as a ZIP (stored, not compressed).
-    fn archive(&self) -> Bytes {
+    fn documents_zip(&self) -> Bytes {
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         for (n, d) in self.documents.iter().enumerate() {

@@ -48,6 +48,9 @@ impl Journal {
         if entry.path.chars().count() > MAX_PATH_CHARS {
             entry.path = entry.path.chars().take(MAX_PATH_CHARS).chain(['…']).collect();
         }
+        if let std::borrow::Cow::Owned(cut) = super::bounds::message(&entry.outcome) {
+            entry.outcome = cut;
+        }
         if let Some(printer) = &self.printer {
             printer.print(entry.to_string());
         }

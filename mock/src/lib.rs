@@ -16,12 +16,17 @@
 //! on the API's paths and on the sign pages alike, must arrive within the
 //! read timeout ([`DEFAULT_READ_TIMEOUT`], [`MockBuilder::read_timeout`]).
 //!
+//! Everything a client can make it hold, answer or print is bounded: the
+//! constants below, each with its builder setting where it has one (the
+//! `qiyuesuo::mock` module lists them in one table).
+//!
 //! `MockServer<A>` is generic over the generated client `A` it serves
 //! ([`Served`]), so [`MockServer::client`] returns that client.
 
 #![deny(missing_docs)]
 
 mod auth;
+mod bounds;
 mod contracts;
 mod journal;
 mod listener;
@@ -40,11 +45,12 @@ use qiyuesuo_runtime::__private::FromCore;
 use qiyuesuo_runtime::{ClientBuilder, Error};
 
 pub use auth::{DEFAULT_NONCE_CAPACITY, NONCE_WINDOW_MS, TIMESTAMP_WINDOW_MS};
-pub use contracts::{DEFAULT_MAX_CONTRACTS, DEFAULT_MAX_STORED_BYTES, Decision};
+pub use bounds::{MAX_MESSAGE_CHARS, MAX_PROBLEMS, MAX_VALUE_BYTES};
+pub use contracts::{DEFAULT_MAX_CONTRACTS, DEFAULT_MAX_STORED_BYTES, Decision, MAX_PAGE_BYTES};
 pub use journal::{BODY_CAPACITY, LOG_CAPACITY};
-pub use listener::{DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT};
+pub use listener::{DEFAULT_DOWNLOAD_TIME, DEFAULT_MAX_CONNECTIONS, DEFAULT_READ_TIMEOUT};
 pub use scenario::{Expectation, Fault, Rule};
-pub use server::MAX_ACK_BYTES;
+pub use server::{MAX_ACK_BYTES, MAX_DELIVERIES_IN_FLIGHT, MAX_DELIVERIES_PENDING};
 
 use server::State;
 
@@ -150,6 +156,7 @@ pub struct MockBuilder<A> {
     rules: Vec<Rule>,
     print_log: bool,
     read_timeout: std::time::Duration,
+    download_time: std::time::Duration,
     max_connections: usize,
     nonce_capacity: usize,
     max_contracts: usize,
@@ -227,9 +234,17 @@ impl<A: Served> MockBuilder<A> {
     }
 
     /// How long a request's headers, its body, or the next request on a kept-alive
-    /// connection may take before the connection is closed (10 s by default).
+    /// connection may take before the connection is closed (10 s by default);
+    /// also how long an answer may wait for its reader to take any of it.
     pub fn read_timeout(mut self, timeout: std::time::Duration) -> Self {
         self.read_timeout = timeout;
+        self
+    }
+
+    /// How long a file answer (a document, a contract's ZIP) may take to reach
+    /// its reader before the connection is closed ([`DEFAULT_DOWNLOAD_TIME`]).
+    pub fn download_time(mut self, time: std::time::Duration) -> Self {
+        self.download_time = time;
         self
     }
 
@@ -292,9 +307,11 @@ impl<A: Served> MockBuilder<A> {
             expectations: Mutex::new(Vec::new()),
             journal: journal::Journal::new(self.print_log),
             read_timeout: self.read_timeout,
+            download_time: self.download_time,
             contracts,
             base_url: format!("http://{addr}"),
             stateful: !self.stateless,
+            deliveries: server::Deliveries::new(),
             callback_client: std::sync::OnceLock::new(),
         });
         let task = tokio::spawn(listener::serve(listener, Arc::clone(&state), self.max_connections));
@@ -351,6 +368,7 @@ impl<A: Served> MockServer<A> {
             rules: Vec::new(),
             print_log: false,
             read_timeout: DEFAULT_READ_TIMEOUT,
+            download_time: DEFAULT_DOWNLOAD_TIME,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             nonce_capacity: DEFAULT_NONCE_CAPACITY,
             max_contracts: DEFAULT_MAX_CONTRACTS,
@@ -423,7 +441,7 @@ impl<A: Served> MockServer<A> {
             u64::try_from(contract_id.get()).map_err(|_| MockError::Contract(format!("no contract {contract_id}")))?;
         let events = self.state.contracts.act(id, contact, decision).map_err(MockError::Contract)?;
         let deliveries = events.into_iter().map(|e| server::contract_delivery(&self.state, e)).collect();
-        tokio::spawn(server::deliver_in_order(Arc::clone(&self.state), deliveries));
+        server::dispatch(&self.state, deliveries);
         Ok(())
     }
 

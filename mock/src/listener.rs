@@ -2,8 +2,10 @@
 //! (past that, new ones wait in the kernel's backlog until one closes), each
 //! closed when a request's headers, or the next request after an answer, take
 //! longer than the read timeout (the handler bounds a body's arrival by the
-//! same); accept errors (a full file table) are waited out with a growing
-//! pause instead of retried at once.
+//! same), when an answer waits that long for its reader to take any of it,
+//! or when a file answer is still being sent after the download time; accept
+//! errors (a full file table) are waited out with a growing pause instead of
+//! retried at once.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,9 +22,25 @@ use super::server::{self, State};
 pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Connections served at once; further ones wait to be accepted.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+/// How long a file answer (a document, a contract's ZIP) may take to reach
+/// its reader before the connection is closed.
+pub const DEFAULT_DOWNLOAD_TIME: Duration = Duration::from_secs(60);
+
+/// When the connection's current answer must have been sent, if a file
+/// answer set one: a reader that takes a file slower than that is cut off,
+/// and what it held is freed.
+pub(crate) type Deadline = tokio::sync::watch::Sender<Option<tokio::time::Instant>>;
 
 /// The first and the longest pause after a failed accept.
 const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(1));
+
+/// Sleeps until `until`, or forever.
+async fn sleep_until(until: Option<tokio::time::Instant>) {
+    match until {
+        Some(until) => tokio::time::sleep_until(until).await,
+        None => std::future::pending().await,
+    }
+}
 
 /// Serves `listener` until the task is dropped.
 pub(crate) async fn serve(listener: TcpListener, state: Arc<State>, max_connections: usize) {
@@ -49,14 +67,27 @@ pub(crate) async fn serve(listener: TcpListener, state: Arc<State>, max_connecti
         let state = Arc::clone(&state);
         tokio::spawn(async move {
             let timeout = state.read_timeout;
-            let service = service_fn(move |request| server::handle(Arc::clone(&state), request));
+            // An answer the client does not read for as long as a request may
+            // take to arrive closes the connection too.
+            let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+            stream.set_write_timeout(Some(timeout));
+            let (deadline, mut due) = tokio::sync::watch::channel(None);
+            let service = service_fn(move |request| server::handle(Arc::clone(&state), request, deadline.clone()));
             // A connection's error is the client's business (or a scenario's
             // dropped connection); the server carries on.
-            let _ = hyper::server::conn::http1::Builder::new()
+            let connection = hyper::server::conn::http1::Builder::new()
                 .timer(TokioTimer::new())
                 .header_read_timeout(timeout)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
+                .serve_connection(TokioIo::new(Box::pin(stream)), service);
+            let mut connection = std::pin::pin!(connection);
+            loop {
+                let until = *due.borrow_and_update();
+                tokio::select! {
+                    _ = &mut connection => break,
+                    Ok(()) = due.changed() => {}
+                    () = sleep_until(until) => break,
+                }
+            }
             drop(permit);
         });
     }

@@ -5,6 +5,14 @@
 //! `callbackPage`. They live under [`PREFIX`], outside the API's paths, and
 //! are unsigned, as a browser opens them. Everything a page needs is in its
 //! link, so the mock keeps nothing per link.
+//!
+//! They are a test's stand-in, and protect nothing a real signing page does:
+//! no login (whoever has the link, or guesses a contract's sequential id and
+//! a signer's contact, signs as that signer), no second factor, no consent
+//! record. What they do keep: a decision is refused from a page of another
+//! origin (a browser says where a form came from), and after a decision the
+//! page goes only to a `callbackPage` a link request named for that contract
+//! (any other `back` goes to the contract's own page).
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -52,6 +60,10 @@ pub(crate) async fn serve(state: &State, request: Request<Incoming>) -> (Respons
             }
         }
         (true, Some("decide"), None) => {
+            if let Some(origin) = foreign_origin(request.headers()) {
+                let refusal = format!("a decision is taken only from the mock's own pages, not from {origin}");
+                return (text(StatusCode::FORBIDDEN, &refusal), Vec::new());
+            }
             // As on the API's paths: a body that does not arrive in time is cut.
             let arriving = Limited::new(request.into_body(), 64 * 1024).collect();
             let Ok(body) = tokio::time::timeout(state.read_timeout, arriving).await else {
@@ -67,7 +79,7 @@ pub(crate) async fn serve(state: &State, request: Request<Incoming>) -> (Respons
             let signer = field("signer").unwrap_or_default();
             match state.contracts.act(contract, &signer, decision) {
                 Ok(events) => {
-                    let back = field("back").filter(|b| b.starts_with("http://") || b.starts_with("https://"));
+                    let back = field("back").filter(|b| state.contracts.may_return_to(contract, b));
                     let own = format!(
                         "{PREFIX}{contract}?signer={}",
                         form_urlencoded::byte_serialize(signer.as_bytes()).collect::<String>()
@@ -110,6 +122,23 @@ fn page(state: &State, contract: u64, query: &[(String, String)]) -> Response<Fu
     }
     html.push_str("</body></html>");
     respond(StatusCode::OK, "text/html;charset=utf-8", Bytes::from(html))
+}
+
+/// Where a form was posted from, when a browser says it was another origin
+/// than the page's own (`Sec-Fetch-Site`, else `Origin` against `Host`). A
+/// request without either (a test's own HTTP client) is not a browser's
+/// cross-origin post, and passes.
+fn foreign_origin(headers: &hyper::HeaderMap) -> Option<String> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = header("sec-fetch-site")
+        && !matches!(site, "same-origin" | "none")
+    {
+        return Some(format!("a {site} page"));
+    }
+    let origin = header("origin")?;
+    let host = header("host").unwrap_or_default();
+    let own = ["http://", "https://"].iter().any(|scheme| origin.strip_prefix(scheme) == Some(host));
+    (!own).then(|| format!("`{}`", origin.chars().take(200).collect::<String>()))
 }
 
 fn pairs(text: &str) -> Vec<(String, String)> {

@@ -32,14 +32,19 @@ pub(crate) struct State {
     /// What the test expects to receive, counted as requests arrive.
     pub expectations: Mutex<Vec<Arc<super::scenario::Expectation>>>,
     pub journal: Journal,
-    /// How long a request's headers and body may take to arrive.
+    /// How long a request's headers and body may take to arrive, and an
+    /// answer may wait for its reader.
     pub read_timeout: Duration,
+    /// How long a file answer may take to be sent.
+    pub download_time: Duration,
     /// The contracts the lifecycle operations keep (`x-qys-state`).
     pub contracts: Contracts,
     /// Its own base URL, for the links it hands out.
     pub base_url: String,
     /// Whether the `x-qys-state` rules apply (else every answer is an example).
     pub stateful: bool,
+    /// The callbacks waiting or under way.
+    pub deliveries: Deliveries,
     /// The client callbacks go out with, made at the first one (making one
     /// loads the platform's TLS roots: milliseconds, once per mock).
     pub callback_client: std::sync::OnceLock<Result<reqwest::Client, String>>,
@@ -89,14 +94,20 @@ pub(crate) struct Delivery {
 /// once more at once, then twice after a minute; the mock keeps to the first two).
 const CALLBACK_ATTEMPTS: u32 = 2;
 
-pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Body>, Dropped> {
+pub(crate) async fn handle(
+    state: Arc<State>,
+    request: Request<Incoming>,
+    deadline: super::listener::Deadline,
+) -> Result<Response<Body>, Dropped> {
+    // A new request on the connection: the last answer was sent whole.
+    deadline.send_replace(None);
     let method = request.method().as_str().to_owned();
     let path = request.uri().path().to_owned();
     // The mock's own pages: outside the API's paths, for a browser, unsigned.
     if path.starts_with(super::pages::PREFIX) {
         let (response, events) = super::pages::serve(&state, request).await;
         let deliveries = events.into_iter().map(|e| contract_delivery(&state, e)).collect();
-        tokio::spawn(deliver_in_order(Arc::clone(&state), deliveries));
+        dispatch(&state, deliveries);
         return Ok(response.map(|b| b.map_err(|never: Infallible| match never {}).boxed()));
     }
     let outcome = decide(&state, request).await;
@@ -118,22 +129,79 @@ pub(crate) async fn handle(state: Arc<State>, request: Request<Incoming>) -> Res
     };
     state.journal.record(entry);
     if !outcome.callbacks.is_empty() {
-        tokio::spawn(deliver_in_order(Arc::clone(&state), outcome.callbacks));
+        dispatch(&state, outcome.callbacks);
     }
     match outcome.answer {
         Answer::Envelope { status, body } => Ok(json_response(status, &body)),
         Answer::Html502 => Ok(html_502()),
         Answer::Truncated(body) => Ok(truncated(&body)),
         Answer::Drop => Err(Dropped),
-        Answer::File { media, bytes, name } => Ok(file_response(&media, bytes, &name)),
+        Answer::File { media, bytes, name } => {
+            deadline.send_replace(Some(tokio::time::Instant::now() + state.download_time));
+            Ok(file_response(&media, bytes, &name))
+        }
     }
 }
 
 /// Delivers one call's callbacks in the order they happened.
-pub(crate) async fn deliver_in_order(state: Arc<State>, deliveries: Vec<Delivery>) {
-    for delivery in deliveries {
-        deliver(Arc::clone(&state), delivery).await;
+/// Callback deliveries under way at once; further ones wait their turn.
+pub const MAX_DELIVERIES_IN_FLIGHT: usize = 32;
+/// Callback deliveries waiting or under way at once; past it, a request's
+/// callbacks are dropped, and the record says how many.
+pub const MAX_DELIVERIES_PENDING: usize = 1024;
+
+/// The callback deliveries of one mock: how many may go at once, and how
+/// many are waiting or going.
+pub(crate) struct Deliveries {
+    permits: tokio::sync::Semaphore,
+    pending: std::sync::atomic::AtomicUsize,
+}
+
+impl Deliveries {
+    pub fn new() -> Self {
+        Deliveries {
+            permits: tokio::sync::Semaphore::new(MAX_DELIVERIES_IN_FLIGHT),
+            pending: std::sync::atomic::AtomicUsize::new(0),
+        }
     }
+}
+
+/// Queues one request's callbacks, to go in order; drops them (and records
+/// it) when [`MAX_DELIVERIES_PENDING`] are waiting already.
+pub(crate) fn dispatch(state: &Arc<State>, deliveries: Vec<Delivery>) {
+    use std::sync::atomic::Ordering;
+    let count = deliveries.len();
+    if count == 0 {
+        return;
+    }
+    let pending = &state.deliveries.pending;
+    let queued = pending.fetch_update(Ordering::AcqRel, Ordering::Acquire, |now| {
+        (now + count <= MAX_DELIVERIES_PENDING).then_some(now + count)
+    });
+    if queued.is_err() {
+        for delivery in deliveries {
+            state.journal.record(LogEntry {
+                method: "CALLBACK".to_owned(),
+                path: delivery.url,
+                operation: Some(delivery.name),
+                http_status: 0,
+                code: None,
+                outcome: format!("callback dropped: {MAX_DELIVERIES_PENDING} deliveries were waiting already"),
+                request: None,
+            });
+        }
+        return;
+    }
+    let state = Arc::clone(state);
+    tokio::spawn(async move {
+        for delivery in deliveries {
+            // Closed only when the mock is dropped, and then nothing is delivered.
+            if let Ok(_permit) = state.deliveries.permits.acquire().await {
+                deliver(Arc::clone(&state), delivery).await;
+            }
+            state.deliveries.pending.fetch_sub(1, Ordering::AcqRel);
+        }
+    });
 }
 
 /// POSTs a callback until the integrator acknowledges it with `{"code":0}`.
@@ -166,6 +234,9 @@ async fn deliver(state: Arc<State>, delivery: Delivery) {
         };
         let outcome = if acknowledged {
             format!("callback acknowledged (delivery {attempt})")
+        } else if (300..400).contains(&status) {
+            // The journal's URL is where it went: a redirect is not followed.
+            format!("callback not acknowledged: a redirect, not followed (delivery {attempt} of {CALLBACK_ATTEMPTS})")
         } else {
             format!("callback not acknowledged (delivery {attempt} of {CALLBACK_ATTEMPTS})")
         };
@@ -480,6 +551,10 @@ async fn read_input(
         Input::Query { .. } => query_object(query, &route.parameters),
         Input::Multipart { .. } => multipart_object(body, content_type, route, &mut files).await?,
     };
+    // Before the validator quotes it or the store keeps it.
+    if let Some(problem) = super::bounds::too_long(&input) {
+        return Err(problem);
+    }
     let Some(validator) = route.validator() else { return Ok((input, files)) };
     let validator = validator.map_err(|problem| format!("the mock cannot check this request: {problem}"))?;
     let problems: Vec<String> = validator
@@ -490,7 +565,7 @@ async fn read_input(
             if field.is_empty() { error.to_string() } else { format!("{field}: {error}") }
         })
         .collect();
-    if problems.is_empty() { Ok((input, files)) } else { Err(problems.join("; ")) }
+    if problems.is_empty() { Ok((input, files)) } else { Err(super::bounds::problems(&problems)) }
 }
 
 /// A multipart body as an object: text parts typed by their schema, JSON
@@ -584,7 +659,7 @@ fn success(route: &Route) -> Value {
 fn envelope(code: &Code, message: &str) -> Value {
     let mut body = Map::new();
     body.insert("code".to_owned(), json!(code.code));
-    body.insert("message".to_owned(), json!(message));
+    body.insert("message".to_owned(), json!(super::bounds::message(message)));
     if let Some(response_code) = &code.response_code {
         body.insert("responseCode".to_owned(), Value::String(response_code.clone()));
     }

@@ -185,7 +185,51 @@ async fn a_delivery_follows_no_redirect() {
     let moved = ResponseTemplate::new(307).insert_header("location", format!("{}/stolen", elsewhere.uri()));
     Mock::given(method("POST")).respond_with(moved).mount(&integrator).await;
     let mock = callback_to(&integrator.uri()).await;
-    let log = wait_for_log(&mock, "callback not acknowledged (delivery 2 of 2)").await;
-    assert!(log.iter().filter(|e| e.method == "CALLBACK").all(|e| e.http_status == 307), "{log:?}");
+    let log = wait_for_log(&mock, "callback not acknowledged: a redirect, not followed (delivery 2 of 2)").await;
+    // The journal's URL is where each delivery went: the one the request named.
+    let target = format!("{}/qys/company", integrator.uri());
+    let deliveries: Vec<_> = log.iter().filter(|e| e.method == "CALLBACK").collect();
+    assert!(deliveries.iter().all(|e| e.http_status == 307 && e.path == target), "{log:?}");
     assert!(elsewhere.received_requests().await.unwrap().is_empty(), "the callback was re-posted elsewhere");
+}
+
+#[tokio::test]
+async fn callbacks_to_a_receiver_that_never_answers_are_bounded_in_flight_and_the_overflow_recorded() {
+    use qiyuesuo::mock::{MAX_DELIVERIES_IN_FLIGHT, MAX_DELIVERIES_PENDING};
+    // A receiver that takes connections and never answers: count them.
+    let receiver = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = receiver.local_addr().unwrap();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&accepted);
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((stream, _)) = receiver.accept().await {
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(stream);
+        }
+    });
+    let mock = MockServer::start().await.unwrap();
+    mock.add_rule(Rule::new(Some("companyAuthPcPage"), []).callback([("status", json!(2))])).unwrap();
+    let client = mock.client().unwrap();
+    let request = CompanyAuthPageRequest::new("上海契约锁公司", User::new("12312378900", ContactType::Mobile))
+        .callback_url(format!("http://{address}/qys/company"));
+    let sent = MAX_DELIVERIES_PENDING + 40;
+    for _ in 0..sent {
+        client.company_auth_pc_page(&request).await.unwrap();
+    }
+    let dropped = |log: &[qiyuesuo::mock::LogEntry]| {
+        log.iter().filter(|e| e.method == "CALLBACK" && e.outcome.starts_with("callback dropped")).count()
+    };
+    let mut log = mock.log();
+    for _ in 0..200 {
+        if dropped(&log) >= 40 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        log = mock.log();
+    }
+    assert_eq!(dropped(&log), 40, "the overflow is recorded, callback by callback");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let open = accepted.load(std::sync::atomic::Ordering::SeqCst);
+    assert!(open > 0 && open <= MAX_DELIVERIES_IN_FLIGHT, "{open} deliveries under way at once");
 }

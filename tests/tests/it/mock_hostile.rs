@@ -222,3 +222,99 @@ async fn a_sign_page_form_that_never_arrives_is_cut_at_the_read_timeout() {
     assert!(read.is_ok(), "the connection was still held after 5 s");
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
 }
+
+/// A contract of the mock with `documents` documents of `size` bytes each.
+async fn contract_with_documents(mock: &MockServer, documents: usize, size: usize) -> qiyuesuo::runtime::Id {
+    use qiyuesuo::models::{ContractRef, DocumentAddByFileRequest, DraftContractRequest, FileSuffix};
+    let client = mock.client().unwrap();
+    let id = client.contract_draft(&DraftContractRequest::new().subject("archive")).await.unwrap().id;
+    for n in 0..documents {
+        let mut pdf = b"%PDF-1.4 ".to_vec();
+        pdf.resize(size, b'x');
+        let file = qiyuesuo::runtime::FilePart::from_bytes("d.pdf", pdf);
+        let request = DocumentAddByFileRequest::new(ContractRef::id(id), format!("doc {n}"), file, FileSuffix::Pdf);
+        client.document_add_by_file(&request).await.unwrap();
+    }
+    id
+}
+
+/// Sends a signed download request of the contract's ZIP on a raw connection.
+async fn ask_for_archive(mock: &MockServer, id: qiyuesuo::runtime::Id) -> TcpStream {
+    let request = common::signed(mock, reqwest::Method::GET, &format!("/v2/contract/download?contractId={id}"));
+    let request = request.build().unwrap();
+    let address = mock.base_url().trim_start_matches("http://").to_owned();
+    let mut head =
+        format!("GET {}?{} HTTP/1.1\r\nhost: {address}\r\n", request.url().path(), request.url().query().unwrap());
+    for (name, value) in request.headers() {
+        head.push_str(&format!("{name}: {}\r\n", value.to_str().unwrap()));
+    }
+    head.push_str("\r\n");
+    let mut stream = TcpStream::connect(&address).await.unwrap();
+    stream.write_all(head.as_bytes()).await.unwrap();
+    stream
+}
+
+#[tokio::test]
+async fn a_reader_that_stops_reading_a_download_is_cut_off_and_one_that_reads_gets_it_whole() {
+    let mock = MockServer::builder()
+        .read_timeout(Duration::from_millis(300))
+        .download_time(Duration::from_secs(2))
+        .start()
+        .await
+        .unwrap();
+    let id = contract_with_documents(&mock, 30, 900_000).await;
+    // Twenty readers take nothing: each is cut off once its answer stalls.
+    let mut stalled = Vec::new();
+    for _ in 0..20 {
+        stalled.push(ask_for_archive(&mock, id).await);
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    for stream in &mut stalled {
+        let mut all = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut all)).await;
+        assert!(read.is_ok(), "a stalled reader's connection was still open after 10 s");
+        assert!(all.len() < 30 * 900_000, "{} bytes reached a reader that stopped", all.len());
+    }
+    // One that reads gets the whole ZIP, made once for every download of these documents.
+    let client = mock.client().unwrap();
+    let request = qiyuesuo::models::ContractDownloadRequest::new(qiyuesuo::models::ContractRef::id(id));
+    let mut first = Vec::new();
+    client.contract_download(&request).await.unwrap().write_to(&mut first).await.unwrap();
+    let mut second = Vec::new();
+    client.contract_download(&request).await.unwrap().write_to(&mut second).await.unwrap();
+    assert!(first.len() > 30 * 900_000 && first == second, "{} and {} bytes", first.len(), second.len());
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+#[tokio::test]
+async fn a_sign_page_refuses_a_decision_posted_from_another_origin() {
+    let mock = MockServer::start().await.unwrap();
+    let address = mock.base_url().trim_start_matches("http://").to_owned();
+    let http = reqwest::Client::new();
+    let decide = format!("{}/mock/pages/1/decide", mock.base_url());
+    for (name, value) in [("origin", "http://127.0.0.1:9"), ("origin", "null"), ("sec-fetch-site", "cross-site")] {
+        let answer = http
+            .post(&decide)
+            .header(name, value)
+            .header("content-type", FORM)
+            .body("decision=sign")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 403, "{name}: {value}");
+        let text = answer.text().await.unwrap();
+        assert!(text.contains("only from the mock's own pages"), "{text}");
+    }
+    // Its own origin (or no word of one, as a test's client sends) reaches the decision itself.
+    let own = format!("http://{address}");
+    let answer = http
+        .post(&decide)
+        .header("origin", own)
+        .header("content-type", FORM)
+        .body("decision=sign")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 409, "no contract 1 to sign, but not refused for its origin");
+}
