@@ -131,7 +131,8 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
                 .value_name("URL")
                 .help(
                     "mock, sandbox, production, or a base URL. Absent: the embedded mock answers (and says so), \
-                     unless credentials are set, which is an error",
+                     unless credentials are set, which is an error. The embedded mock keeps its contracts between \
+                     commands in $QYS_MOCK_STATE, else $XDG_STATE_HOME/qys/mock or ~/.local/state/qys/mock",
                 ),
         )
         .arg(
@@ -304,6 +305,14 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
 fn mock_command() -> Command {
     Command::new(MOCK)
         .about("Run the mock until stopped; its first line on stdout is `listening on http://ADDR`")
+        .after_help(format!(
+            "Unless --access-token and --access-secret(-file) say otherwise, it accepts the public test pair \
+             `{}` / `{}` (agent: `{}` / `{}`), the values `qys` itself signs with against --server mock.",
+            qiyuesuo::mock::DEFAULT_ACCESS_TOKEN,
+            qiyuesuo::mock::DEFAULT_ACCESS_SECRET,
+            qiyuesuo::mock::DEFAULT_AGENT_TOKEN,
+            qiyuesuo::mock::DEFAULT_AGENT_SECRET,
+        ))
         .arg(Arg::new("addr").long("addr").value_name("ADDR").default_value("127.0.0.1:0").help("Address to listen on"))
         .arg(
             Arg::new("scenario")
@@ -328,13 +337,10 @@ fn operation_command(operation: &schema::Command) -> Command {
         command = command.long_about(format!("{}\n\n{description}", operation.summary.clone().unwrap_or_default()));
     }
     if operation.file.is_some() {
-        command = command.arg(
-            Arg::new(OUTPUT)
-                .long(OUTPUT)
-                .value_name("FILE")
-                .required(true)
-                .help("Where to save the file the operation answers; written whole or not at all"),
-        );
+        command = command.arg(Arg::new(OUTPUT).long(OUTPUT).value_name("FILE").required(true).help(
+            "Where to save the file the operation answers, written whole or not at all; - writes it to \
+                     standard output as it arrives (not to a terminal)",
+        ));
         command = command.arg(
             Arg::new(MAX_BYTES)
                 .long(MAX_BYTES)

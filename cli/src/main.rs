@@ -9,6 +9,7 @@ mod profile;
 mod schema;
 mod secret;
 mod server;
+mod state;
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -128,7 +129,10 @@ async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
         Err(problem) => return fail(USAGE, &problem),
     };
     let defaults = match (text(args::ACCESS_TOKEN).is_none(), secret.is_none()) {
-        (true, true) => Some(format!("the default access token `{DEFAULT_ACCESS_TOKEN}` and the default secret")),
+        // Public test values, printed so a client elsewhere can be pointed at it.
+        (true, true) => Some(format!(
+            "the default access token `{DEFAULT_ACCESS_TOKEN}` and the default secret `{DEFAULT_ACCESS_SECRET}`"
+        )),
         (true, false) => Some(format!("the default access token `{DEFAULT_ACCESS_TOKEN}` with the secret given")),
         (false, true) => Some("the access token given with the default secret".to_owned()),
         (false, false) => None,
@@ -209,7 +213,20 @@ async fn call(
         Ok(target) => target,
         Err(problem) => return fail(USAGE, &format!("{}: nothing was sent: {problem}", operation.id)),
     };
-    // The embedded mock lives until the call ends.
+    // The embedded mock keeps its contracts between commands: this command
+    // holds the state's lock from loading them to writing them back.
+    let state_dir = matches!(target, server::Target::Mock { .. }).then(state::dir).flatten();
+    let mut state_lock = match state_dir.as_deref().map(state::lock_file).transpose() {
+        Ok(lock) => lock,
+        Err(problem) => return fail(USAGE, &format!("{}: nothing was sent: {problem}", operation.id)),
+    };
+    let _held = match state_lock.as_mut().map(fd_lock::RwLock::write).transpose() {
+        Ok(held) => held,
+        Err(e) => {
+            return fail(USAGE, &format!("{}: nothing was sent: the embedded mock's state lock: {e}", operation.id));
+        }
+    };
+    // The embedded mock lives until the call ends (and is kept then).
     let (server, company, agent, _mock) = match target {
         server::Target::Url(url) => {
             let pair =
@@ -223,26 +240,28 @@ async fn call(
         }
         server::Target::Mock { announce } => {
             if announce {
-                eprintln!("{}", server::mock_notice(servers));
+                eprintln!("{}", server::mock_notice(servers, state_dir.as_deref()));
             }
             let token = access_token.unwrap_or_else(|| DEFAULT_ACCESS_TOKEN.to_owned());
             let secret = given_secret.unwrap_or_else(|| DEFAULT_ACCESS_SECRET.to_owned());
             let agent_token = agent_token.unwrap_or_else(|| DEFAULT_AGENT_TOKEN.to_owned());
             let agent_secret = given_agent_secret.unwrap_or_else(|| DEFAULT_AGENT_SECRET.to_owned());
             // It serves this one operation: its schema alone is enough.
-            let mock = MockServer::builder()
+            let mut mock = MockServer::builder()
                 .schema(schema)
                 .credentials(&token, &secret)
-                .agent_credentials(&agent_token, &agent_secret)
-                .start()
-                .await;
+                .agent_credentials(&agent_token, &agent_secret);
+            if let Some(dir) = &state_dir {
+                mock = mock.state_dir(dir);
+            }
+            let mock = mock.start().await;
             let mock = match mock {
                 Ok(mock) => mock,
                 Err(e) => return fail(TRANSPORT, &e.to_string()),
             };
             // The agent's pair goes along when given or needed: an agent acting for the mock's company.
             let agent = (agent_given || operation.agent).then_some((agent_token, agent_secret));
-            (mock.base_url(), Some((token, secret)), agent, Some(mock))
+            (mock.base_url(), Some((token, secret)), agent, Some(state::Kept(mock)))
         }
     };
     let mut builder = match (company, agent) {
@@ -366,10 +385,30 @@ async fn download(
     let Some(output) = matches.get_one::<String>(args::OUTPUT) else {
         return fail(USAGE, "--output FILE is required for a download");
     };
+    let to_stdout = output == "-";
+    if to_stdout && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return fail(USAGE, "--output -: standard output is a terminal; pipe it, or give --output FILE");
+    }
     let file = match client.download_json(&operation.id, body).await {
         Ok(file) => file,
         Err(error) => return report(&error),
     };
+    if to_stdout {
+        // Streamed as it arrives, for a pipe: a failure midway leaves what was written.
+        let mut stdout = tokio::io::stdout();
+        let written = tokio::select! {
+            written = file.write_to(&mut stdout) => written,
+            _ = tokio::signal::ctrl_c() => return fail(INTERRUPTED, &format!("{}: interrupted", operation.id)),
+        };
+        return match written {
+            Ok(_) => match tokio::io::AsyncWriteExt::flush(&mut stdout).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => fail(NOT_SAVED, &format!("{}: standard output: {error}", operation.id)),
+            },
+            Err(error @ Error::Io { .. }) => fail(NOT_SAVED, &error.to_string()),
+            Err(error) => report(&error),
+        };
+    }
     let content_type = file.content_type().map(str::to_owned);
     // Ctrl-C drops the save, which removes its partial file.
     let saved = tokio::select! {

@@ -15,10 +15,14 @@ pub enum Target {
 }
 
 /// The line on stderr when the mock answers without being asked for.
-pub fn mock_notice(servers: &[Server]) -> String {
+pub fn mock_notice(servers: &[Server], kept_in: Option<&std::path::Path>) -> String {
     let names: Vec<&str> = servers.iter().map(|s| s.name.as_str()).collect();
+    let kept = match kept_in {
+        Some(dir) => format!("; its contracts are kept in {}: delete it to start afresh", dir.display()),
+        None => "; its contracts are not kept: no HOME".to_owned(),
+    };
     format!(
-        "qys: no --server, so the embedded mock answers (made up); for the real API say --server {} or a URL",
+        "qys: no --server, so the embedded mock answers (made up{kept}); for the real API say --server {} or a URL",
         names.join(", ")
     )
 }

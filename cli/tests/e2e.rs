@@ -88,11 +88,14 @@ fn qys(args: &[&str]) -> Run {
     } else {
         command.env_remove("QYS_AGENT_SECRET");
     }
+    // The embedded mock's kept contracts: a directory of this call's own.
+    let state = tempfile::tempdir().unwrap();
     let output: Output = command
         .args(args)
         .env_remove("QYS_SERVER_URL")
         .env_remove("QYS_ACCESS_TOKEN")
         .env_remove("QYS_AGENT_TOKEN")
+        .env("QYS_MOCK_STATE", state.path())
         .output()
         .expect("qys runs");
     let run = Run {
@@ -142,10 +145,12 @@ fn the_readme_command_prints_a_ticket_with_no_server() {
     let result: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(result["ticket"].as_str().map(str::len), Some(32), "{}", run.stdout);
     // Never faked silently: one line says the answer is the mock's.
-    assert_eq!(
-        run.stderr.trim(),
-        "qys: no --server, so the embedded mock answers (made up); for the real API say --server sandbox, \
-         production or a URL"
+    let notice = run.stderr.trim();
+    assert!(
+        notice.starts_with("qys: no --server, so the embedded mock answers (made up; its contracts are kept in ")
+            && notice
+                .ends_with(": delete it to start afresh); for the real API say --server sandbox, production or a URL"),
+        "{notice}"
     );
 }
 
@@ -623,8 +628,10 @@ fn a_refused_connection_exits_3() {
     args.extend_from_slice(TICKET);
     let run = qys(&args);
     assert_eq!(run.status, 3);
+    let host = url.trim_start_matches("http://");
     assert!(
-        run.stderr.contains("could not connect to the server") && run.stderr.contains("Connection refused"),
+        run.stderr.contains(&format!("could not connect to the server ({host})"))
+            && run.stderr.contains("Connection refused"),
         "{}",
         run.stderr
     );
@@ -818,7 +825,9 @@ fn mock_logging_never_blocks_serving_when_stderr_is_not_read() {
 
 /// `qys` with `args` and `env`, its standard input `stdin`.
 fn qys_with(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
+    let state = tempfile::tempdir().unwrap();
     let mut child = Command::new(QYS)
+        .env("QYS_MOCK_STATE", state.path())
         .args(args)
         .env_remove("QYS_SERVER_URL")
         .env_remove("QYS_ACCESS_TOKEN")
@@ -961,9 +970,16 @@ fn verbose_shows_request_id_attempts_status_and_time_never_the_credentials() {
     assert_eq!(run.status, 0, "{}", run.stderr);
     let closing =
         run.stderr.lines().find(|line| line.contains("qiyuesuo.call") && line.contains("close")).unwrap_or("");
-    for field in
-        ["operation=\"companyAuthMiniappTicket\"", "request_id=", "status=200", "attempts=1", "code=0", "elapsed_ms="]
-    {
+    let endpoint = format!("endpoint=POST {}/companyauth/miniappexchange", mock.url);
+    for field in [
+        "operation=\"companyAuthMiniappTicket\"",
+        endpoint.as_str(),
+        "request_id=",
+        "status=200",
+        "attempts=1",
+        "code=0",
+        "elapsed_ms=",
+    ] {
         assert!(closing.contains(field), "{field} missing: {}", run.stderr);
     }
     assert!(!run.stderr.contains(TOKEN) && !run.stdout.contains(TOKEN), "{}", run.stderr);
@@ -1297,4 +1313,86 @@ fn the_mock_warns_when_it_listens_beyond_loopback() {
     let mock = Mock::start(&[]);
     let log = mock.stop();
     assert!(!log.contains("beyond loopback"), "{log}");
+}
+
+#[test]
+fn the_mock_says_which_public_test_pair_it_accepts() {
+    let mut child = Command::new(QYS)
+        .args(["mock", "--addr", "127.0.0.1:0"])
+        .env_remove("QYS_SERVER_URL")
+        .env_remove("QYS_ACCESS_TOKEN")
+        .env_remove("QYS_ACCESS_SECRET")
+        .env_remove("QYS_ACCESS_SECRET_FILE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let mut said = String::new();
+    BufReader::new(child.stderr.take().unwrap()).read_line(&mut said).unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(
+        said.trim(),
+        "mock: accepting the default access token `mock-access-token` and the default secret `mock-access-secret`"
+    );
+    let help = qys(&["mock", "--help"]);
+    assert!(help.stdout.contains("`mock-access-token` / `mock-access-secret`"), "{}", help.stdout);
+}
+
+#[test]
+fn output_dash_writes_the_file_to_standard_output_for_a_pipe() {
+    let mock = Mock::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = b"%PDF-1.4 piped, byte for byte %%EOF";
+    let (_, document) = contract_with_document(&mock, dir.path(), pdf);
+    let run = qys(&against(&mock, &["document-download", "--document-id", &document, "--output", "-"]));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.as_bytes(), pdf, "only the file, nothing else, on standard output");
+    assert!(!std::path::Path::new("-").exists(), "no file named `-`");
+}
+
+#[test]
+fn the_embedded_mock_keeps_its_contracts_between_commands_and_concurrent_ones_take_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let state = state.to_str().unwrap();
+    let env = [("QYS_MOCK_STATE", state)];
+    let run = qys_with(&["contract-draft", "--subject", "kept", "--query", "id"], &env, "");
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stderr.contains(&format!("its contracts are kept in {state}")), "{}", run.stderr);
+    let id = run.stdout.trim().to_owned();
+    let file = dir.path().join("contract.pdf");
+    std::fs::write(&file, b"%PDF-1.4 kept %%EOF").unwrap();
+    let file = file.to_str().unwrap();
+    let add = ["document-add-by-file", "--contract-id", &id, "--title", "t", "--file", file, "--file-suffix", "pdf"];
+    assert_eq!(qys_with(&add, &env, "").status, 0);
+    let run = qys_with(&["contract-send", "--contract-id", &id], &env, "");
+    assert_eq!(run.status, 0, "the draft and its document were kept: {}", run.stderr);
+    let run = qys_with(&["contract-detail", "--contract-id", &id, "--query", "status"], &env, "");
+    assert_eq!(run.stdout.trim(), "SIGNING", "{}", run.stderr);
+    // Eight processes at once, two drafts each: none lost.
+    let children: Vec<_> = (0..8)
+        .map(|n| {
+            let state = state.to_owned();
+            std::thread::spawn(move || {
+                for m in 0..2 {
+                    let subject = format!("p{n}-{m}");
+                    let run = qys_with(&["contract-draft", "--subject", &subject], &[("QYS_MOCK_STATE", &state)], "");
+                    assert_eq!(run.status, 0, "{}", run.stderr);
+                }
+            })
+        })
+        .collect();
+    for child in children {
+        child.join().unwrap();
+    }
+    let run = qys_with(&["contract-list", "--all", "--query", "subject"], &env, "");
+    assert_eq!(run.stdout.lines().count(), 17, "{}", run.stdout);
+    // Deleting the directory starts afresh.
+    std::fs::remove_dir_all(state).unwrap();
+    let run = qys_with(&["contract-detail", "--contract-id", &id], &env, "");
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("11011126"), "{}", run.stderr);
 }

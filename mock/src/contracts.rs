@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
 
 use bytes::Bytes;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use qiyuesuo_schema::ir::{Effect, Operation, StateRule, Target};
@@ -92,35 +93,40 @@ pub(crate) struct Event {
     pub fields: Vec<(&'static str, String)>,
 }
 
-#[derive(Debug, Clone)]
+// The records below are saved as JSON by `persist.rs` (a kept state): their
+// serde form is the state file's, documents' bytes and the ZIP aside.
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Action {
     id: u64,
     kind: String,
     serial_no: i64,
-    status: &'static str,
+    status: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Signatory {
     id: u64,
     tenant_type: String,
     tenant_name: Option<String>,
     contact: Option<(String, String)>,
     serial_no: i64,
-    status: &'static str,
+    status: String,
     /// Signing steps; a person without any signs in one implicit step.
     actions: Vec<Action>,
     sponsor: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Document {
     id: u64,
     title: String,
+    /// Kept in a file of its own beside the state file.
+    #[serde(skip)]
     bytes: Bytes,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Contract {
     id: u64,
     biz_id: Option<String>,
@@ -139,7 +145,31 @@ struct Contract {
     /// The documents as a ZIP, made at the first download after they last
     /// changed and shared by every download until then. At most as large as
     /// the documents (stored, not compressed), so the byte cap bounds it too.
+    #[serde(skip)]
     archive: Option<Bytes>,
+}
+
+/// What a kept state holds: the contracts (documents' bytes aside, which
+/// `persist.rs` keeps in files) and the next id.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct Saved {
+    next_id: u64,
+    contracts: Vec<Contract>,
+}
+
+impl Saved {
+    /// Each document's id and bytes, to keep in files.
+    pub fn documents(&self) -> impl Iterator<Item = (u64, &Bytes)> {
+        self.contracts.iter().flat_map(|c| c.documents.iter().map(|d| (d.id, &d.bytes)))
+    }
+
+    /// Gives each document its bytes, read by `read(id)`.
+    pub fn fill_documents(&mut self, mut read: impl FnMut(u64) -> std::io::Result<Bytes>) -> std::io::Result<()> {
+        for document in self.contracts.iter_mut().flat_map(|c| c.documents.iter_mut()) {
+            document.bytes = read(document.id)?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Default)]
@@ -274,6 +304,36 @@ impl Contracts {
         let store = self.store.lock().ok()?;
         let c = store.contracts.get(&contract)?;
         c.documents.iter().find(|d| d.id == document).map(|d| d.bytes.clone())
+    }
+
+    /// A copy of everything stored, to keep.
+    pub(crate) fn save(&self) -> Saved {
+        let store = self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Saved { next_id: store.next_id, contracts: store.contracts.values().cloned().collect() }
+    }
+
+    /// Replaces what is stored with a kept state; refused when it is past
+    /// this mock's caps.
+    pub(crate) fn restore(&self, saved: Saved) -> Result<(), String> {
+        let mut fresh = Store { next_id: saved.next_id.max(FIRST_ID), ..Store::default() };
+        for contract in saved.contracts {
+            for document in &contract.documents {
+                fresh.documents.insert(document.id, contract.id);
+            }
+            fresh.insert(contract);
+        }
+        let limits = self.setup.limits;
+        if fresh.contracts.len() > limits.contracts || fresh.bytes > limits.bytes {
+            return Err(format!(
+                "the kept state holds {} contracts and {} bytes, past this mock's caps ({} and {})",
+                fresh.contracts.len(),
+                fresh.bytes,
+                limits.contracts,
+                limits.bytes
+            ));
+        }
+        *self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = fresh;
+        Ok(())
     }
 
     /// How many contracts are stored.
@@ -418,7 +478,7 @@ impl Store {
                     return refuse(1105, format!("signatories[{index}].actions[{n}] approves without operators"));
                 }
                 let serial_no = a.get("serialNo").and_then(Value::as_i64).unwrap_or(i64::try_from(n).unwrap_or(0) + 1);
-                steps.push(Action { id: self.next(), kind, serial_no, status: "INIT" });
+                steps.push(Action { id: self.next(), kind, serial_no, status: "INIT".to_owned() });
             }
             steps.sort_by_key(|a| a.serial_no);
             out.push(Signatory {
@@ -428,7 +488,7 @@ impl Store {
                 tenant_type,
                 tenant_name,
                 contact,
-                status: "DRAFT",
+                status: "DRAFT".to_owned(),
                 actions: steps,
             });
         }
@@ -604,7 +664,7 @@ impl Store {
                 let event = match status.as_str() {
                     "SIGNING" => {
                         for s in &mut c.signatories {
-                            s.status = "SIGNING";
+                            s.status = "SIGNING".to_owned();
                         }
                         c.start_next();
                         "SEND_SIGNING"
@@ -662,7 +722,7 @@ impl Contract {
         if let Some(s) = self.signatories.iter_mut().find(|s| s.status != "SIGNED")
             && let Some(a) = s.actions.iter_mut().find(|a| a.status != "FINISH")
         {
-            a.status = "START";
+            a.status = "START".to_owned();
         }
     }
 
@@ -671,20 +731,20 @@ impl Contract {
         let mut events = Vec::new();
         let Some(s) = self.signatories.get_mut(signatory) else { return events };
         if decision == Decision::Reject {
-            s.status = "REJECTED";
+            s.status = "REJECTED".to_owned();
             self.status = "REJECTED".to_owned();
             events.extend(self.event("REJECTED", Some(signatory)));
             return events;
         }
         let kind = match s.actions.get_mut(action) {
             Some(a) => {
-                a.status = "FINISH";
+                a.status = "FINISH".to_owned();
                 a.kind.clone()
             }
             None => "PERSONAL".to_owned(),
         };
         if s.actions.iter().all(|a| a.status == "FINISH") {
-            s.status = "SIGNED";
+            s.status = "SIGNED".to_owned();
         }
         let event = match kind.as_str() {
             "COMPANY" => "SEAL",
@@ -697,7 +757,7 @@ impl Contract {
         if self.signatories.iter().all(|s| s.status == "SIGNED") {
             self.status = "COMPLETE".to_owned();
             for s in &mut self.signatories {
-                s.status = "SIGNED";
+                s.status = "SIGNED".to_owned();
             }
             events.extend(self.event("COMPLETE", None));
         } else {

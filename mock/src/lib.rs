@@ -31,6 +31,7 @@ mod contracts;
 mod journal;
 mod listener;
 mod pages;
+mod persist;
 mod scenario;
 mod server;
 mod spec;
@@ -87,6 +88,9 @@ pub enum MockError {
     /// What [`MockServer::verify`] found missing or extra.
     #[error("the mock did not receive what the test expected: {}", .0.join("; "))]
     Unmet(Vec<String>),
+    /// The kept state ([`MockBuilder::state_dir`]) could not be read or written.
+    #[error("the mock's kept state: {0}")]
+    State(String),
     /// An expectation is wrong.
     #[error("expectation {index}: {reason}")]
     Expectation {
@@ -157,6 +161,7 @@ pub struct MockBuilder<A> {
     print_log: bool,
     read_timeout: std::time::Duration,
     download_time: std::time::Duration,
+    state_dir: Option<std::path::PathBuf>,
     max_connections: usize,
     nonce_capacity: usize,
     max_contracts: usize,
@@ -241,6 +246,15 @@ impl<A: Served> MockBuilder<A> {
         self
     }
 
+    /// Starts from the contracts kept in `dir`, if any, and keeps them there
+    /// when [`MockServer::save_state`] is called: a mock whose contracts
+    /// outlive it (as `qys`'s embedded mock's do between commands). Two mocks
+    /// must not use one directory at once; the caller serialises them.
+    pub fn state_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.state_dir = Some(dir.into());
+        self
+    }
+
     /// How long a file answer (a document, a contract's ZIP) may take to reach
     /// its reader before the connection is closed ([`DEFAULT_DOWNLOAD_TIME`]).
     pub fn download_time(mut self, time: std::time::Duration) -> Self {
@@ -295,6 +309,11 @@ impl<A: Served> MockBuilder<A> {
         let addr = listener.local_addr().map_err(|e| MockError::Bind(self.addr.clone(), e))?;
         let limits = contracts::Limits { contracts: self.max_contracts, bytes: self.max_stored_bytes };
         let contracts = contracts::Contracts::new(limits, &spec);
+        if let Some(dir) = &self.state_dir
+            && let Some(saved) = persist::load(dir).map_err(MockError::State)?
+        {
+            contracts.restore(saved).map_err(MockError::State)?;
+        }
         let state = Arc::new(State {
             spec,
             gate: auth::Gate::new(
@@ -317,6 +336,7 @@ impl<A: Served> MockBuilder<A> {
         let task = tokio::spawn(listener::serve(listener, Arc::clone(&state), self.max_connections));
         Ok(MockServer {
             addr,
+            state_dir: self.state_dir,
             access_token: self.access_token,
             access_secret: self.access_secret,
             agent_token: self.agent_token,
@@ -331,6 +351,7 @@ impl<A: Served> MockBuilder<A> {
 /// A running mock. It stops when dropped.
 pub struct MockServer<A> {
     addr: SocketAddr,
+    state_dir: Option<std::path::PathBuf>,
     access_token: String,
     access_secret: String,
     agent_token: String,
@@ -369,6 +390,7 @@ impl<A: Served> MockServer<A> {
             print_log: false,
             read_timeout: DEFAULT_READ_TIMEOUT,
             download_time: DEFAULT_DOWNLOAD_TIME,
+            state_dir: None,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             nonce_capacity: DEFAULT_NONCE_CAPACITY,
             max_contracts: DEFAULT_MAX_CONTRACTS,
@@ -443,6 +465,13 @@ impl<A: Served> MockServer<A> {
         let deliveries = events.into_iter().map(|e| server::contract_delivery(&self.state, e)).collect();
         server::dispatch(&self.state, deliveries);
         Ok(())
+    }
+
+    /// Writes the contracts to the builder's [`MockBuilder::state_dir`]
+    /// (nothing without one).
+    pub fn save_state(&self) -> Result<(), MockError> {
+        let Some(dir) = &self.state_dir else { return Ok(()) };
+        persist::save(dir, &self.state.contracts.save()).map_err(MockError::State)
     }
 
     /// How many contracts the mock holds.

@@ -118,6 +118,14 @@ impl Core {
         &self.inner.base_url
     }
 
+    /// The base URL's host and port, as a message names the server.
+    fn host(&self) -> String {
+        let shown = crate::secret::without_userinfo(&self.inner.base_url);
+        let after_scheme = shown.split_once("://").map_or(shown.as_str(), |(_, rest)| rest);
+        let authority = after_scheme.split('/').next().unwrap_or(after_scheme);
+        authority.rsplit_once('@').map_or(authority, |(_, host)| host).to_owned()
+    }
+
     /// A page walk of `operation` within this handle's limits.
     pub fn walk(&self, operation: &'static str) -> crate::pages::Walk {
         crate::pages::Walk::new(operation, self.settings.walk)
@@ -222,7 +230,8 @@ impl Core {
         // 64 random bits: unique enough to find one call in the logs, and
         // formatted only when a span or an error shows it.
         let call = Call { request_id: RequestId(fastrand::u64(..)), started: Instant::now() };
-        trace::in_call_span(op.id, call.request_id, self.attempts(op, call, attempt)).await
+        let endpoint = trace::Endpoint { method: op.method, base_url: &self.inner.base_url, path: op.path };
+        trace::in_call_span(op.id, call.request_id, endpoint, self.attempts(op, call, attempt)).await
     }
 
     /// The attempt loop: each attempt within its timeout and the call's;
@@ -269,7 +278,10 @@ impl Core {
             let in_time = Instant::now() + wait < deadline;
             trace::attempt_failed(attempt, failure, may && in_time, wait);
             if !(may && in_time && self.inner.budget.withdraw()) {
-                let error = error.into_error(op, call.info(attempt));
+                let mut error = error.into_error(op, call.info(attempt));
+                if let Error::Transport(transport) = &mut error {
+                    transport.host = Some(self.host());
+                }
                 trace::call_end(attempt, error.as_api().map(|api| api.raw_code), call.started);
                 return Err(error);
             }

@@ -190,7 +190,7 @@ impl<C: Codes> Download<C> {
 
     fn broken(&self, kind: TransportKind, source: Option<reqwest::Error>) -> Error<C> {
         let call = CallInfo { elapsed: self.started.elapsed(), ..self.call.clone() };
-        Error::Transport(Box::new(TransportError { operation: self.op.id, kind, call, source }))
+        Error::Transport(Box::new(TransportError { operation: self.op.id, kind, call, source, host: None }))
     }
 
     /// The file is larger than the cap: `size` bytes (or "more than N").

@@ -131,7 +131,7 @@ impl AttemptError {
                 }))
             }
             AttemptError::Transport { kind, source } => {
-                Error::Transport(Box::new(TransportError { operation: op.id, kind, call, source }))
+                Error::Transport(Box::new(TransportError { operation: op.id, kind, call, source, host: None }))
             }
             AttemptError::Unsendable(reason) => Error::InvalidRequest { operation: op.id, problems: vec![reason] },
         }

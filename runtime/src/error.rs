@@ -193,11 +193,16 @@ pub struct TransportError {
     pub call: CallInfo,
     /// The HTTP client's error, when it reported one.
     pub source: Option<reqwest::Error>,
+    /// The server's host and port, which the message names.
+    pub host: Option<String>,
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.operation, self.kind)?;
+        if let Some(host) = &self.host {
+            write!(f, " ({host})")?;
+        }
         if let Some(source) = &self.source {
             write!(f, ": {source}")?;
         }

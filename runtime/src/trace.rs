@@ -8,17 +8,37 @@ use std::time::{Duration, Instant};
 
 use super::retry::Failure;
 
+/// `METHOD URL` of a call, as its span shows it (written only when shown;
+/// the URL without any user info, and without the query).
+pub(crate) struct Endpoint<'a> {
+    pub method: crate::operation::Method,
+    pub base_url: &'a str,
+    pub path: &'static str,
+}
+
+impl std::fmt::Display for Endpoint<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let method = match self.method {
+            crate::operation::Method::Get => "GET",
+            crate::operation::Method::Post => "POST",
+        };
+        write!(f, "{method} {}{}", crate::secret::without_userinfo(self.base_url), self.path)
+    }
+}
+
 /// Runs `call` inside the call's span.
 #[cfg(feature = "tracing")]
 pub(crate) async fn in_call_span<T>(
     operation: &'static str,
     request_id: impl std::fmt::Display,
+    endpoint: Endpoint<'_>,
     call: impl Future<Output = T>,
 ) -> T {
     use tracing::Instrument;
     let span = tracing::info_span!(
         "qiyuesuo.call",
         operation,
+        endpoint = %endpoint,
         request_id = %request_id,
         attempts = tracing::field::Empty,
         status = tracing::field::Empty,
@@ -29,7 +49,12 @@ pub(crate) async fn in_call_span<T>(
 }
 
 #[cfg(not(feature = "tracing"))]
-pub(crate) async fn in_call_span<T>(_: &'static str, _: impl std::fmt::Display, call: impl Future<Output = T>) -> T {
+pub(crate) async fn in_call_span<T>(
+    _: &'static str,
+    _: impl std::fmt::Display,
+    _: Endpoint<'_>,
+    call: impl Future<Output = T>,
+) -> T {
     call.await
 }
 
