@@ -38,6 +38,7 @@ pub const IGNORE_UNKNOWN_FIELDS: &str = "ignore-unknown-fields";
 pub const MAX_BYTES: &str = "max-bytes";
 /// A paged operation's `--all`: every item of every page, one per line.
 pub const ALL: &str = "all";
+pub const ERROR_FORMAT: &str = "error-format";
 pub const MAX_ITEMS: &str = "max-items";
 pub const WALK_TIMEOUT: &str = "walk-timeout";
 
@@ -45,7 +46,9 @@ pub const WALK_TIMEOUT: &str = "walk-timeout";
 const AFTER_HELP: &str = "Without --server or credentials, qys starts the embedded mock and calls it, so every command \
     works offline; with credentials it asks for --server.\n\
     Exit status: 0 success; 1 the API answered code != 0; 2 invalid input or usage (nothing was sent); 3 transport or \
-    protocol failure; 130 interrupted (Ctrl-C; a download's partial file is removed).";
+    protocol failure; 4 the call succeeded but its file could not be written; 130 interrupted (Ctrl-C; a download's \
+    partial file is removed). With --error-format json, an error is one JSON object on stderr: {\"error\": {\"kind\", \
+    \"operation\", \"code\", \"name\", \"message\", \"httpStatus\", \"requestId\", \"attempts\", \"exitStatus\"}}.";
 
 /// The help's width: clap leaves lines this short as they are on the usual
 /// terminals, so the listing keeps its columns.
@@ -251,6 +254,17 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
                 .action(ArgAction::SetTrue)
                 .global(true)
                 .help("On stderr: each call's request id, attempts, HTTP status, code and time (never the credentials)"),
+        )
+        .arg(
+            Arg::new(ERROR_FORMAT)
+                .long(ERROR_FORMAT)
+                .env("QYS_ERROR_FORMAT")
+                .help_heading("Output")
+                .global(true)
+                .value_name("FORMAT")
+                .value_parser(["text", "json"])
+                .default_value("text")
+                .help("How an error is told on stderr: one line of text, or one JSON object a script can read"),
         )
         .arg(
             Arg::new(COMPACT)

@@ -36,6 +36,8 @@ fn main() -> ExitCode {
     };
     let matches = args::command(index::OPERATIONS, &loaded.commands).get_matches_from(argv);
     trace_to_stderr(matches.get_flag(args::VERBOSE));
+    let json_errors = matches.get_one::<String>(args::ERROR_FORMAT).is_some_and(|format| format == "json");
+    let _ = ERRORS_AS_JSON.set(json_errors);
     if let Some((args::COMPLETIONS, sub)) = matches.subcommand()
         && let Some(shell) = sub.get_one::<clap_complete::Shell>("shell")
     {
@@ -456,17 +458,80 @@ fn print(output: &output::Output, result: &serde_json::Value) -> ExitCode {
 
 /// One `error:` line with the error and its causes, and the exit status for
 /// its kind; a dry run's request, printed, is no error.
+/// Whether errors are told as JSON objects (`--error-format json`).
+static ERRORS_AS_JSON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
 fn report(error: &Error) -> ExitCode {
     if let Error::DryRun(preview) = error {
         println!("{preview}");
         return ExitCode::SUCCESS;
     }
-    let status = match error {
+    let status = status_of(error);
+    let text = error_text(error);
+    if ERRORS_AS_JSON.get().copied().unwrap_or(false) {
+        let mut fields = serde_json::json!({
+            "kind": kind_of(error),
+            "operation": operation_of(error),
+            "message": text,
+            "exitStatus": status,
+        });
+        if let Some(api) = error.as_api() {
+            fields["code"] = api.raw_code.into();
+            fields["name"] = api.code().name().into();
+            fields["message"] = api.message.clone().into();
+        }
+        if let Some(status) = error.status() {
+            fields["httpStatus"] = status.into();
+        }
+        if let Some(call) = error.call() {
+            fields["requestId"] = call.request_id.clone().into();
+            fields["attempts"] = call.attempts.into();
+        }
+        // Still JSON: only bidi controls are left to escape, and they sit in strings.
+        eprintln!("{}", qiyuesuo::runtime::__hooks::terminal_safe(&serde_json::json!({ "error": fields }).to_string()));
+        return ExitCode::from(status);
+    }
+    fail(status, &text)
+}
+
+/// The exit status an error gives.
+fn status_of(error: &Error) -> u8 {
+    match error {
         Error::Api(_) => API_ERROR,
         Error::InvalidRequest { .. } | Error::Config(_) | Error::Io { .. } => USAGE,
         // A server that lies about its pages, as one whose answers do not decode.
         _ => TRANSPORT,
-    };
+    }
+}
+
+/// What kind of failure, for `--error-format json`.
+fn kind_of(error: &Error) -> &'static str {
+    match error {
+        Error::Api(_) => "api",
+        Error::InvalidRequest { .. } => "invalid_request",
+        Error::Config(_) => "config",
+        Error::Transport(_) => "transport",
+        Error::Decode(_) => "decode",
+        Error::Walk(_) => "walk",
+        Error::Io { .. } => "io",
+        _ => "other",
+    }
+}
+
+/// The operation an error names, where it names one.
+fn operation_of(error: &Error) -> Option<String> {
+    match error {
+        Error::Api(api) => Some(api.operation.to_owned()),
+        Error::InvalidRequest { operation, .. } => Some((*operation).to_owned()),
+        Error::Transport(transport) => Some(transport.operation.to_owned()),
+        Error::Decode(decode) => Some(decode.operation.to_owned()),
+        Error::Walk(walk) => Some(walk.operation.to_string()),
+        _ => None,
+    }
+}
+
+/// The error and its causes, on one line.
+fn error_text(error: &Error) -> String {
     let mut text = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
@@ -477,10 +542,21 @@ fn report(error: &Error) -> ExitCode {
         }
         source = cause.source();
     }
-    fail(status, &text)
+    text
 }
 
 fn fail(status: u8, message: &str) -> ExitCode {
+    if ERRORS_AS_JSON.get().copied().unwrap_or(false) {
+        let kind = match status {
+            USAGE => "usage",
+            NOT_SAVED => "io",
+            INTERRUPTED => "interrupted",
+            API_ERROR => "api",
+            _ => "transport",
+        };
+        eprintln!("{}", serde_json::json!({"error": {"kind": kind, "message": message, "exitStatus": status}}));
+        return ExitCode::from(status);
+    }
     // One line, whatever the server's message held.
     eprintln!("error: {}", message.replace(['\r', '\n'], " "));
     ExitCode::from(status)

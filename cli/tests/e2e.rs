@@ -1396,3 +1396,31 @@ fn the_embedded_mock_keeps_its_contracts_between_commands_and_concurrent_ones_ta
     assert_eq!(run.status, 1, "{}", run.stderr);
     assert!(run.stderr.contains("11011126"), "{}", run.stderr);
 }
+
+#[test]
+fn errors_can_be_one_json_object_a_script_reads() {
+    let mut scenario = tempfile::NamedTempFile::new().unwrap();
+    let rules = json!({"rules": [{"operation": "companyAuthMiniappTicket", "code": 1605}]});
+    write!(scenario, "{rules}").unwrap();
+    let path = scenario.path().display().to_string();
+    let mock = Mock::start(&["--scenario", &path]);
+    let mut args = against(&mock, TICKET);
+    args.extend(["--error-format", "json"]);
+    let run = qys(&args);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    let told: Value = serde_json::from_str(run.stderr.trim()).unwrap();
+    let error = &told["error"];
+    assert_eq!(error["kind"], "api");
+    assert_eq!(error["operation"], "companyAuthMiniappTicket");
+    assert_eq!(error["code"], 1605);
+    assert_eq!(error["name"], "COMPANY_ALREADY_AUTHED");
+    assert_eq!(error["httpStatus"], 200);
+    assert_eq!(error["exitStatus"], 1);
+    assert_eq!(error["attempts"], 1);
+    assert_eq!(error["requestId"].as_str().map(str::len), Some(16), "{told}");
+    // Usage errors too, from the environment.
+    let run = qys_with(&["contract-detail"], &[("QYS_ERROR_FORMAT", "json")], "");
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    let told: Value = serde_json::from_str(run.stderr.lines().last().unwrap()).unwrap();
+    assert_eq!((told["error"]["kind"].as_str(), told["error"]["exitStatus"].as_u64()), (Some("usage"), Some(2)));
+}

@@ -187,7 +187,7 @@ impl Rule {
     /// every `when` field at its value.
     fn matches(&self, operation: &str, input: &Value) -> bool {
         self.operation.as_deref().is_none_or(|o| o == operation)
-            && self.when.iter().all(|(path, expected)| field(input, path) == Some(expected))
+            && self.when.iter().all(|(path, expected)| field(input, path).is_some_and(|value| same(value, expected)))
     }
 
     /// Whether the rule holds for this request, counting the use when it does.
@@ -285,6 +285,17 @@ impl Rule {
     }
 }
 
+/// Whether a request's value is a condition's: equal, or an integer and its
+/// digits as text (an id may come either way, as the client reads both).
+fn same(value: &Value, expected: &Value) -> bool {
+    match (value, expected) {
+        (Value::String(text), Value::Number(number)) | (Value::Number(number), Value::String(text)) => {
+            number.as_u64().is_some_and(|n| n.to_string() == *text)
+        }
+        _ => value == expected,
+    }
+}
+
 /// Whether a condition's value could be the field's (as the mock reads it).
 fn fits(field: &qiyuesuo_schema::ir::InputField, value: &Value) -> bool {
     use qiyuesuo_schema::ir::ValueKind;
@@ -292,6 +303,8 @@ fn fits(field: &qiyuesuo_schema::ir::InputField, value: &Value) -> bool {
         return value.is_array();
     }
     match field.kind {
+        // An integer for a text field with no fixed values: an id, given as a number.
+        ValueKind::Text | ValueKind::File if value.is_u64() => field.values.is_empty(),
         ValueKind::Text | ValueKind::File => {
             value.as_str().is_some_and(|text| field.values.is_empty() || field.values.iter().any(|v| v == text))
         }

@@ -45,6 +45,14 @@ impl fmt::Debug for Id {
     }
 }
 
+/// An id as JSON: its digits as text, as the client sends it (a mock rule's
+/// condition, `json!` input).
+impl From<Id> for serde_json::Value {
+    fn from(id: Id) -> Self {
+        serde_json::Value::String(id.to_string())
+    }
+}
+
 impl From<i64> for Id {
     fn from(value: i64) -> Self {
         Id(value)

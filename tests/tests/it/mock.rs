@@ -301,3 +301,23 @@ async fn the_mock_checks_the_agents_pair_and_the_companys_beside_it() {
     let log = format!("{:?}", mock.log());
     assert!(log.contains("saasBinding") && !log.contains("agent-secret-1"), "{log}");
 }
+
+#[tokio::test]
+async fn rules_take_ids_as_numbers_or_as_the_clients_id_and_match_either_form() {
+    use qiyuesuo::models::{ContractDetailRequest, ContractRef, DraftContractRequest};
+    let mock = MockServer::start().await.unwrap();
+    let client = mock.client().unwrap();
+    let first = client.contract_draft(&DraftContractRequest::new().subject("a")).await.unwrap().id;
+    let second = client.contract_draft(&DraftContractRequest::new().subject("b")).await.unwrap().id;
+    let number: u64 = first.to_string().parse().unwrap();
+    mock.add_rule(Rule::new(Some("contractDetail"), [("contractId", json!(number))]).code(1605)).unwrap();
+    mock.add_rule(Rule::new(Some("contractDetail"), [("contractId", second.into())]).code(1001)).unwrap();
+    let detail = |id| ContractDetailRequest::new(ContractRef::id(id));
+    let error = client.contract_detail(&detail(first)).await.unwrap_err();
+    assert_eq!(error.code(), Some(ResponseCode::CompanyAlreadyAuthed), "{error}");
+    let error = client.contract_detail(&detail(second)).await.unwrap_err();
+    assert_eq!(error.code(), Some(ResponseCode::InternalError), "{error}");
+    // A number is still not a value of an enum field.
+    let error = mock.add_rule(Rule::new(Some("contractDetail"), [("bizId", json!(true))])).unwrap_err();
+    assert!(error.to_string().contains("is not a value of its type"), "{error}");
+}
