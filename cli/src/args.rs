@@ -60,29 +60,48 @@ const COMMAND_COLUMN: usize = 30;
 /// domains in the order the schema first uses them, the summaries wrapped in
 /// their column.
 fn by_domain(index: &[crate::index::IndexedOperation]) -> String {
-    let mut domains: Vec<&str> = Vec::new();
+    let mut out = String::from("API operations, by domain (qys <COMMAND> --help for one's flags):");
+    for domain in domains(index) {
+        out.push_str("\n\n");
+        out.push_str(&domain_listing(index, domain));
+    }
+    out
+}
+
+/// The domains' headings, in the order the schema first uses them.
+pub fn domains(index: &[crate::index::IndexedOperation]) -> Vec<&'static str> {
+    let mut domains: Vec<&'static str> = Vec::new();
     for entry in index {
         if !domains.contains(&entry.domain) {
             domains.push(entry.domain);
         }
     }
+    domains
+}
+
+/// A domain's name on the command line (`qys help contracts`): its heading
+/// in kebab case.
+pub fn domain_name(domain: &str) -> String {
+    let heading = if domain.is_empty() { "Other" } else { domain };
+    heading.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-")
+}
+
+/// One domain's heading and its commands with their summaries.
+pub fn domain_listing(index: &[crate::index::IndexedOperation], domain: &str) -> String {
     let width = index.iter().map(|entry| entry.command.len()).filter(|len| *len <= COMMAND_COLUMN).max().unwrap_or(0);
     let indent = 2 + width + 2;
-    let mut out = String::from("API operations, by domain (qys <COMMAND> --help for one's flags):");
-    for domain in domains {
-        let heading = if domain.is_empty() { "Other" } else { domain };
-        out.push_str(&format!("\n\n{heading}:"));
-        for entry in index.iter().filter(|entry| entry.domain == domain) {
-            let lines = wrap(entry.summary, HELP_WIDTH - indent);
-            if entry.command.len() > width {
-                out.push_str(&format!("\n  {}", entry.command));
-            } else {
-                out.push_str(&format!("\n  {:width$}  {}", entry.command, lines.first().map_or("", String::as_str)));
-            }
-            let rest = if entry.command.len() > width { &lines[..] } else { lines.get(1..).unwrap_or_default() };
-            for line in rest {
-                out.push_str(&format!("\n{:indent$}{line}", ""));
-            }
+    let heading = if domain.is_empty() { "Other" } else { domain };
+    let mut out = format!("{heading}:");
+    for entry in index.iter().filter(|entry| entry.domain == domain) {
+        let lines = wrap(entry.summary, HELP_WIDTH - indent);
+        if entry.command.len() > width {
+            out.push_str(&format!("\n  {}", entry.command));
+        } else {
+            out.push_str(&format!("\n  {:width$}  {}", entry.command, lines.first().map_or("", String::as_str)));
+        }
+        let rest = if entry.command.len() > width { &lines[..] } else { lines.get(1..).unwrap_or_default() };
+        for line in rest {
+            out.push_str(&format!("\n{:indent$}{line}", ""));
         }
     }
     out

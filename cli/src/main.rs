@@ -2,6 +2,7 @@
 //! operation, flags from the request schema, the result as JSON on stdout.
 
 mod args;
+mod guide;
 mod index;
 mod input;
 mod output;
@@ -34,7 +35,31 @@ fn main() -> ExitCode {
         Ok(loaded) => loaded,
         Err(e) => return fail(TRANSPORT, &format!("the embedded schema is unreadable: {e}")),
     };
-    let matches = args::command(index::OPERATIONS, &loaded.commands).get_matches_from(argv);
+    // A bare `qys`, `qys help DOMAIN`, and a mistyped command: ours, not clap's.
+    let words: Vec<&str> = argv.iter().skip(1).filter_map(|a| a.to_str()).collect();
+    match words.as_slice() {
+        [] => {
+            println!("{}", guide::short_help(index::OPERATIONS));
+            return ExitCode::SUCCESS;
+        }
+        ["help", name] => {
+            if let Some(listing) = guide::domain_help(index::OPERATIONS, name) {
+                println!("{listing}");
+                return ExitCode::SUCCESS;
+            }
+        }
+        _ => {}
+    }
+    let matches = match args::command(index::OPERATIONS, &loaded.commands).try_get_matches_from(&argv) {
+        Ok(matches) => matches,
+        Err(error) if error.kind() == clap::error::ErrorKind::InvalidSubcommand => {
+            let typed = error.get(clap::error::ContextKind::InvalidSubcommand).map(ToString::to_string);
+            let extra = [args::MOCK, args::CONFIG_COMMAND, args::COMPLETIONS, "help"];
+            eprintln!("{}", guide::unknown(index::OPERATIONS, &extra, &typed.unwrap_or_default()));
+            return ExitCode::from(USAGE);
+        }
+        Err(error) => error.exit(),
+    };
     trace_to_stderr(matches.get_flag(args::VERBOSE));
     let json_errors = matches.get_one::<String>(args::ERROR_FORMAT).is_some_and(|format| format == "json");
     let _ = ERRORS_AS_JSON.set(json_errors);

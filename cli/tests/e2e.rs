@@ -1424,3 +1424,24 @@ fn errors_can_be_one_json_object_a_script_reads() {
     let told: Value = serde_json::from_str(run.stderr.lines().last().unwrap()).unwrap();
     assert_eq!((told["error"]["kind"].as_str(), told["error"]["exitStatus"].as_u64()), (Some("usage"), Some(2)));
 }
+
+#[test]
+fn a_typo_suggests_the_nearest_commands_and_bare_qys_and_help_domain_list_them() {
+    let run = qys(&["contrat-detail"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    let first = run.stderr.lines().next().unwrap_or_default();
+    assert!(first.starts_with("error: unknown command `contrat-detail`; did you mean: contract-detail,"), "{first}");
+    assert!(first.matches(", ").count() <= 2, "a few suggestions, not dozens: {first}");
+    let run = qys(&[]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("contracts") && run.stdout.contains("qys help DOMAIN"), "{}", run.stdout);
+    assert!(run.stdout.len() < 2048, "{} bytes", run.stdout.len());
+    let run = qys(&["help", "contracts"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("Contracts:") && run.stdout.contains("contract-detail"), "{}", run.stdout);
+    assert!(!run.stdout.contains("seal-list"), "another domain's command: {}", run.stdout);
+    // A command's own help is still clap's.
+    let run = qys(&["help", "contract-detail"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("--contract-id"), "{}", run.stdout);
+}
