@@ -494,23 +494,22 @@ fn report(error: &Error) -> ExitCode {
     let status = status_of(error);
     let text = error_text(error);
     if ERRORS_AS_JSON.get().copied().unwrap_or(false) {
-        let mut fields = serde_json::json!({
-            "kind": kind_of(error),
-            "operation": operation_of(error),
-            "message": text,
-            "exitStatus": status,
-        });
+        let mut fields = serde_json::Map::new();
+        fields.insert("kind".into(), kind_of(error).into());
+        fields.insert("operation".into(), operation_of(error).into());
+        fields.insert("message".into(), text.into());
+        fields.insert("exitStatus".into(), status.into());
         if let Some(api) = error.as_api() {
-            fields["code"] = api.raw_code.into();
-            fields["name"] = api.code().name().into();
-            fields["message"] = api.message.clone().into();
+            fields.insert("code".into(), api.raw_code.into());
+            fields.insert("name".into(), api.code().name().into());
+            fields.insert("message".into(), api.message.clone().into());
         }
         if let Some(status) = error.status() {
-            fields["httpStatus"] = status.into();
+            fields.insert("httpStatus".into(), status.into());
         }
         if let Some(call) = error.call() {
-            fields["requestId"] = call.request_id.clone().into();
-            fields["attempts"] = call.attempts.into();
+            fields.insert("requestId".into(), call.request_id.clone().into());
+            fields.insert("attempts".into(), call.attempts.into());
         }
         // Still JSON: only bidi controls are left to escape, and they sit in strings.
         eprintln!("{}", qiyuesuo::runtime::__hooks::terminal_safe(&serde_json::json!({ "error": fields }).to_string()));
