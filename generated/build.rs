@@ -63,7 +63,7 @@ fn run() -> Result<(), String> {
     }
     Err(format!(
         "{} changed since the code in src/generated/ was generated from it (fingerprint {actual}, the code says \
-         {recorded:?}). Rewrite the code with `cargo test -p qiyuesuo-tests --test snapshots committed`, or build \
+         {recorded:?}). Rewrite the code with `cargo test -p qiyuesuo-tests --test it committed`, or build \
          with the generator (`--features qiyuesuo/codegen`, as the workspace's tests do)",
         display(&schema)
     ))

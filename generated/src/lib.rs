@@ -143,22 +143,90 @@
 //! assert!(malformed.to_string().contains("status: expected a whole number"));
 //! ```
 //!
+//! # The contract lifecycle
+//!
+//! A draft names its signatories; a document makes it sendable; the sponsor
+//! signs its step; the other party signs through the link it is sent (or the
+//! mock's `act`); the callbacks and `contract_detail` say where it stands; the
+//! signed documents download as a ZIP. A contract is named by a
+//! [`models::ContractRef`]: its id, or your own `bizId`.
+//!
+//! ```no_run
+//! # async fn run(client: &qiyuesuo::Client) -> Result<(), qiyuesuo::Error> {
+//! use qiyuesuo::models::{
+//!     ActionType, ContractContactType, ContractDetailRequest, ContractDownloadRequest, ContractListRequest,
+//!     ContractRef, ContractSendRequest, ContractSignRequest, ContractUser, DocumentAddByFileRequest, DraftAction,
+//!     DraftContractRequest, DraftSignatory, FileSuffix, TenantType,
+//! };
+//! use qiyuesuo::runtime::{FilePart, StreamExt as _};
+//!
+//! let company = DraftSignatory::new(TenantType::Company)
+//!     .tenant_name("Example Co., Ltd.")
+//!     .actions([DraftAction::new(ActionType::Company)]);
+//! let person = DraftSignatory::new(TenantType::Personal)
+//!     .tenant_name("张三")
+//!     .receiver(ContractUser::new("10020033044", ContractContactType::Mobile));
+//! let draft = DraftContractRequest::new().subject("Service agreement").biz_id("order-1").signatories([company, person]);
+//! let id = client.contract_draft(&draft).await?.id;
+//! let contract = ContractRef::id(id);
+//! let pdf = FilePart::from_path("contract.pdf"); // read when the call is made
+//! client.document_add_by_file(&DocumentAddByFileRequest::new(contract.clone(), "正文", pdf, FileSuffix::Pdf)).await?;
+//! client.contract_send(&ContractSendRequest::new(contract.clone())).await?;
+//! client.contract_company_sign(&ContractSignRequest::new(contract.clone())).await?;
+//! // … the person signs; then:
+//! let detail = client.contract_detail(&ContractDetailRequest::new(contract.clone())).await?;
+//! println!("{:?}", detail.status);
+//! client.contract_download(&ContractDownloadRequest::new(contract)).await?.save("contract.zip").await?;
+//! let mut signing = client.contract_list_all(&ContractListRequest::new().select_limit(100));
+//! while let Some(contract) = signing.next().await {
+//!     println!("{}", contract?.id);
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! # Testing with the mock
 //!
 //! With the `mock` feature, `mock::MockServer` serves every operation of the
 //! schema on loopback: it checks signatures as the gateway does, validates
-//! requests, answers from the schema's examples, and follows rules that answer
-//! a documented code, inject a fault, or deliver a callback.
+//! requests, keeps contracts, answers from the schema's examples, and follows
+//! rules that answer a documented code, a scripted result, a fault, or a
+//! callback. Rules and expectations name operations by their generated
+//! constants ([`operations`]) and codes by [`ResponseCode`]; each is checked
+//! against the schema when it is added. Answers and errors for unit tests
+//! are built without JSON: every answer type has `new(required…)` and setters,
+//! and [`Error::api`] makes the error a code would give.
 //!
 //! ```no_run
 //! # #[cfg(feature = "mock")]
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use qiyuesuo::mock::{MockServer, Rule};
+//! use qiyuesuo::mock::{Decision, Expectation, MockServer, Rule};
+//! use qiyuesuo::models::{CompanyAuthMiniappTicketRequest, ContactType, TicketResult, User};
+//! use qiyuesuo::{Error, ResponseCode, operations};
 //!
 //! let mock = MockServer::start().await?;
-//! mock.add_rule(Rule::new(Some("companyAuthMiniappTicket"), [("companyName", "已认证公司".into())]).code(1605))?;
+//! // A documented code for one company, a scripted result for the rest.
+//! mock.add_rule(
+//!     Rule::on(&operations::COMPANY_AUTH_MINIAPP_TICKET, [("companyName", "已认证公司".into())])
+//!         .api_code(ResponseCode::CompanyAlreadyAuthed),
+//! )?;
+//! mock.add_rule(Rule::on(&operations::COMPANY_AUTH_MINIAPP_TICKET, []).result(TicketResult::new("scripted-1")))?;
+//! mock.expect(Expectation::on(&operations::COMPANY_AUTH_MINIAPP_TICKET, []).times(2))?;
+//!
 //! let client = mock.client()?;
-//! # let _ = client; Ok(()) }
+//! let request = |name: &str| CompanyAuthMiniappTicketRequest::new(name, User::new("12312378900", ContactType::Mobile));
+//! let error = client.company_auth_miniapp_ticket(&request("已认证公司")).await.unwrap_err();
+//! assert_eq!(error.code(), Some(ResponseCode::CompanyAlreadyAuthed));
+//! assert_eq!(client.company_auth_miniapp_ticket(&request("别的公司")).await?.ticket, "scripted-1");
+//! mock.verify()?; // both calls arrived, as expected
+//! assert_eq!(mock.log().len(), 2); // each with its decoded request
+//!
+//! // The other party of a contract signs (or rejects) its step.
+//! # let contract_id = qiyuesuo::runtime::Id::new(1);
+//! mock.act(contract_id, "10020033044", Decision::Sign)?;
+//!
+//! // The same error, built directly, for a unit test of your own handling.
+//! let already = Error::api("companyAuthMiniappTicket", ResponseCode::CompanyAlreadyAuthed, "COMPANY ALREADY AUTHED");
+//! # let _ = already; Ok(()) }
 //! ```
 //!
 //! # Features

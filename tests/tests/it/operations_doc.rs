@@ -50,8 +50,9 @@ fn by_domain(api: &Api) -> String {
 fn every_operation(api: &Api) -> String {
     let mut out = String::from(
         "# Operations\n\nEvery operation of the schema, by domain: the `Client` method (the blocking client has the same \
-         name), the `qys` command, the request and the answer. Generated from the schema by \
-         `UPDATE_OPERATIONS=1 cargo test -p qiyuesuo-tests --test operations_doc`; that test fails when this file \
+         name), the `qys` command, the request (its HTTP form, and the request type you build, in `models`) and the \
+         answer. Generated from the schema by \
+         `UPDATE_OPERATIONS=1 cargo test -p qiyuesuo-tests --test it operations_doc`; that test fails when this file \
          differs from what the schema makes. Confidence is the operation's `x-qys-source` (see \
          [schema/COVERAGE.md](schema/COVERAGE.md)); *JSON* is an answer no source documents, returned as \
          `serde_json::Value`.\n",
@@ -67,7 +68,9 @@ fn every_operation(api: &Api) -> String {
         if let Some(description) = api.domains.get(at).and_then(|d| d.description.as_deref()) {
             let _ = writeln!(out, "{description}\n");
         }
-        out.push_str("| method | `qys` | request | answer | confidence |\n| --- | --- | --- | --- | --- |\n");
+        out.push_str(
+            "| method | `qys` | request | request type | answer | confidence |\n| --- | --- | --- | --- | --- | --- |\n",
+        );
         for op in ops {
             let body = match &op.input {
                 Input::None => "",
@@ -83,9 +86,10 @@ fn every_operation(api: &Api) -> String {
             };
             let walk = if op.pagination.is_some() { format!(" (`{}_all`)", op.names.method) } else { String::new() };
             let agent = if op.agent { " (agent)" } else { "" };
+            let request = op.input.type_name().map_or("none".to_owned(), |name| format!("`{name}`"));
             let _ = writeln!(
                 out,
-                "| `{}`{walk}{agent} | `{}` | `{} {}`{body} | {answer} | {} |",
+                "| `{}`{walk}{agent} | `{}` | `{} {}`{body} | {request} | {answer} | {} |",
                 op.names.method,
                 op.names.command,
                 op.method.as_str(),
@@ -113,7 +117,7 @@ fn the_operation_tables_agree_with_the_schema() {
         std::fs::write(&readme_path, &fresh_readme).unwrap();
         std::fs::write(&operations_path, &fresh_operations).unwrap();
     }
-    let stale = "out of date: run `UPDATE_OPERATIONS=1 cargo test -p qiyuesuo-tests --test operations_doc`";
+    let stale = "out of date: run `UPDATE_OPERATIONS=1 cargo test -p qiyuesuo-tests --test it operations_doc`";
     assert!(readme == fresh_readme || std::env::var_os("UPDATE_OPERATIONS").is_some(), "README.md's table is {stale}");
     let operations = std::fs::read_to_string(&operations_path).unwrap_or_default();
     assert!(operations == fresh_operations, "OPERATIONS.md is {stale}");

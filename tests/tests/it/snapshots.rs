@@ -63,7 +63,7 @@ fn committed_client_is_fresh() {
         .collect();
     assert!(extra.is_empty(), "{COMMITTED} has files the generator does not write: {extra:?}");
     let what = if on_ci {
-        "run `cargo test -p qiyuesuo-tests --test snapshots committed` to rewrite them, and commit them"
+        "run `cargo test -p qiyuesuo-tests --test it committed` to rewrite them, and commit them"
     } else {
         "they have been rewritten: review the diff and commit them"
     };
