@@ -149,6 +149,8 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
                 .env("QYS_SERVER_URL")
                 // It may carry user info; `--help` shows none of it.
                 .hide_env_values(true)
+                // A shell completes a URL or a name here, never a file.
+                .value_hint(clap::ValueHint::Url)
                 .global(true)
                 .value_name("URL")
                 .help(

@@ -39,13 +39,11 @@ fn main() -> ExitCode {
     let words: Vec<&str> = argv.iter().skip(1).filter_map(|a| a.to_str()).collect();
     match words.as_slice() {
         [] => {
-            println!("{}", guide::short_help(index::OPERATIONS));
-            return ExitCode::SUCCESS;
+            return line_out(&guide::short_help(index::OPERATIONS));
         }
         ["help", name] => {
             if let Some(listing) = guide::domain_help(index::OPERATIONS, name) {
-                println!("{listing}");
-                return ExitCode::SUCCESS;
+                return line_out(&listing);
             }
         }
         _ => {}
@@ -68,8 +66,9 @@ fn main() -> ExitCode {
     {
         // The script covers every operation's command and flags, from the same tree.
         let mut tree = args::command(index::OPERATIONS, &loaded.commands);
-        clap_complete::generate(*shell, &mut tree, "qys", &mut std::io::stdout());
-        return ExitCode::SUCCESS;
+        let mut script = Vec::new();
+        clap_complete::generate(*shell, &mut tree, "qys", &mut script);
+        return write_out(&script);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -213,6 +212,14 @@ async fn call(
     matches: &clap::ArgMatches,
     servers: &[qiyuesuo_schema::ir::Server],
 ) -> ExitCode {
+    // Standard input is read once: it cannot hold both the request and a secret.
+    let from_stdin = |id: &str| matches.try_get_one::<String>(id).ok().flatten().is_some_and(|value| value == "-");
+    if from_stdin(args::JSON)
+        && let Some(flag) = [args::ACCESS_SECRET_FILE, args::AGENT_SECRET_FILE].into_iter().find(|id| from_stdin(id))
+    {
+        let problem = format!("--json - and --{flag} - both read standard input; give one a file");
+        return fail(USAGE, &format!("{}: nothing was sent: {problem}", operation.id));
+    }
     let body = match input::request(operation, matches) {
         Ok(body) => body,
         Err(problem) => return fail(USAGE, &format!("{}: invalid input, nothing was sent: {problem}", operation.id)),
@@ -329,6 +336,17 @@ async fn call(
         return walk(&client, operation, pages, body, matches).await;
     }
     match client.call_json(&operation.id, body).await {
+        // Nothing to print but that it worked: a script has the exit status,
+        // a person at a terminal a line on stderr.
+        Ok(serde_json::Value::Null)
+            if !operation.has_result || std::io::IsTerminal::is_terminal(&std::io::stdout()) =>
+        {
+            if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                let what = if operation.has_result { "with an empty result" } else { "(it answers no result)" };
+                eprintln!("{}: done, code 0 {what}", operation.id);
+            }
+            ExitCode::SUCCESS
+        }
         Ok(result) => print(&output::Output::from(matches), &result),
         Err(error) => report(&error),
     }
@@ -473,23 +491,43 @@ fn trace_to_stderr(verbose: bool) {
 /// Prints a result as the output options say.
 fn print(output: &output::Output, result: &serde_json::Value) -> ExitCode {
     match output.render(result) {
-        Ok(text) => {
-            println!("{text}");
-            ExitCode::SUCCESS
-        }
+        Ok(text) => line_out(&text),
         Err(e) => fail(TRANSPORT, &format!("cannot print the result: {e}")),
     }
 }
 
-/// One `error:` line with the error and its causes, and the exit status for
-/// its kind; a dry run's request, printed, is no error.
+/// Exit status when standard output's reader has gone (`qys … | head -1`):
+/// 128 + SIGPIPE, as a shell reports a program that signal ended.
+const PIPE_CLOSED: u8 = 141;
+
+/// `text` and a line feed on standard output.
+fn line_out(text: &str) -> ExitCode {
+    let mut line = String::with_capacity(text.len() + 1);
+    line.push_str(text);
+    line.push('\n');
+    write_out(line.as_bytes())
+}
+
+/// `bytes` on standard output. A reader that has gone (a closed pipe) ends
+/// the command quietly, as it would a C program; no panic, no error line.
+fn write_out(bytes: &[u8]) -> ExitCode {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(PIPE_CLOSED),
+        Err(e) => fail(TRANSPORT, &format!("cannot write to standard output: {e}")),
+    }
+}
+
 /// Whether errors are told as JSON objects (`--error-format json`).
 static ERRORS_AS_JSON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
+/// One `error:` line with the error and its causes (or one JSON object), and
+/// the exit status for its kind; a dry run's request, printed, is no error.
 fn report(error: &Error) -> ExitCode {
     if let Error::DryRun(preview) = error {
-        println!("{preview}");
-        return ExitCode::SUCCESS;
+        return line_out(&preview.to_string());
     }
     let status = status_of(error);
     let text = error_text(error);

@@ -17,6 +17,8 @@ pub struct Command {
     pub takes_input: bool,
     /// The media type of the file the operation answers, if it answers one.
     pub file: Option<String>,
+    /// Whether a success carries a `result` (none: the envelope alone).
+    pub has_result: bool,
     pub flags: Vec<Flag>,
     /// The one-ofs its request takes: exactly one group of flags each.
     pub one_ofs: Vec<OneOf>,
@@ -50,6 +52,7 @@ fn command(api: &Api, op: &Operation) -> Command {
         description: op.description.clone(),
         takes_input: op.input.type_name().is_some(),
         file: op.file.clone(),
+        has_result: op.result.is_some(),
         flags: op.fields.iter().map(flag).collect(),
         one_ofs: api.one_ofs_of(op).into_iter().cloned().collect(),
         pages: op.pagination.clone(),

@@ -38,14 +38,43 @@ pub fn choose(given: Option<&str>, credentials: bool, servers: &[Server]) -> Res
         Some("mock") => Ok(Target::Mock { announce: false }),
         Some(name) if !name.contains("://") => match servers.iter().find(|s| s.name == name) {
             Some(server) => Ok(Target::Url(server.url.clone())),
-            None => Err(format!("--server `{name}` is not a server: say {}, or a URL", names())),
+            None => {
+                // A host without its scheme, or a name misspelt: say what was likely meant.
+                let hint = if name.contains('.') || name.contains(':') {
+                    format!(" (did you mean https://{name}?)")
+                } else {
+                    std::iter::once("mock")
+                        .chain(servers.iter().map(|s| s.name.as_str()))
+                        .map(|known| (strsim::jaro_winkler(name, known), known))
+                        .filter(|(score, _)| *score > 0.8)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, known)| format!(" (did you mean {known}?)"))
+                        .unwrap_or_default()
+                };
+                Err(format!("--server `{name}` is not a server{hint}: say {}, or a URL", names()))
+            }
         },
+        Some(url) if url.starts_with("http://") && !loopback(url) => Err(format!(
+            "--server `{}` is plain http to a host that is not loopback, which would send the token in clear: use \
+             https (plain http goes only to 127.0.0.1, ::1 or localhost)",
+            qiyuesuo::runtime::__hooks::without_userinfo(url)
+        )),
         Some(url) => Ok(Target::Url(url.to_owned())),
         None if credentials => Err(format!(
             "credentials are set but no --server: say --server {} or a URL (mock answers are made up)",
             names()
         )),
         None => Ok(Target::Mock { announce: true }),
+    }
+}
+
+/// Whether an `http://` URL's host is loopback (where plain http is allowed).
+fn loopback(url: &str) -> bool {
+    let Ok(parsed) = qiyuesuo::runtime::reqwest::Url::parse(url) else { return false };
+    match parsed.host_str() {
+        Some(host) if host.eq_ignore_ascii_case("localhost") => true,
+        Some(host) => host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()),
+        None => false,
     }
 }
 

@@ -249,6 +249,16 @@ fn every_operation_in_the_schema_answers_from_its_example() {
             continue;
         }
         assert_eq!(run.status, 0, "{id}: {}", run.stderr);
+        // An operation that answers no result prints nothing: its exit status says it worked.
+        let answers = op.pointer("/responses/200/content").is_some_and(|content| {
+            let schema = content.pointer("/application~1json/schema");
+            schema.is_none() || schema.and_then(|s| s.pointer("/allOf/1/properties/result")).is_some()
+        });
+        if run.stdout.is_empty() {
+            assert!(!answers || args.contains(&"--output"), "{id}: printed nothing");
+            operations += 1;
+            continue;
+        }
         let printed: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{id}: {e}: {}", run.stdout));
         if let Some(at) = args.iter().position(|a| *a == "--output") {
             let bytes = std::fs::read(args[at + 1]).unwrap();
@@ -1444,4 +1454,43 @@ fn a_typo_suggests_the_nearest_commands_and_bare_qys_and_help_domain_list_them()
     let run = qys(&["help", "contract-detail"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert!(run.stdout.contains("--contract-id"), "{}", run.stdout);
+}
+
+#[test]
+fn standard_input_cannot_hold_both_the_request_and_a_secret() {
+    let args = ["company-auth-miniapp-ticket", "--json", "-", "--access-secret-file", "-", "--server", "mock"];
+    let run = qys_with(&args, &[], "{}");
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--json - and --access-secret-file - both read standard input"), "{}", run.stderr);
+}
+
+#[test]
+fn a_misspelt_server_or_a_host_without_its_scheme_gets_a_suggestion_in_qys_terms() {
+    let base = ["--access-token", TOKEN, "seal-list"];
+    let cases = [
+        ("sandbx", "is not a server (did you mean sandbox?)"),
+        ("openapi.qiyuesuo.cn", "(did you mean https://openapi.qiyuesuo.cn?)"),
+        ("http://example.com", "use https (plain http goes only to 127.0.0.1, ::1 or localhost)"),
+    ];
+    for (server, said) in cases {
+        let mut args = vec!["--server", server];
+        args.extend_from_slice(&base);
+        let run = qys(&args);
+        assert_eq!(run.status, 2, "{server}: {}", run.stderr);
+        assert!(run.stderr.contains(said), "{server}: {}", run.stderr);
+        assert!(!run.stderr.contains("danger_"), "a Rust builder method named to an operator: {}", run.stderr);
+    }
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_qys_quietly_not_with_a_panic() {
+    let mut child =
+        Command::new(QYS).args(["completions", "zsh"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut start = [0u8; 8];
+    child.stdout.as_mut().unwrap().read_exact(&mut start).unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(matches!(output.status.code(), Some(0 | 141)), "{:?}: {stderr}", output.status);
 }

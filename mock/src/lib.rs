@@ -74,8 +74,9 @@ pub enum MockError {
     /// The schema could not be read.
     #[error("the mock cannot serve this schema: {0}")]
     Schema(String),
-    /// A scenario rule is wrong.
-    #[error("scenario rule {index}: {reason}")]
+    /// A scenario rule is wrong; the message counts rules from 1, as a
+    /// scenario file's reader does.
+    #[error("scenario rule {}: {reason}", .index + 1)]
     Rule {
         /// Its position, from 0.
         index: usize,
@@ -91,8 +92,8 @@ pub enum MockError {
     /// The kept state ([`MockBuilder::state_dir`]) could not be read or written.
     #[error("the mock's kept state: {0}")]
     State(String),
-    /// An expectation is wrong.
-    #[error("expectation {index}: {reason}")]
+    /// An expectation is wrong; the message counts from 1.
+    #[error("expectation {}: {reason}", .index + 1)]
     Expectation {
         /// Its position, from 0.
         index: usize,

@@ -321,3 +321,12 @@ async fn rules_take_ids_as_numbers_or_as_the_clients_id_and_match_either_form() 
     let error = mock.add_rule(Rule::new(Some("contractDetail"), [("bizId", json!(true))])).unwrap_err();
     assert!(error.to_string().contains("is not a value of its type"), "{error}");
 }
+
+#[tokio::test]
+async fn a_wrong_rule_is_counted_from_one_as_a_reader_counts() {
+    let mock = MockServer::start().await.unwrap();
+    mock.add_rule(Rule::new(Some("sealList"), []).code(1001)).unwrap();
+    let error = mock.add_rule(Rule::new(Some("sealLst"), []).code(1001)).unwrap_err();
+    assert!(matches!(error, qiyuesuo::mock::MockError::Rule { index: 1, .. }), "{error:?}");
+    assert!(error.to_string().starts_with("scenario rule 2: "), "{error}");
+}
