@@ -1313,9 +1313,13 @@ fn the_mock_warns_when_it_listens_beyond_loopback() {
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     assert!(line.starts_with("listening on http://0.0.0.0:"), "{line}");
-    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
+    // Its two lines on stderr come after that one: read them before stopping it.
+    let mut said = BufReader::new(child.stderr.take().unwrap());
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    for _ in 0..2 {
+        said.read_line(&mut stderr).unwrap();
+    }
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
     let _ = child.wait();
     assert!(stderr.contains("warning: listening beyond loopback"), "{stderr}");
     assert!(stderr.contains("sign pages have no login"), "{stderr}");
