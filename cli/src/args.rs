@@ -440,7 +440,13 @@ fn operation_command(operation: &schema::Command) -> Command {
             arg = arg.required_unless_present(JSON);
         }
         if !flag.values.is_empty() {
-            arg = arg.value_parser(clap::builder::PossibleValuesParser::new(flag.values.clone()));
+            // `--contact-type mobile` is `MOBILE`: any case, sent as the schema spells it.
+            let canonical = flag.values.clone();
+            let values = clap::builder::PossibleValuesParser::new(flag.values.clone());
+            let parser = clap::builder::TypedValueParser::map(values, move |given: String| {
+                canonical.iter().find(|value| value.eq_ignore_ascii_case(&given)).cloned().unwrap_or(given)
+            });
+            arg = arg.ignore_case(true).value_parser(parser);
         }
         command = command.arg(arg);
     }

@@ -1498,3 +1498,13 @@ fn a_reader_that_goes_away_ends_qys_quietly_not_with_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(matches!(output.status.code(), Some(0 | 141)), "{:?}: {stderr}", output.status);
 }
+
+#[test]
+fn enum_flags_take_any_case_and_send_the_schemas_spelling() {
+    let args = ["--dry-run", "company-auth-miniapp-ticket", "--company-name", "c", "--applicant-contact", "1"];
+    let run = qys(&[&args[..], &["--applicant-contact-type", "mobile"]].concat());
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(r#""contactType":"MOBILE""#), "{}", run.stdout);
+    let run = qys(&[&args[..], &["--applicant-contact-type", "fax"]].concat());
+    assert_eq!(run.status, 2, "{}", run.stderr);
+}

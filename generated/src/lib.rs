@@ -25,6 +25,13 @@
 //!   rather than a type this crate would have to invent; its docs say so.
 //! - [`models`]: request types (required fields in `new`, optional ones as
 //!   setters) and answer types (enums in answers are open: `Unknown(String)`).
+//!   Names say which side a type is on: a request's closed enum is a
+//!   `…Type` (`TenantType`, `ActionType`), the open enum an answer carries
+//!   for the same values a `…Kind` (`TenantKind`, `ActionKind`), so a match
+//!   on an answer always has its `Unknown` arm. Look-alike request types are
+//!   kept apart where the API's values differ (`ContactType` for
+//!   verification, `ContractContactType` for contracts, which adds
+//!   `EMPLOYEEID`, `NUMBER` and `BIZID`).
 //!   A contract is named by a [`models::ContractRef`] (its id, or your
 //!   `bizId`), a required argument of every request that finds one; paged
 //!   lists have `…_all` methods that walk every page lazily as a

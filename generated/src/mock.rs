@@ -85,6 +85,10 @@ pub use qiyuesuo_mock::{
 /// A running mock of this crate's API; [`MockServer::client`] gives a [`crate::Client`] for it.
 pub type MockServer = qiyuesuo_mock::MockServer<crate::Client>;
 
+/// A [`MockServer`] on a thread of its own, for a test without an async
+/// runtime: `MockServer::start_blocking()` or `MockBuilder::start_blocking`.
+pub type BlockingMockServer = qiyuesuo_mock::BlockingMockServer<crate::Client>;
+
 /// Settings for a [`MockServer`].
 pub type MockBuilder = qiyuesuo_mock::MockBuilder<crate::Client>;
 

@@ -332,6 +332,7 @@ impl<A: Served> MockBuilder<A> {
             base_url: format!("http://{addr}"),
             stateful: !self.stateless,
             deliveries: server::Deliveries::new(),
+            runtime: tokio::runtime::Handle::current(),
             callback_client: std::sync::OnceLock::new(),
         });
         let task = tokio::spawn(listener::serve(listener, Arc::clone(&state), self.max_connections));
@@ -501,6 +502,79 @@ impl<A: Served> MockServer<A> {
     /// The requests answered so far, oldest first: the last [`LOG_CAPACITY`].
     pub fn log(&self) -> Vec<LogEntry> {
         self.state.journal.entries()
+    }
+}
+
+/// A mock serving on a thread of its own, for tests without an async
+/// runtime (`MockBuilder::start_blocking`): every [`MockServer`] method is
+/// here, through `Deref`. It stops when dropped.
+pub struct BlockingMockServer<A> {
+    server: MockServer<A>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl<A> std::ops::Deref for BlockingMockServer<A> {
+    type Target = MockServer<A>;
+
+    fn deref(&self) -> &MockServer<A> {
+        &self.server
+    }
+}
+
+impl<A> fmt::Debug for BlockingMockServer<A> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("BlockingMockServer").field(&self.server).finish()
+    }
+}
+
+impl<A> Drop for BlockingMockServer<A> {
+    fn drop(&mut self) {
+        // Its runtime stops (and with it the serving), then the server's
+        // handle drops, flushing its log.
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl<A: Served + 'static> MockServer<A> {
+    /// A mock with the defaults, for a test without an async runtime.
+    pub fn start_blocking() -> Result<BlockingMockServer<A>, MockError> {
+        MockServer::builder().start_blocking()
+    }
+}
+
+impl<A: Served + 'static> MockBuilder<A> {
+    /// Starts the mock on a thread of its own with its own runtime: for a
+    /// test suite without one (the blocking client's).
+    pub fn start_blocking(self) -> Result<BlockingMockServer<A>, MockError> {
+        let (started, ready) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("qiyuesuo-mock".to_owned())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let runtime = match runtime {
+                    Ok(runtime) => runtime,
+                    Err(e) => {
+                        let _ = started.send(Err(MockError::Bind("a runtime of its own".to_owned(), e)));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let _ = started.send(self.start().await);
+                    let _ = stopped.await;
+                });
+            })
+            .map_err(|e| MockError::Bind("a thread of its own".to_owned(), e))?;
+        let server = ready
+            .recv()
+            .map_err(|_| MockError::Bind("a thread of its own".to_owned(), std::io::Error::other("it ended")))??;
+        Ok(BlockingMockServer { server, stop: Some(stop), thread: Some(thread) })
     }
 }
 

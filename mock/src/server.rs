@@ -45,6 +45,9 @@ pub(crate) struct State {
     pub stateful: bool,
     /// The callbacks waiting or under way.
     pub deliveries: Deliveries,
+    /// The runtime the mock serves on: deliveries go there, whichever thread
+    /// asks for them (`MockServer::act` from a test's own thread).
+    pub runtime: tokio::runtime::Handle,
     /// The client callbacks go out with, made at the first one (making one
     /// loads the platform's TLS roots: milliseconds, once per mock).
     pub callback_client: std::sync::OnceLock<Result<reqwest::Client, String>>,
@@ -192,8 +195,9 @@ pub(crate) fn dispatch(state: &Arc<State>, deliveries: Vec<Delivery>) {
         }
         return;
     }
+    let runtime = state.runtime.clone();
     let state = Arc::clone(state);
-    tokio::spawn(async move {
+    runtime.spawn(async move {
         for delivery in deliveries {
             // Closed only when the mock is dropped, and then nothing is delivered.
             if let Ok(_permit) = state.deliveries.permits.acquire().await {

@@ -61,3 +61,22 @@ async fn inside_an_async_runtime_it_is_an_error_not_a_panic() {
     assert!(matches!(error, qiyuesuo::Error::Config(_)), "{error:?}");
     assert!(error.to_string().contains("inside an async runtime; use the async `Client`"), "{error}");
 }
+
+#[test]
+fn a_test_without_a_runtime_starts_the_mock_blocking_and_drives_a_contract() {
+    use qiyuesuo::mock::Decision;
+    use qiyuesuo::models::{ContractDetailRequest, ContractSendRequest, ContractSignRequest, DocumentAddByFileRequest};
+    let mock = MockServer::start_blocking().unwrap();
+    let client = Client::new(mock.base_url(), mock.access_token(), mock.access_secret()).unwrap();
+    let id = client.contract_draft(&crate::common::two_party_draft("sync-1", None)).unwrap().id;
+    let pdf = qiyuesuo::runtime::FilePart::from_bytes("c.pdf", b"%PDF-1.4 sync %%EOF".to_vec());
+    let document = DocumentAddByFileRequest::new(ContractRef::id(id), "正文", pdf, qiyuesuo::models::FileSuffix::Pdf);
+    client.document_add_by_file(&document).unwrap();
+    client.contract_send(&ContractSendRequest::new(ContractRef::id(id))).unwrap();
+    client.contract_company_sign(&ContractSignRequest::new(ContractRef::id(id))).unwrap();
+    // The other party, from this thread: the mock's callbacks go to its own runtime.
+    mock.act(id, crate::common::PERSON, Decision::Sign).unwrap();
+    let detail = client.contract_detail(&ContractDetailRequest::new(ContractRef::id(id))).unwrap();
+    assert_eq!(detail.status, Some(qiyuesuo::models::ContractStatus::Complete));
+    assert!(mock.log().len() >= 5);
+}
