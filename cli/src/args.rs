@@ -419,10 +419,9 @@ fn operation_command(operation: &schema::Command) -> Command {
     if !operation.takes_input {
         return command;
     }
-    let field_ids: Vec<String> = operation.flags.iter().map(|f| f.long.clone()).collect();
-    command = command.arg(Arg::new(JSON).long(JSON).value_name("BODY").conflicts_with_all(field_ids).help(
-        "The whole request as JSON, @FILE to read it from a file, or - for standard input, instead of the \
-                 field flags",
+    command = command.arg(Arg::new(JSON).long(JSON).value_name("BODY").help(
+        "The whole request as JSON, @FILE to read it from a file, or - for standard input; field flags given \
+                 too override its fields",
     ));
     command = command.arg(
         Arg::new(IGNORE_UNKNOWN_FIELDS).long(IGNORE_UNKNOWN_FIELDS).action(ArgAction::SetTrue).requires(JSON).help(

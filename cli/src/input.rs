@@ -8,12 +8,38 @@ use std::io::Read;
 use crate::args::{IGNORE_UNKNOWN_FIELDS, JSON};
 use crate::schema::{Command, Flag};
 
-/// The request for `command`: `--json` as given, else the flags placed at
-/// their paths; `null` for an operation without input.
+/// The request for `command`: `--json` (or an empty object), with the field
+/// flags placed at their paths over it; `null` for an operation without input.
 pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String> {
     if !command.takes_input {
         return Ok(Value::Null);
     }
+    let mut body = match json(command, matches)? {
+        Some(body) => body,
+        None => Value::Object(Map::new()),
+    };
+    let from_json = matches.get_one::<String>(JSON).is_some();
+    for flag in &command.flags {
+        if let Some(text) = matches.get_one::<String>(&flag.long) {
+            let value = convert(flag, text)?;
+            place(&mut body, &flag.field.path, value);
+        }
+    }
+    for one_of in &command.one_ofs {
+        if let Err(expected) = one_of.choose(|name| body.get(name).is_some_and(|v| !v.is_null())) {
+            return Err(if from_json {
+                format!("--json: give {expected}")
+            } else {
+                format!("give {}", one_of_flags(one_of))
+            });
+        }
+    }
+    Ok(body)
+}
+
+/// The `--json` body, if given: read, parsed, and checked for fields the
+/// schema does not know.
+fn json(command: &Command, matches: &ArgMatches) -> Result<Option<Value>, String> {
     if let Some(json) = matches.get_one::<String>(JSON) {
         let text = match json.strip_prefix('@') {
             Some(path) => std::fs::read_to_string(path).map_err(|e| format!("--json @{path}: {e}"))?,
@@ -25,10 +51,8 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
             None => json.clone(),
         };
         let body: Value = serde_json::from_str(&text).map_err(|e| format!("--json is not JSON: {e}"))?;
-        for one_of in &command.one_ofs {
-            one_of
-                .choose(|name| body.get(name).is_some_and(|v| !v.is_null()))
-                .map_err(|e| format!("--json: give {e}"))?;
+        if !body.is_object() {
+            return Err("--json must be a JSON object".to_owned());
         }
         if !matches.get_flag(IGNORE_UNKNOWN_FIELDS) {
             let mut problems = Vec::new();
@@ -37,21 +61,9 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
                 return Err(format!("{} (--ignore-unknown-fields drops them)", problems.join("; ")));
             }
         }
-        return Ok(body);
+        return Ok(Some(body));
     }
-    let mut body = Value::Object(Map::new());
-    for flag in &command.flags {
-        if let Some(text) = matches.get_one::<String>(&flag.long) {
-            let value = convert(flag, text)?;
-            place(&mut body, &flag.field.path, value);
-        }
-    }
-    for one_of in &command.one_ofs {
-        if one_of.choose(|name| body.get(name).is_some()).is_err() {
-            return Err(format!("give {}", one_of_flags(one_of)));
-        }
-    }
-    Ok(body)
+    Ok(None)
 }
 
 /// "exactly one of --contract-id, or --biz-id (optionally with --tenant-name)".

@@ -1508,3 +1508,16 @@ fn enum_flags_take_any_case_and_send_the_schemas_spelling() {
     let run = qys(&[&args[..], &["--applicant-contact-type", "fax"]].concat());
     assert_eq!(run.status, 2, "{}", run.stderr);
 }
+
+#[test]
+fn field_flags_override_the_fields_of_json() {
+    let body = r#"{"companyName": "from json", "applicant": {"contact": "1", "contactType": "EMAIL"}}"#;
+    let args = ["--dry-run", "company-auth-miniapp-ticket", "--json", body, "--company-name", "from a flag"];
+    let run = qys(&args);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(r#""companyName":"from a flag""#), "{}", run.stdout);
+    assert!(run.stdout.contains(r#""contactType":"EMAIL""#), "the rest of the JSON stays: {}", run.stdout);
+    let run = qys(&["--dry-run", "company-auth-miniapp-ticket", "--json", "[1]"]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--json must be a JSON object"), "{}", run.stderr);
+}
