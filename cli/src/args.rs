@@ -16,6 +16,7 @@ pub const LEGACY: &str = "legacy-signature";
 pub const TIMEOUT: &str = "timeout";
 pub const JSON: &str = "json";
 pub const MOCK: &str = "mock";
+pub const ACT: &str = "act";
 pub const COMPLETIONS: &str = "completions";
 /// `qys config show`.
 pub const CONFIG_COMMAND: &str = "config";
@@ -360,6 +361,22 @@ fn mock_command() -> Command {
                 .long("require-nonce")
                 .action(ArgAction::SetTrue)
                 .help("Refuse the three-header legacy form"),
+        )
+        .subcommand(
+            Command::new(ACT)
+                .about(
+                    "The other party of a contract signs (or rejects) its step, as on the sign page: in the \
+                     embedded mock's kept contracts, or in the running `qys mock` that --server names",
+                )
+                .arg(Arg::new("contract-id").long("contract-id").value_name("ID").required(true).help("The contract"))
+                .arg(
+                    Arg::new("contact")
+                        .long("contact")
+                        .value_name("CONTACT")
+                        .required(true)
+                        .help("The signatory's contact (its receiver's mobile or email)"),
+                )
+                .arg(Arg::new("reject").long("reject").action(ArgAction::SetTrue).help("Reject the contract instead")),
         )
 }
 

@@ -148,6 +148,9 @@ fn config_show(matches: &clap::ArgMatches) -> ExitCode {
 }
 
 async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
+    if let Some((args::ACT, sub)) = matches.subcommand() {
+        return act(sub).await;
+    }
     let text = |id: &str| matches.get_one::<String>(id).cloned();
     // The mock's own secret is no one's: no warning for it on the command line.
     let secret = match secret::access_secret(matches, false) {
@@ -203,6 +206,69 @@ async fn run_mock(matches: &clap::ArgMatches) -> ExitCode {
     match tokio::signal::ctrl_c().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(TRANSPORT, &format!("cannot wait for Ctrl-C: {e}")),
+    }
+}
+
+/// `qys mock act`: the other party's step, in the kept contracts of the
+/// embedded mock, or through the sign page of a running mock.
+async fn act(matches: &clap::ArgMatches) -> ExitCode {
+    let text = |id: &str| matches.get_one::<String>(id).cloned().unwrap_or_default();
+    let (contact, reject) = (text("contact"), matches.get_flag("reject"));
+    let id = match text("contract-id").parse::<qiyuesuo::runtime::Id>() {
+        Ok(id) => id,
+        Err(e) => return fail(USAGE, &format!("--contract-id: {e}")),
+    };
+    let decision = if reject { qiyuesuo::mock::Decision::Reject } else { qiyuesuo::mock::Decision::Sign };
+    match matches.get_one::<String>(args::SERVER).filter(|server| *server != "mock") {
+        Some(server) => act_on_page(server, id, &contact, reject).await,
+        None => {
+            let Some(dir) = state::dir() else { return fail(USAGE, "mock act: no state directory (no HOME)") };
+            let mut lock = match state::lock_file(&dir) {
+                Ok(lock) => lock,
+                Err(problem) => return fail(USAGE, &problem),
+            };
+            let _held = match lock.write() {
+                Ok(held) => held,
+                Err(e) => return fail(USAGE, &format!("the embedded mock's state lock: {e}")),
+            };
+            let mock = match MockServer::builder().state_dir(&dir).start().await {
+                Ok(mock) => state::Kept(mock),
+                Err(e) => return fail(USAGE, &e.to_string()),
+            };
+            match mock.0.act(id, &contact, decision) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(API_ERROR, &format!("mock act: {e}")),
+            }
+        }
+    }
+}
+
+/// The decision posted to a running mock's sign page, as its Sign or Reject button does.
+async fn act_on_page(server: &str, id: qiyuesuo::runtime::Id, contact: &str, reject: bool) -> ExitCode {
+    let client = qiyuesuo::runtime::reqwest::Client::builder()
+        .redirect(qiyuesuo::runtime::reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(30))
+        .build();
+    let client = match client {
+        Ok(client) => client,
+        Err(e) => return fail(TRANSPORT, &format!("mock act: {e}")),
+    };
+    let decision = if reject { "reject" } else { "sign" };
+    let form: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("signer", contact)
+        .append_pair("decision", decision)
+        .finish();
+    let url = format!("{}/mock/pages/{id}/decide", server.trim_end_matches('/'));
+    let sent = client.post(&url).header("content-type", "application/x-www-form-urlencoded").body(form).send().await;
+    match sent {
+        Ok(answer) if answer.status().is_redirection() => ExitCode::SUCCESS,
+        Ok(answer) => {
+            let status = answer.status().as_u16();
+            let said = answer.text().await.unwrap_or_default();
+            let said = qiyuesuo::runtime::__hooks::terminal_safe(&said).chars().take(300).collect::<String>();
+            fail(API_ERROR, &format!("mock act: the mock's page answered HTTP {status}: {said}"))
+        }
+        Err(e) => fail(TRANSPORT, &format!("mock act: {}", e.without_url())),
     }
 }
 

@@ -1521,3 +1521,43 @@ fn field_flags_override_the_fields_of_json() {
     assert_eq!(run.status, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--json must be a JSON object"), "{}", run.stderr);
 }
+
+#[test]
+fn the_other_party_signs_from_the_shell_in_the_kept_contracts_or_a_running_mock() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state").display().to_string();
+    let env = [("QYS_MOCK_STATE", state.as_str())];
+    let draft = r#"{"subject": "s", "signatories": [
+        {"tenantType": "COMPANY", "tenantName": "Example Co., Ltd.", "actions": [{"type": "COMPANY"}]},
+        {"tenantType": "PERSONAL", "tenantName": "张三", "receiver": {"contact": "10020033044", "contactType": "MOBILE"}}]}"#;
+    let file = dir.path().join("c.pdf");
+    std::fs::write(&file, b"%PDF-1.4 act %%EOF").unwrap();
+    let file = file.display().to_string();
+    let prepare = |with: &dyn Fn(&[&str]) -> Run| {
+        let id = with(&["contract-draft", "--json", draft, "--query", "id"]).stdout.trim().to_owned();
+        let add =
+            ["document-add-by-file", "--contract-id", &id, "--title", "t", "--file", &file, "--file-suffix", "pdf"];
+        assert_eq!(with(&add).status, 0);
+        for command in ["contract-send", "contract-company-sign"] {
+            assert_eq!(with(&[command, "--contract-id", &id]).status, 0, "{command}");
+        }
+        id
+    };
+    // The embedded mock's kept contracts.
+    let embedded = |args: &[&str]| qys_with(args, &env, "");
+    let id = prepare(&embedded);
+    let run = embedded(&["mock", "act", "--contract-id", &id, "--contact", "10020033044"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(embedded(&["contract-detail", "--contract-id", &id, "--query", "status"]).stdout.trim(), "COMPLETE");
+    let run = embedded(&["mock", "act", "--contract-id", &id, "--contact", "10020033044"]);
+    assert_eq!(run.status, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("is COMPLETE, not SIGNING"), "{}", run.stderr);
+    // A running mock, through its sign page.
+    let mock = Mock::start(&[]);
+    let running = |args: &[&str]| qys(&against(&mock, args));
+    let id = prepare(&running);
+    let run =
+        qys(&["mock", "act", "--server", &mock.url, "--contract-id", &id, "--contact", "10020033044", "--reject"]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(running(&["contract-detail", "--contract-id", &id, "--query", "status"]).stdout.trim(), "REJECTED");
+}
