@@ -312,7 +312,21 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
                 .subcommand(Command::new("show").about(
                     "Print the server, token and secret in effect and where each comes from (flag, environment, \
                      profile); the token and secret only as set or not",
-                )),
+                ))
+                .subcommand(
+                    Command::new("init")
+                        .about("Write a commented profiles file (mode 600) where --config or the default says"),
+                )
+                .subcommand(
+                    Command::new("set")
+                        .about(
+                            "Set one setting of a profile in the profiles file (mode 600, comments kept): server, \
+                             access_token, access_secret_file, agent_token or agent_secret_file",
+                        )
+                        .arg(Arg::new("name").required(true).value_name("PROFILE"))
+                        .arg(Arg::new("key").required(true).value_name("KEY"))
+                        .arg(Arg::new("value").required(true).value_name("VALUE")),
+                ),
         )
         .subcommand(
             Command::new(COMPLETIONS)

@@ -2,6 +2,7 @@
 //! operation, flags from the request schema, the result as JSON on stdout.
 
 mod args;
+mod config_file;
 mod guide;
 mod index;
 mod input;
@@ -79,7 +80,9 @@ fn main() -> ExitCode {
         return runtime.block_on(run_mock(sub));
     }
     if name == args::CONFIG_COMMAND {
-        return config_show(sub);
+        // The servers are in every operation's schema: the first one's will do.
+        let first = index::OPERATIONS.first().and_then(|entry| qiyuesuo_schema::parse(entry.schema).ok());
+        return config_show(sub, &first.map(|api| api.servers).unwrap_or_default());
     }
     let Some((operation, schema)) = loaded.operation(name) else {
         return fail(USAGE, &format!("unknown command `{name}`"));
@@ -129,7 +132,26 @@ impl Loaded {
 }
 
 /// `qys config show`: the settings in effect, the credentials only as set or not.
-fn config_show(matches: &clap::ArgMatches) -> ExitCode {
+fn config_show(matches: &clap::ArgMatches, servers: &[qiyuesuo_schema::ir::Server]) -> ExitCode {
+    if let Some((verb @ ("init" | "set"), sub)) = matches.subcommand() {
+        let Some(path) =
+            sub.get_one::<String>(args::CONFIG).map(std::path::PathBuf::from).or_else(profile::default_path)
+        else {
+            return fail(USAGE, "no config file: set --config, QYS_CONFIG or HOME");
+        };
+        let text = |id: &str| sub.get_one::<String>(id).map_or("", String::as_str);
+        let done = match verb {
+            "init" => config_file::init(&path),
+            _ => config_file::set(&path, text("name"), text("key"), text("value")),
+        };
+        return match done {
+            Ok(said) => {
+                eprintln!("qys: {said}");
+                ExitCode::SUCCESS
+            }
+            Err(problem) => fail(USAGE, &problem),
+        };
+    }
     let matches = matches.subcommand().map_or(matches, |(_, show)| show);
     let settings = match profile::settings(matches) {
         Ok(settings) => settings,
@@ -139,11 +161,22 @@ fn config_show(matches: &clap::ArgMatches) -> ExitCode {
     let given = |ids: [&str; 2]| ids.iter().any(|id| matches.get_one::<String>(id).is_some());
     let flag_secret = given([args::ACCESS_SECRET, args::ACCESS_SECRET_FILE]);
     let flag_agent_secret = given([args::AGENT_SECRET, args::AGENT_SECRET_FILE]);
-    let shown = profile::show(
+    let mut shown = profile::show(
         &settings,
         flag_secret || settings.profile_secret.is_some(),
         flag_agent_secret || settings.profile_agent_secret.is_some(),
     );
+    // Where calls would go: a server's name resolved to its URL.
+    let url = match settings.server.0.as_deref() {
+        None | Some("mock") => "the embedded mock".to_owned(),
+        Some(name) => servers
+            .iter()
+            .find(|s| s.name == name)
+            .map_or_else(|| qiyuesuo::runtime::__hooks::without_userinfo(name), |server| server.url.clone()),
+    };
+    if let Some(server) = shown.get_mut("server").and_then(serde_json::Value::as_object_mut) {
+        server.insert("url".to_owned(), url.into());
+    }
     print(&output::Output::from(matches), &shown)
 }
 

@@ -187,8 +187,9 @@ fn load(path: &Path, name: &str) -> Result<Profile, String> {
     }
     let mut profiles = file.profiles;
     profiles.remove(name).ok_or_else(|| {
-        let known: Vec<&String> = profiles.keys().collect();
-        format!("{shown} has no profile `{name}` (it has: {known:?})")
+        let known: Vec<&str> = profiles.keys().map(String::as_str).collect();
+        let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
+        format!("{shown} has no profile `{name}` (it has: {known})")
     })
 }
 

@@ -1088,7 +1088,7 @@ fn a_profile_supplies_what_flags_and_environment_do_not() {
     // An unknown profile is named, with the ones there are.
     let run = qys_with(&["--profile", "nope", "seal-list"], &env, "");
     assert_eq!(run.status, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("has no profile `nope`") && run.stderr.contains("\"test\""), "{}", run.stderr);
+    assert!(run.stderr.contains("has no profile `nope` (it has: test, wrong)"), "{}", run.stderr);
 }
 
 /// A file at `dir/name.secret` holding `secret`, of the given mode.
@@ -1560,4 +1560,32 @@ fn the_other_party_signs_from_the_shell_in_the_kept_contracts_or_a_running_mock(
         qys(&["mock", "act", "--server", &mock.url, "--contract-id", &id, "--contact", "10020033044", "--reject"]);
     assert_eq!(run.status, 0, "{}", run.stderr);
     assert_eq!(running(&["contract-detail", "--contract-id", &id, "--query", "status"]).stdout.trim(), "REJECTED");
+}
+
+#[test]
+fn config_init_and_set_write_a_private_file_and_show_resolves_the_server() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("qys").join("config.toml");
+    let config = path.display().to_string();
+    let run = qys(&["config", "init", "--config", &config]);
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(qys(&["config", "init", "--config", &config]).status, 2, "an existing file is not overwritten");
+    for (key, value) in [("server", "sandbox"), ("access_token", "tok-1")] {
+        let run = qys(&["config", "set", "sandbox", key, value, "--config", &config]);
+        assert_eq!(run.status, 0, "{}", run.stderr);
+    }
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("# qys profiles") && text.contains("access_token = \"tok-1\""), "{text}");
+    assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    let run = qys(&["config", "set", "sandbox", "access_secret", "s3cret", "--config", &config]);
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("set access_secret_file"), "{}", run.stderr);
+    let run = qys(&["config", "set", "sandbox", "servr", "x", "--config", &config]);
+    assert!(run.stderr.contains("is not a profile setting"), "{}", run.stderr);
+    let run = qys(&["config", "show", "--profile", "sandbox", "--config", &config, "--compact"]);
+    let shown: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(shown["server"]["value"], "sandbox");
+    assert_eq!(shown["server"]["url"], "https://openapi.qiyuesuo.cn", "{shown}");
 }
