@@ -147,6 +147,7 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
             Arg::new(SERVER)
                 .long(SERVER)
                 .help_heading("Connection")
+                .hide_short_help(true)
                 .env("QYS_SERVER_URL")
                 // It may carry user info; `--help` shows none of it.
                 .hide_env_values(true)
@@ -164,6 +165,7 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
             Arg::new(ACCESS_TOKEN)
                 .long(ACCESS_TOKEN)
                 .help_heading("Connection")
+                .hide_short_help(true)
                 .env("QYS_ACCESS_TOKEN")
                 .hide_env_values(true)
                 .allow_hyphen_values(true)
@@ -175,6 +177,7 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
             Arg::new(ACCESS_SECRET)
                 .long(ACCESS_SECRET)
                 .help_heading("Connection")
+                .hide_short_help(true)
                 .env("QYS_ACCESS_SECRET")
                 .hide_env_values(true)
                 // A secret that starts with `-` is the secret, not a flag clap would echo in an error.
@@ -187,6 +190,7 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
             Arg::new(ACCESS_SECRET_FILE)
                 .long(ACCESS_SECRET_FILE)
                 .help_heading("Connection")
+                .hide_short_help(true)
                 .env("QYS_ACCESS_SECRET_FILE")
                 .global(true)
                 .value_name("FILE")
@@ -197,6 +201,7 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
             Arg::new(AGENT_TOKEN)
                 .long(AGENT_TOKEN)
                 .help_heading("Connection")
+                .hide_short_help(true)
                 .env("QYS_AGENT_TOKEN")
                 .hide_env_values(true)
                 .allow_hyphen_values(true)
@@ -208,6 +213,7 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
             Arg::new(AGENT_SECRET)
                 .long(AGENT_SECRET)
                 .help_heading("Connection")
+                .hide_short_help(true)
                 .env("QYS_AGENT_SECRET")
                 .hide_env_values(true)
                 .allow_hyphen_values(true)
@@ -219,6 +225,7 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
             Arg::new(AGENT_SECRET_FILE)
                 .long(AGENT_SECRET_FILE)
                 .help_heading("Connection")
+                .hide_short_help(true)
                 .env("QYS_AGENT_SECRET_FILE")
                 .global(true)
                 .value_name("FILE")
@@ -229,6 +236,7 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
             Arg::new(LEGACY)
                 .long(LEGACY)
                 .help_heading("Connection")
+                .hide_short_help(true)
                 .action(ArgAction::SetTrue)
                 .global(true)
                 .help("Sign the three-header way of deployments that predate the nonce"),
@@ -238,6 +246,7 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
                 .long(PROFILE)
                 .env("QYS_PROFILE")
                 .help_heading("Connection")
+                .hide_short_help(true)
                 .global(true)
                 .value_name("NAME")
                 .help("Take the server and credentials not given otherwise from this profile of the config file"),
@@ -247,6 +256,7 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
                 .long("config")
                 .env("QYS_CONFIG")
                 .help_heading("Connection")
+                .hide_short_help(true)
                 .global(true)
                 .value_name("FILE")
                 .help("The config file of profiles [default: $XDG_CONFIG_HOME/qys/config.toml or ~/.config/qys/config.toml]"),
@@ -255,6 +265,7 @@ pub fn command(index: &[crate::index::IndexedOperation], operations: &[schema::C
             Arg::new(TIMEOUT)
                 .long(TIMEOUT)
                 .help_heading("Connection")
+                .hide_short_help(true)
                 .global(true)
                 .value_name("SECONDS")
                 .value_parser(clap::value_parser!(u64).range(1..=3600))
@@ -395,7 +406,12 @@ fn mock_command() -> Command {
 }
 
 fn operation_command(operation: &schema::Command) -> Command {
-    let mut command = Command::new(operation.name.clone());
+    // `-h` shows the command's own flags; the connection flags every command
+    // shares are listed once, by `--help` (and `qys --help`).
+    let mut command = Command::new(operation.name.clone()).after_help(
+        "Connection flags (--server, --profile, --access-token, --access-secret-file, --timeout, …) are shared by \
+         every command: --help lists them.",
+    );
     if let Some(summary) = &operation.summary {
         command = command.about(summary.clone());
     }

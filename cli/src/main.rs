@@ -441,8 +441,8 @@ async fn call(
             if !operation.has_result || std::io::IsTerminal::is_terminal(&std::io::stdout()) =>
         {
             if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-                let what = if operation.has_result { "with an empty result" } else { "(it answers no result)" };
-                eprintln!("{}: done, code 0 {what}", operation.id);
+                let what = if operation.has_result { "an empty result" } else { "no result, as it never does" };
+                eprintln!("{}: done: code 0, the request and its credentials accepted; {what}", operation.id);
             }
             ExitCode::SUCCESS
         }

@@ -1589,3 +1589,17 @@ fn config_init_and_set_write_a_private_file_and_show_resolves_the_server() {
     assert_eq!(shown["server"]["value"], "sandbox");
     assert_eq!(shown["server"]["url"], "https://openapi.qiyuesuo.cn", "{shown}");
 }
+
+#[test]
+fn a_commands_short_help_lists_its_own_flags_and_points_to_the_shared_ones() {
+    let short = qys(&["contract-detail", "-h"]);
+    assert_eq!(short.status, 0);
+    assert!(
+        short.stdout.contains("--contract-id") && !short.stdout.contains("--access-secret-file <FILE>"),
+        "{}",
+        short.stdout
+    );
+    assert!(short.stdout.contains("shared by every command: --help lists them"), "{}", short.stdout);
+    let long = qys(&["contract-detail", "--help"]);
+    assert!(long.stdout.contains("--access-secret-file <FILE>"), "{}", long.stdout);
+}
