@@ -482,7 +482,9 @@ fn operation_command(operation: &schema::Command) -> Command {
             .help(flag.help.clone())
             .value_name(value_name(flag))
             .help_heading("Request fields (from the schema)");
-        if flag.field.required {
+        // A suffix flag beside a file flag is read off the file's name when not given.
+        let inferred = crate::input::suffix_source(operation, flag).is_some();
+        if flag.field.required && !inferred {
             arg = arg.required_unless_present(JSON);
         }
         if !flag.values.is_empty() {

@@ -1603,3 +1603,22 @@ fn a_commands_short_help_lists_its_own_flags_and_points_to_the_shared_ones() {
     let long = qys(&["contract-detail", "--help"]);
     assert!(long.stdout.contains("--access-secret-file <FILE>"), "{}", long.stdout);
 }
+
+#[test]
+fn a_files_suffix_is_read_off_its_name_when_not_given() {
+    let mock = Mock::start(&[]);
+    let dir = tempfile::tempdir().unwrap();
+    let run = qys(&against(&mock, &["contract-draft", "--subject", "s", "--query", "id"]));
+    let id = run.stdout.trim().to_owned();
+    let pdf = dir.path().join("contract.PDF");
+    std::fs::write(&pdf, b"%PDF-1.4 suffix %%EOF").unwrap();
+    let pdf = pdf.display().to_string();
+    let run = qys(&against(&mock, &["document-add-by-file", "--contract-id", &id, "--title", "t", "--file", &pdf]));
+    assert_eq!(run.status, 0, "{}", run.stderr);
+    let odd = dir.path().join("contract.bin");
+    std::fs::write(&odd, b"%PDF-1.4 %%EOF").unwrap();
+    let odd = odd.display().to_string();
+    let run = qys(&against(&mock, &["document-add-by-file", "--contract-id", &id, "--title", "t", "--file", &odd]));
+    assert_eq!(run.status, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--file-suffix is not given"), "{}", run.stderr);
+}
