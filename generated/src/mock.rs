@@ -83,6 +83,15 @@ pub use qiyuesuo_mock::{
 };
 
 /// A running mock of this crate's API; [`MockServer::client`] gives a [`crate::Client`] for it.
+///
+/// Its methods, documented on [`qiyuesuo_mock::MockServer`]: `start`,
+/// `builder` and `start_blocking` to run one; `client` and `agent_client` for
+/// clients signed as it expects; `base_url`, `addr`, `access_token`,
+/// `access_secret`, `agent_token`, `agent_secret`; `add_rule` (a code, a
+/// result, a fault or a callback for matching requests), `expect` and
+/// `verify` (what a test expects to receive), `log` (what it received and
+/// answered); `act` (the other party signs or rejects), `contract_count`, and
+/// `save_state` (with `MockBuilder::state_dir`).
 pub type MockServer = qiyuesuo_mock::MockServer<crate::Client>;
 
 /// A [`MockServer`] on a thread of its own, for a test without an async
