@@ -31,7 +31,8 @@
 //!   on an answer always has its `Unknown` arm. Look-alike request types are
 //!   kept apart where the API's values differ (`ContactType` for
 //!   verification, `ContractContactType` for contracts, which adds
-//!   `EMPLOYEEID`, `NUMBER` and `BIZID`).
+//!   `EMPLOYEEID`, `NUMBER` and `BIZID`); the narrow one converts into the
+//!   wide one (`ContractUser::from(user)`, `.into()`).
 //!   A contract is named by a [`models::ContractRef`] (its id, or your
 //!   `bizId`), a required argument of every request that finds one; paged
 //!   lists have `…_all` methods that walk every page lazily as a
@@ -267,6 +268,8 @@ pub use qiyuesuo_runtime::__private;
 
 #[cfg(feature = "mock")]
 pub mod mock;
+
+mod convert;
 
 // The generated code: committed in `src/generated/` (what integrators
 // compile), or, with the `codegen` feature, generated from the schema by

@@ -158,3 +158,12 @@ mod mock_kit {
         assert!(error.to_string().contains("`sealName` is not in `sealList`'s request"), "{error}");
     }
 }
+
+#[test]
+fn a_verification_user_converts_into_a_contract_user_with_the_same_wire_form() {
+    use qiyuesuo::models::{ContactType, ContractContactType, ContractUser, User};
+    let user = User::new("12312378900", ContactType::Email).name("张三");
+    let person: ContractUser = user.clone().into();
+    assert_eq!(person.contact_type, ContractContactType::Email);
+    assert_eq!(serde_json::to_value(&user).unwrap(), serde_json::to_value(&person).unwrap());
+}
