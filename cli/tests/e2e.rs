@@ -934,23 +934,36 @@ fn rust_log_shows_the_call_and_never_the_credentials() {
 
 #[test]
 fn mock_says_which_default_credentials_it_accepts() {
+    let (line, said) = mock_said(&["--addr", "127.0.0.1:0", "--access-secret", "only-the-secret"], 1);
+    assert!(line.starts_with("listening on "), "{line}");
+    assert_eq!(said.trim(), "mock: accepting the default access token `mock-access-token` with the secret given");
+}
+
+/// `qys mock ARGS` with no credentials in its environment: its first line on
+/// stdout and its first `lines` lines on stderr, read before it is stopped
+/// (with SIGINT, as Ctrl-C does).
+fn mock_said(args: &[&str], lines: usize) -> (String, String) {
     let mut child = Command::new(QYS)
-        .args(["mock", "--addr", "127.0.0.1:0", "--access-secret", "only-the-secret"])
+        .arg("mock")
+        .args(args)
+        .env_remove("QYS_SERVER_URL")
         .env_remove("QYS_ACCESS_TOKEN")
         .env_remove("QYS_ACCESS_SECRET")
+        .env_remove("QYS_ACCESS_SECRET_FILE")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    assert!(line.starts_with("listening on "), "{line}");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap());
     let mut said = String::new();
-    stderr.read_line(&mut said).unwrap();
-    let _ = child.kill();
+    for _ in 0..lines {
+        stderr.read_line(&mut said).unwrap();
+    }
+    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
     let _ = child.wait();
-    assert_eq!(said.trim(), "mock: accepting the default access token `mock-access-token` with the secret given");
+    (first, said)
 }
 
 #[test]
@@ -1303,24 +1316,9 @@ fn a_walk_against_a_server_that_repeats_its_page_stops_with_exit_3() {
 
 #[test]
 fn the_mock_warns_when_it_listens_beyond_loopback() {
-    let mut child = Command::new(QYS)
-        .args(["mock", "--addr", "0.0.0.0:0"])
-        .env_remove("QYS_SERVER_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    // Its two lines on stderr come after the first on stdout.
+    let (line, stderr) = mock_said(&["--addr", "0.0.0.0:0"], 2);
     assert!(line.starts_with("listening on http://0.0.0.0:"), "{line}");
-    // Its two lines on stderr come after that one: read them before stopping it.
-    let mut said = BufReader::new(child.stderr.take().unwrap());
-    let mut stderr = String::new();
-    for _ in 0..2 {
-        said.read_line(&mut stderr).unwrap();
-    }
-    let _ = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
-    let _ = child.wait();
     assert!(stderr.contains("warning: listening beyond loopback"), "{stderr}");
     assert!(stderr.contains("sign pages have no login"), "{stderr}");
     // On loopback, no such warning.
@@ -1331,22 +1329,7 @@ fn the_mock_warns_when_it_listens_beyond_loopback() {
 
 #[test]
 fn the_mock_says_which_public_test_pair_it_accepts() {
-    let mut child = Command::new(QYS)
-        .args(["mock", "--addr", "127.0.0.1:0"])
-        .env_remove("QYS_SERVER_URL")
-        .env_remove("QYS_ACCESS_TOKEN")
-        .env_remove("QYS_ACCESS_SECRET")
-        .env_remove("QYS_ACCESS_SECRET_FILE")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let mut said = String::new();
-    BufReader::new(child.stderr.take().unwrap()).read_line(&mut said).unwrap();
-    let _ = child.kill();
-    let _ = child.wait();
+    let (_, said) = mock_said(&["--addr", "127.0.0.1:0"], 1);
     assert_eq!(
         said.trim(),
         "mock: accepting the default access token `mock-access-token` and the default secret `mock-access-secret`"
