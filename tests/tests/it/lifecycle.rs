@@ -249,17 +249,23 @@ async fn contract_list_all_walks_2500_contracts_in_pages_missing_and_repeating_n
     assert_eq!(mock.log().len() - before, 1);
 }
 
-#[tokio::test]
-async fn the_sign_page_goes_back_only_to_a_callback_page_a_link_request_named() {
-    let mock = MockServer::start().await.unwrap();
+/// A contract of `mock` whose sponsor has signed, waiting for the person, and
+/// the person's sign-page link (its `callbackPage` https://example.com/back).
+async fn awaiting_the_person(mock: &MockServer, biz_id: &str) -> (Id, String) {
     let client = mock.client().unwrap();
-    let id = client.contract_draft(&draft("elsewhere", None)).await.unwrap().id;
+    let id = client.contract_draft(&draft(biz_id, None)).await.unwrap().id;
     client.document_add_by_file(&upload(ContractRef::id(id))).await.unwrap();
     client.contract_send(&ContractSendRequest::new(ContractRef::id(id))).await.unwrap();
     client.contract_company_sign(&ContractSignRequest::new(ContractRef::id(id))).await.unwrap();
     let user = ContractUser::new(PERSON, ContractContactType::Mobile);
     let request = ContractSignUrlRequest::new(ContractRef::id(id), user).callback_page("https://example.com/back");
-    client.contract_sign_url(&request).await.unwrap();
+    (id, client.contract_sign_url(&request).await.unwrap().page_url)
+}
+
+#[tokio::test]
+async fn the_sign_page_goes_back_only_to_a_callback_page_a_link_request_named() {
+    let mock = MockServer::start().await.unwrap();
+    let (id, _) = awaiting_the_person(&mock, "elsewhere").await;
     // A form that names another place (a link edited, or a page of its own) goes to the contract's page.
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let form = format!("signer={PERSON}&back=https%3A%2F%2Fphish.example%2Flogin&decision=sign");
@@ -278,18 +284,7 @@ async fn the_sign_page_goes_back_only_to_a_callback_page_a_link_request_named() 
 async fn the_sign_page_signs_for_the_person_and_goes_back_to_the_integrator() {
     let mock = MockServer::start().await.unwrap();
     let client = mock.client().unwrap();
-    let id = client.contract_draft(&draft("page", None)).await.unwrap().id;
-    client.document_add_by_file(&upload(ContractRef::id(id))).await.unwrap();
-    client.contract_send(&ContractSendRequest::new(ContractRef::id(id))).await.unwrap();
-    client.contract_company_sign(&ContractSignRequest::new(ContractRef::id(id))).await.unwrap();
-    let user = ContractUser::new(PERSON, ContractContactType::Mobile);
-    let link = client
-        .contract_sign_url(
-            &ContractSignUrlRequest::new(ContractRef::id(id), user).callback_page("https://example.com/back"),
-        )
-        .await
-        .unwrap()
-        .page_url;
+    let (id, link) = awaiting_the_person(&mock, "page").await;
     assert!(link.starts_with(&mock.base_url()), "{link}");
 
     let browser = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
