@@ -90,6 +90,7 @@ pub(crate) fn check(doc: &Value, reach: &Reach) -> Result<(), Errors> {
     check_servers(root, &mut errors);
     check_envelope(doc, &mut errors);
     check_components(doc, &mut errors);
+    extensions::check_extension_names(doc, "", &mut errors);
     extensions::check_one_of_declarations(doc, &mut errors);
     extensions::check_variant_names(doc, &mut errors);
     let mut codes = CodeTable::default();

@@ -12,6 +12,56 @@ use crate::error::Collector;
 use crate::ir::Effect;
 use crate::pointer::join;
 
+/// Every extension this reader knows (schema/README.md's table). Any other
+/// `x-qys-*` key is refused wherever it appears: a misspelt one would
+/// otherwise be ignored without a word.
+pub(super) const KNOWN: [&str; 12] = [
+    "x-qys-also-accepted",
+    "x-qys-comma-set",
+    "x-qys-envelope",
+    "x-qys-fresh",
+    "x-qys-idempotent",
+    "x-qys-name",
+    "x-qys-one-of",
+    "x-qys-pagination",
+    "x-qys-response-codes",
+    "x-qys-source",
+    "x-qys-state",
+    "x-qys-variant-names",
+];
+
+/// Refuses `x-qys-*` keys this reader does not know, naming the nearest
+/// known one, and an `x-qys-fresh` that is not `true`.
+pub(super) fn check_extension_names(value: &Value, pointer: &str, errors: &mut Collector) {
+    match value {
+        Value::Object(fields) => {
+            for (key, child) in fields {
+                let at = join(pointer, key);
+                if key.starts_with("x-qys-") && !KNOWN.contains(&key.as_str()) {
+                    let nearest = KNOWN
+                        .iter()
+                        .map(|known| (strsim::jaro_winkler(key, known), *known))
+                        .filter(|(score, _)| *score > 0.9)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, known)| format!(" (did you mean `{known}`?)"))
+                        .unwrap_or_default();
+                    errors.push(&at, format!("`{key}` is not an extension this schema reader knows{nearest}"));
+                }
+                if key == "x-qys-fresh" && child != &Value::Bool(true) {
+                    errors.push(&at, "`x-qys-fresh` is `true` (on a property of a result schema), or absent");
+                }
+                check_extension_names(child, &at, errors);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                check_extension_names(item, &join(pointer, &index.to_string()), errors);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The strings of an array, or `None` if it is not an array of strings.
 fn strings(value: Option<&Value>) -> Option<Vec<&str>> {
     value?.as_array()?.iter().map(Value::as_str).collect()

@@ -461,3 +461,19 @@ fn another_wire_form_must_be_a_list_of_schemas() {
     let message = refused(&edited(at, Some(json!([{"type": "object", "properties": {}}]))));
     assert!(message.contains(&format!("#{at}/0: an inline object or enum has no name")), "{message}");
 }
+
+#[test]
+fn an_unknown_extension_is_refused_with_the_nearest_known_name_and_fresh_must_be_true() {
+    let text = edited(&format!("{OP}/x-qys-idempotnet"), Some(json!(true)));
+    let message = refused(&text);
+    assert!(
+        message.contains("x-qys-idempotnet: `x-qys-idempotnet` is not an extension this schema reader knows (did you mean `x-qys-idempotent`?)"),
+        "{message}"
+    );
+    let text = edited("/components/schemas/TicketResult/properties/ticket/x-qys-fresh", Some(json!("yes")));
+    let message = refused(&text);
+    assert!(message.contains("TicketResult/properties/ticket/x-qys-fresh: `x-qys-fresh` is `true`"), "{message}");
+    // Other `x-` keys are other tools' business.
+    let text = edited(&format!("{OP}/x-codegen-hint"), Some(json!(1)));
+    assert!(qiyuesuo_codegen::generate(&text, "x.json").is_ok());
+}
