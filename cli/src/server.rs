@@ -43,13 +43,9 @@ pub fn choose(given: Option<&str>, credentials: bool, servers: &[Server]) -> Res
                 let hint = if name.contains('.') || name.contains(':') {
                     format!(" (did you mean https://{name}?)")
                 } else {
-                    std::iter::once("mock")
-                        .chain(servers.iter().map(|s| s.name.as_str()))
-                        .map(|known| (strsim::jaro_winkler(name, known), known))
-                        .filter(|(score, _)| *score > 0.8)
-                        .max_by(|a, b| a.0.total_cmp(&b.0))
-                        .map(|(_, known)| format!(" (did you mean {known}?)"))
-                        .unwrap_or_default()
+                    let known = std::iter::once("mock").chain(servers.iter().map(|s| s.name.as_str()));
+                    let nearest = crate::guide::nearest_names(name, known, 1);
+                    nearest.first().map(|known| format!(" (did you mean {known}?)")).unwrap_or_default()
                 };
                 Err(format!("--server `{name}` is not a server{hint}: say {}, or a URL", names()))
             }
@@ -68,14 +64,9 @@ pub fn choose(given: Option<&str>, credentials: bool, servers: &[Server]) -> Res
     }
 }
 
-/// Whether an `http://` URL's host is loopback (where plain http is allowed).
+/// Whether a URL's host is loopback, by the client's own rule.
 fn loopback(url: &str) -> bool {
-    let Ok(parsed) = qiyuesuo::runtime::reqwest::Url::parse(url) else { return false };
-    match parsed.host_str() {
-        Some(host) if host.eq_ignore_ascii_case("localhost") => true,
-        Some(host) => host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()),
-        None => false,
-    }
+    qiyuesuo::runtime::reqwest::Url::parse(url).is_ok_and(|url| qiyuesuo::runtime::__hooks::is_loopback(&url))
 }
 
 #[cfg(test)]

@@ -283,7 +283,8 @@ fn check_base_url<C>(raw_text: &str, insecure_http: bool) -> Result<String, Erro
     Ok(url.as_str().trim_end_matches('/').to_owned())
 }
 
-fn is_loopback(url: &reqwest::Url) -> bool {
+/// Whether a URL's host is loopback, where plain `http` is allowed.
+pub fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host_str() {
         Some(host) if host.eq_ignore_ascii_case("localhost") => true,
         Some(host) => host.trim_matches(['[', ']']).parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback()),

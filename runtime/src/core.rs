@@ -329,13 +329,9 @@ impl Core {
             }
             Prepared::Multipart(parts) => PreviewBody::Multipart(multipart::preview(parts)),
         };
-        let method = match op.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-        };
         Ok(Preview {
             operation: op.id,
-            method,
+            method: op.method.as_str(),
             // What would be sent, but for a password in the base URL.
             url: crate::secret::without_userinfo(&self.url(op, prepared)),
             headers: crate::preview::shown_headers(&headers),

@@ -98,6 +98,7 @@ pub mod __private {
 /// own. Not part of the API.
 #[doc(hidden)]
 pub mod __hooks {
+    pub use crate::builder::is_loopback;
     pub use crate::core::phases;
     pub use crate::credentials::{AgentCredentials, Credentials};
     pub use crate::envelope::{Answer, decode_answer, decode_result};

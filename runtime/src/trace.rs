@@ -18,11 +18,7 @@ pub(crate) struct Endpoint<'a> {
 
 impl std::fmt::Display for Endpoint<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let method = match self.method {
-            crate::operation::Method::Get => "GET",
-            crate::operation::Method::Post => "POST",
-        };
-        write!(f, "{method} {}{}", crate::secret::without_userinfo(self.base_url), self.path)
+        write!(f, "{} {}{}", self.method.as_str(), crate::secret::without_userinfo(self.base_url), self.path)
     }
 }
 
