@@ -147,7 +147,8 @@ struct Cursor<T> {
 /// What the cursor wants next.
 enum Next<T> {
     Item(T),
-    Fetch(i64),
+    /// The page at this offset, within the time left.
+    Fetch(i64, Duration),
     Stop(WalkError),
     End,
 }
@@ -193,11 +194,12 @@ impl<T: PartialEq + Clone> Cursor<T> {
         if self.done {
             return Next::End;
         }
-        if self.time_left().is_zero() {
+        let left = self.time_left();
+        if left.is_zero() {
             let limit = self.walk.limits.max_time;
             return Next::Stop(self.stop(WalkStop::Time { limit }));
         }
-        Next::Fetch(self.offset)
+        Next::Fetch(self.offset, left)
     }
 
     /// Takes in one page: its items and the total the answer gave.
@@ -259,13 +261,12 @@ where
 {
     futures_util::stream::unfold((Cursor::new(walk, start), fetch), |(mut cursor, mut fetch)| async move {
         loop {
-            let offset = match cursor.next() {
+            let (offset, left) = match cursor.next() {
                 Next::Item(item) => return Some((Ok(item), (cursor, fetch))),
                 Next::Stop(error) => return Some((Err(E::from(error)), (cursor, fetch))),
                 Next::End => return None,
-                Next::Fetch(offset) => offset,
+                Next::Fetch(offset, left) => (offset, left),
             };
-            let left = cursor.time_left();
             match tokio::time::timeout(left, fetch(offset)).await {
                 Ok(Ok((total, items))) => {
                     if let Some(error) = cursor.take(total, items) {
@@ -302,7 +303,8 @@ where
                 Next::Item(item) => return Some(Ok(item)),
                 Next::Stop(error) => return Some(Err(E::from(error))),
                 Next::End => return None,
-                Next::Fetch(offset) => offset,
+                // Each call is bounded by its own timeouts; the walk's time is checked between pages.
+                Next::Fetch(offset, _) => offset,
             };
             match fetch(offset) {
                 Ok((total, items)) => {
