@@ -65,15 +65,20 @@ pub fn set(path: &Path, name: &str, key: &str, value: &str) -> Result<String, St
     Ok(format!("set {key} in profile {name} of {}", path.display()))
 }
 
+/// Creates `dir` (and its parents) readable by its owner alone (mode 0700).
+pub fn private_dir(dir: &Path) -> Result<(), String> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| format!("{}: {e}", dir.display()))
+}
+
 /// `text` at `path`, mode 0600, written whole under a temporary name first.
 fn write_private(path: &Path, text: &str) -> Result<(), String> {
     let shown = path.display();
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-        builder.create(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        private_dir(dir)?;
     }
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let temporary = path.with_file_name(format!(".{file_name}.{}.part", std::process::id()));

@@ -30,17 +30,22 @@ pub fn domain_help(index: &[IndexedOperation], name: &str) -> Option<String> {
     Some(format!("{}\n\nqys <COMMAND> --help for one's flags.", domain_listing(index, domain)))
 }
 
-/// The commands nearest to `typed`, nearest first.
-pub fn nearest(index: &[IndexedOperation], extra: &[&'static str], typed: &str) -> Vec<&'static str> {
-    let mut scored: Vec<(f64, &'static str)> = index
-        .iter()
-        .map(|entry| entry.command)
-        .chain(extra.iter().copied())
-        .map(|command| (strsim::jaro_winkler(typed, command), command))
+/// The names of `known` near to `typed` (Jaro-Winkler above 0.8, letter case
+/// aside), nearest first, at most `most`: every "did you mean" of `qys`.
+pub fn nearest_names<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>, most: usize) -> Vec<&'a str> {
+    let typed = typed.to_lowercase();
+    let mut scored: Vec<(f64, &'a str)> = known
+        .into_iter()
+        .map(|name| (strsim::jaro_winkler(&typed, &name.to_lowercase()), name))
         .filter(|(score, _)| *score > 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    scored.into_iter().take(SUGGESTIONS).map(|(_, command)| command).collect()
+    scored.into_iter().take(most).map(|(_, name)| name).collect()
+}
+
+/// The commands nearest to `typed`, nearest first.
+pub fn nearest(index: &[IndexedOperation], extra: &[&'static str], typed: &str) -> Vec<&'static str> {
+    nearest_names(typed, index.iter().map(|entry| entry.command).chain(extra.iter().copied()), SUGGESTIONS)
 }
 
 /// The error for an unknown command: its nearest, and where to look.

@@ -128,14 +128,10 @@ fn unknown_fields(value: &Value, prefix: &[String], command: &Command, problems:
         }
         // The names known at this level, for a suggestion.
         let siblings = paths().filter(|known| known.len() > prefix.len() && known.starts_with(prefix));
-        let nearest = siblings
-            .filter_map(|known| known.get(prefix.len()))
-            .map(|name| (strsim::jaro_winkler(&name.to_lowercase(), &key.to_lowercase()), name))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
+        let names = siblings.filter_map(|known| known.get(prefix.len())).map(String::as_str);
         let shown = path.join(".");
-        problems.push(match nearest {
-            Some((_, name)) => format!("unknown field `{shown}`; did you mean `{name}`?"),
+        problems.push(match crate::guide::nearest_names(key, names, 1).first() {
+            Some(name) => format!("unknown field `{shown}`; did you mean `{name}`?"),
             None => format!("unknown field `{shown}`"),
         });
     }

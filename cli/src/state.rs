@@ -22,11 +22,7 @@ pub fn dir() -> Option<PathBuf> {
 
 /// The directory's lock file, created with the directory (its owner's alone).
 pub fn lock_file(dir: &Path) -> Result<fd_lock::RwLock<File>, String> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir).map_err(|e| format!("the embedded mock's state, {}: {e}", dir.display()))?;
+    crate::config_file::private_dir(dir).map_err(|e| format!("the embedded mock's state, {e}"))?;
     let path = dir.join("lock");
     let file = std::fs::OpenOptions::new()
         .create(true)

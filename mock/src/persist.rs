@@ -73,7 +73,7 @@ pub(crate) fn private_dir(dir: &Path) -> Result<(), String> {
 /// `dir/name` holding `bytes`, written under a temporary name and renamed.
 fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
     let target = dir.join(name);
-    let temporary = dir.join(format!(".{name}.{:016x}.part", fastrand_u64()));
+    let temporary = dir.join(format!(".{name}.{:016x}.part", random_suffix()));
     let written = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -87,6 +87,6 @@ fn write_whole(dir: &Path, name: &str, bytes: &[u8]) -> Result<(), String> {
 }
 
 /// A random suffix for temporary names (no two writers share one).
-fn fastrand_u64() -> u64 {
+fn random_suffix() -> u64 {
     uuid::Uuid::new_v4().as_u64_pair().0
 }
