@@ -550,7 +550,7 @@ async fn read_input(
                 return Err(format!("Content-Type must be application/json, not {shown}"));
             }
             let json = serde_json::from_slice(&body).map_err(|e| format!("the body is not JSON ({e})"))?;
-            qiyuesuo_schema::ir::without_nulls(json)
+            qiyuesuo_schema::wire::without_nulls(json)
         }
         Input::Query { .. } => query_object(query, &route.parameters),
         Input::Multipart { .. } => multipart_object(body, content_type, route, &mut files).await?,
@@ -599,7 +599,7 @@ async fn multipart_object(
             (kind, _) => {
                 let text = String::from_utf8(data.to_vec()).map_err(|_| format!("{name}: not UTF-8 text"))?;
                 match kind {
-                    ValueKind::Json => qiyuesuo_schema::ir::without_nulls(
+                    ValueKind::Json => qiyuesuo_schema::wire::without_nulls(
                         serde_json::from_str(&text).map_err(|e| format!("{name}: not JSON ({e})"))?,
                     ),
                     kind => lenient(kind, text),

@@ -99,7 +99,7 @@ impl Spec {
             None => return Err("the operation answers no `result`".to_owned()),
         };
         let mut document = self.api.type_json_schema(type_name);
-        let result = &qiyuesuo_schema::ir::without_nulls(result.clone());
+        let result = &qiyuesuo_schema::wire::without_nulls(result.clone());
         closed(&mut document);
         let validator = jsonschema::draft7::new(&document).map_err(|e| format!("its schema does not compile: {e}"))?;
         let problems: Vec<String> = validator

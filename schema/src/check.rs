@@ -1,20 +1,22 @@
 //! Checks that the schema is one the generator can turn into correct code,
 //! the mock can serve and `qys` can offer, and reports every problem with its
-//! JSON pointer. Every refusal lives here: the lowering that follows assumes
-//! what is checked, and so do typify (which panics on some inputs, dangling
-//! references among them) and everything that reads the IR.
+//! JSON pointer. Every refusal is made here or by an extension's module
+//! ([`crate::ext`]), which this walk calls where the extension sits and whose
+//! pieces it hands on: the lowering that follows assumes what is checked, and
+//! so do typify (which panics on some inputs, dangling references among them)
+//! and everything that reads the IR.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use crate::doc::{component_schemas, envelope_result, follow, ref_of, resolve, schema_ref_name};
+use crate::doc::{component_schemas, follow, ref_of, resolve, schema_ref_name};
 use crate::error::{Collector, Errors};
+use crate::ext::{self, Extensions, OperationExtensions, one_of, response_codes::Codes};
 use crate::ir::CallbackUrl;
+use crate::naming::{RESERVED_NAMES, is_identifier};
 use crate::pointer::join;
 use crate::reach::Reach;
-
-mod extensions;
 
 /// The HTTP methods the QiYueSuo API uses; any other is refused.
 const METHODS: &[&str] = &["get", "post"];
@@ -64,17 +66,11 @@ const FORMATS: &[(&str, &str)] = &[
     ("string", "password"),
 ];
 
-/// Type names the generated code takes from the runtime.
-pub const RESERVED_NAMES: &[&str] = &["Id", "FilePart", "Secret"];
-
 /// Request body media types, each a way the runtime encodes a request.
 const REQUEST_MEDIA: &[&str] = &["application/json", "multipart/form-data"];
 
-/// Confidence levels of `x-qys-source`: the facts file's [P], [S] and [U].
-const CONFIDENCE: &[&str] = &["primary", "secondary", "unconfirmed"];
-
-/// Checks the whole document.
-pub(crate) fn check(doc: &Value, reach: &Reach) -> Result<(), Errors> {
+/// Checks the whole document; on success, what its extensions say.
+pub(crate) fn check(doc: &Value, reach: &Reach) -> Result<Extensions, Errors> {
     let mut errors = Collector::default();
     let Some(root) = doc.as_object() else {
         return Err(Errors::one("", "the document is not a JSON object"));
@@ -87,16 +83,14 @@ pub(crate) fn check(doc: &Value, reach: &Reach) -> Result<(), Errors> {
         None => errors.push("/openapi", "missing `openapi` version string"),
     }
     check_refs(doc, doc, "", &mut errors);
-    check_servers(root, &mut errors);
-    check_envelope(doc, &mut errors);
-    check_components(doc, &mut errors);
-    extensions::check_extension_names(doc, "", &mut errors);
-    extensions::check_one_of_declarations(doc, &mut errors);
-    extensions::check_variant_names(doc, &mut errors);
-    let mut codes = CodeTable::default();
-    if let Some(global) = root.get("x-qys-response-codes") {
-        check_codes(global, "/x-qys-response-codes", &mut codes, &mut errors);
-    }
+    let servers = ext::name::servers(root, &mut errors);
+    ext::envelope::check(doc, &mut errors);
+    let comma_sets = check_components(doc, &mut errors);
+    ext::refuse_unknown(doc, "", &mut errors);
+    let one_ofs = one_of::declarations(doc, &mut errors);
+    let variant_names = ext::variant_names::read(doc, &mut errors);
+    let mut codes = Codes::default();
+    ext::response_codes::read(doc, "", None, &mut codes, &mut errors);
     match crate::security::signing(doc, None) {
         Ok(crate::security::Signing::Company) => {}
         Ok(crate::security::Signing::Agent) => errors.push(
@@ -105,14 +99,14 @@ pub(crate) fn check(doc: &Value, reach: &Reach) -> Result<(), Errors> {
         ),
         Err(problem) => errors.push("/security", problem),
     }
-    check_paths(doc, &mut codes, &mut errors);
-    check_sides(doc, reach, &mut errors);
-    errors.finish(())
+    let operations = check_paths(doc, &one_ofs, &mut codes, &mut errors);
+    check_sides(doc, reach, &variant_names, &mut errors);
+    errors.finish(Extensions { servers, codes: codes.list, one_ofs, comma_sets, variant_names, operations })
 }
 
 /// What each side of the API reaches: files only in multipart bodies; open
 /// (answer) enums apart from closed (request) ones, with usable variant names.
-fn check_sides(doc: &Value, reach: &Reach, errors: &mut Collector) {
+fn check_sides(doc: &Value, reach: &Reach, variant_names: &ext::variant_names::VariantNames, errors: &mut Collector) {
     let multipart_bodies: BTreeSet<&str> = crate::doc::operations(doc)
         .filter_map(|(_, _, op)| crate::doc::body_schema(doc, op))
         .filter(|(multipart, _)| *multipart)
@@ -142,7 +136,7 @@ fn check_sides(doc: &Value, reach: &Reach, errors: &mut Collector) {
         }
         let mut variants = BTreeSet::new();
         for value in schema.get("enum").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-            let variant = crate::doc::variant_of(schema, value);
+            let variant = variant_names.of(name, value);
             if !is_identifier(&variant) || variant == "Unknown" || !variants.insert(variant.clone()) {
                 errors.push(
                     join(&pointer, "enum"),
@@ -186,67 +180,9 @@ fn check_refs(doc: &Value, value: &Value, pointer: &str, errors: &mut Collector)
     }
 }
 
-fn check_servers(root: &Map<String, Value>, errors: &mut Collector) {
-    let Some(servers) = root.get("servers").and_then(Value::as_array).filter(|s| !s.is_empty()) else {
-        errors.push("/servers", "`servers` must list at least one server, each with an `x-qys-name`");
-        return;
-    };
-    let mut names = BTreeSet::new();
-    for (index, server) in servers.iter().enumerate() {
-        let pointer = join("/servers", &index.to_string());
-        if server.get("url").and_then(Value::as_str).is_none() {
-            errors.push(join(&pointer, "url"), "a server needs a `url` string");
-        }
-        match server.get("x-qys-name").and_then(Value::as_str) {
-            Some(name) if !is_identifier(name) => errors.push(
-                join(&pointer, "x-qys-name"),
-                format!("`{name}` is not an identifier (letters, digits and `_`, starting with a letter)"),
-            ),
-            Some(name) if !names.insert(name.to_owned()) => {
-                errors.push(join(&pointer, "x-qys-name"), format!("server name `{name}` is used twice"))
-            }
-            Some(_) => {}
-            None => errors.push(
-                join(&pointer, "x-qys-name"),
-                "a server needs an `x-qys-name` (its name in the generated `Server` enum)",
-            ),
-        }
-    }
-}
-
-/// Exactly one component schema carries `x-qys-envelope: true`, and it has the
-/// fields the runtime decodes.
-fn check_envelope(doc: &Value, errors: &mut Collector) {
-    let envelopes: Vec<&String> = component_schemas(doc)
-        .filter(|(_, schema)| schema.get("x-qys-envelope") == Some(&Value::Bool(true)))
-        .map(|(name, _)| name)
-        .collect();
-    match envelopes.as_slice() {
-        [name] => {
-            let pointer = join("/components/schemas", name);
-            let properties = doc.pointer(&join(&pointer, "properties"));
-            for (field, kind) in [("code", "integer"), ("message", "string"), ("responseCode", "string")] {
-                let found = properties.and_then(|p| p.get(field)).and_then(|f| f.get("type"));
-                if found.and_then(Value::as_str) != Some(kind) {
-                    errors.push(
-                        join(&join(&pointer, "properties"), field),
-                        format!("the envelope needs a `{field}` property of type `{kind}`"),
-                    );
-                }
-            }
-            if properties.and_then(|p| p.get("result")).is_none() {
-                errors.push(join(&pointer, "properties"), "the envelope needs a `result` property");
-            }
-        }
-        [] => errors.push(
-            "/components/schemas",
-            "no schema is marked `x-qys-envelope: true`; the generator needs to know the answer envelope",
-        ),
-        _ => errors.push("/components/schemas", "more than one schema is marked `x-qys-envelope: true`"),
-    }
-}
-
-fn check_components(doc: &Value, errors: &mut Collector) {
+/// The component schemas' names and shapes; returns their comma sets.
+fn check_components(doc: &Value, errors: &mut Collector) -> Vec<crate::ir::CommaSet> {
+    let mut comma_sets = Vec::new();
     for (name, schema) in component_schemas(doc) {
         let pointer = join("/components/schemas", name);
         if !is_identifier(name) {
@@ -263,30 +199,13 @@ fn check_components(doc: &Value, errors: &mut Collector) {
         if RESERVED_NAMES.contains(&name.as_str()) {
             errors.push(&pointer, format!("schema name `{name}` is the runtime's own type; choose another name"));
         }
-        if schema.get("x-qys-envelope").is_some() {
+        if ext::envelope::is_marked(schema) {
             continue;
         }
         check_schema(schema, &pointer, true, errors);
-        if let Some(item) = schema.get("x-qys-comma-set") {
-            check_comma_set(doc, schema, item, &pointer, errors);
-        }
+        comma_sets.extend(ext::comma_set::read(doc, name, schema, &pointer, errors));
     }
-}
-
-/// A property's other wire forms, which another vendor SDK sends: the
-/// mock accepts them, the client never sends them.
-const ALSO_ACCEPTED: &str = "x-qys-also-accepted";
-
-/// `x-qys-also-accepted` is a non-empty array of schemas (`$ref`s or scalars).
-fn check_also_accepted(also: &Value, pointer: &str, errors: &mut Collector) {
-    match also.as_array() {
-        Some(forms) if !forms.is_empty() => {
-            for (index, form) in forms.iter().enumerate() {
-                check_schema(form, &join(pointer, &index.to_string()), false, errors);
-            }
-        }
-        _ => errors.push(pointer, "`x-qys-also-accepted` is a non-empty array of schemas"),
-    }
+    comma_sets
 }
 
 /// Checks one schema (recursively) against the subset the generator supports.
@@ -303,11 +222,12 @@ fn check_schema(schema: &Value, pointer: &str, top_level: bool, errors: &mut Col
             errors.push(join(pointer, key), format!("schema keyword `{key}` is not supported by the generator"));
         }
     }
-    if let Some(also) = map.get(ALSO_ACCEPTED) {
-        check_also_accepted(also, &join(pointer, ALSO_ACCEPTED), errors);
+    let also = join(pointer, ext::also_accepted::KEY);
+    for (index, form) in ext::also_accepted::forms(map, &also, errors).iter().enumerate() {
+        check_schema(form, &join(&also, &index.to_string()), false, errors);
     }
     if let Some(reference) = ref_of(schema) {
-        if map.len() > 1 && map.keys().any(|k| k != "$ref" && k != "description" && k != ALSO_ACCEPTED) {
+        if map.len() > 1 && map.keys().any(|k| k != "$ref" && k != "description" && k != ext::also_accepted::KEY) {
             errors
                 .push(pointer, "a `$ref` schema may carry only a `description` (and `x-qys-also-accepted`) beside it");
         }
@@ -385,103 +305,12 @@ fn check_schema(schema: &Value, pointer: &str, top_level: bool, errors: &mut Col
     }
 }
 
-/// `x-qys-comma-set` sits on a string schema and names a string enum whose
-/// values the string joins with commas.
-fn check_comma_set(doc: &Value, schema: &Value, item: &Value, pointer: &str, errors: &mut Collector) {
-    let ext = join(pointer, "x-qys-comma-set");
-    if schema.get("type").and_then(Value::as_str) != Some("string") {
-        errors.push(&ext, "`x-qys-comma-set` belongs on a `type: string` schema (the wire form)");
-    }
-    let values =
-        ref_of(item).and_then(|r| resolve(doc, r)).and_then(|target| target.get("enum")).and_then(Value::as_array);
-    let Some(values) = values else {
-        errors.push(&ext, "`x-qys-comma-set` must be a `$ref` to a string enum schema");
-        return;
-    };
-    let values: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
-    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
-        let expected = comma_set_pattern(&values);
-        if pattern != expected {
-            errors.push(
-                join(pointer, "pattern"),
-                format!("the pattern disagrees with the set's values; expected `{expected}`"),
-            );
-        }
-    }
-}
-
-/// The pattern a comma-joined set of `values` matches.
-pub(crate) fn comma_set_pattern(values: &[&str]) -> String {
-    let alternatives = values.join("|");
-    format!("^({alternatives})(,({alternatives}))*$")
-}
-
-/// Codes seen so far: one code means one thing across the whole schema.
-#[derive(Default)]
-struct CodeTable {
-    names: BTreeMap<i64, (String, String)>,
-    /// `ResponseCode` variant → the name it came from.
-    variants: BTreeMap<String, String>,
-}
-
-fn check_codes(codes: &Value, pointer: &str, table: &mut CodeTable, errors: &mut Collector) {
-    let Some(entries) = codes.as_array() else {
-        errors.push(pointer, "`x-qys-response-codes` must be an array");
-        return;
-    };
-    for (index, entry) in entries.iter().enumerate() {
-        let entry_pointer = join(pointer, &index.to_string());
-        let code = entry.get("code").and_then(Value::as_i64);
-        let name = entry.get("name").and_then(Value::as_str);
-        let (Some(code), Some(name)) = (code, name) else {
-            errors.push(&entry_pointer, "a response code needs an integer `code` and a `name`");
-            continue;
-        };
-        if !is_upper_snake(name) {
-            errors.push(join(&entry_pointer, "name"), format!("`{name}` is not UPPER_SNAKE_CASE"));
-        } else if name == "UNKNOWN" {
-            errors.push(join(&entry_pointer, "name"), "`UNKNOWN` is reserved for codes the schema does not list");
-        }
-        if entry.get("retry").is_some_and(|r| r != "always" && r != "idempotent") {
-            errors.push(join(&entry_pointer, "retry"), "`retry` is `always` or `idempotent` (or absent: never)");
-        }
-        for flag in ["mockOnly", "staleTimestamp"] {
-            if entry.get(flag).is_some_and(|m| !m.is_boolean()) {
-                errors.push(join(&entry_pointer, flag), format!("`{flag}` is `true` or `false`"));
-            }
-        }
-        if entry.get("message").and_then(Value::as_str).is_none() {
-            errors.push(&entry_pointer, "a response code needs its `message`");
-        }
-        match table.names.get(&code) {
-            Some((known, _)) if known != name => errors.push(
-                join(&entry_pointer, "name"),
-                format!("code {code} is already named `{known}`; one code has one name"),
-            ),
-            Some(_) => {}
-            None => {
-                if let Some((other, _)) = table.names.values().find(|(n, _)| n == name) {
-                    errors
-                        .push(join(&entry_pointer, "name"), format!("name `{other}` already belongs to another code"));
-                }
-                let variant = crate::ir::code_variant(name, entry.get("mockOnly") == Some(&Value::Bool(true)));
-                if let Some(other) = table.variants.insert(variant.clone(), name.to_owned()) {
-                    errors.push(
-                        join(&entry_pointer, "name"),
-                        format!("`{name}` and `{other}` would both be the variant `ResponseCode::{variant}`"),
-                    );
-                }
-                table.names.insert(code, (name.to_owned(), entry_pointer.clone()));
-            }
-        }
-    }
-}
-
 /// What the operations checked so far have named: one name means one thing.
 struct Seen<'a> {
     /// Method name → the operation that gives it.
     ids: BTreeMap<String, String>,
-    codes: &'a mut CodeTable,
+    codes: &'a mut Codes,
+    one_of_declarations: &'a [one_of::Declared],
     /// Callback name → its payload type.
     payloads: BTreeMap<String, String>,
     /// Request type → the one-ofs it takes and the operation that says so.
@@ -490,14 +319,22 @@ struct Seen<'a> {
     one_of_requests: Vec<(String, Value, Vec<String>)>,
 }
 
-fn check_paths(doc: &Value, codes: &mut CodeTable, errors: &mut Collector) {
+/// Every operation, with what its extensions say, by its pointer.
+fn check_paths(
+    doc: &Value,
+    one_ofs: &[one_of::Declared],
+    codes: &mut Codes,
+    errors: &mut Collector,
+) -> BTreeMap<String, OperationExtensions> {
+    let mut operations = BTreeMap::new();
     let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
         errors.push("/paths", "missing `paths` object");
-        return;
+        return operations;
     };
     let mut seen = Seen {
         ids: BTreeMap::new(),
         codes,
+        one_of_declarations: one_ofs,
         payloads: BTreeMap::new(),
         one_of_users: BTreeMap::new(),
         one_of_requests: Vec::new(),
@@ -519,13 +356,15 @@ fn check_paths(doc: &Value, codes: &mut CodeTable, errors: &mut Collector) {
                     format!("method {} is not supported; the API uses GET and POST", key.to_uppercase()),
                 );
             } else if METHODS.contains(&key.as_str()) {
-                check_operation(doc, key, operation, &pointer, &mut seen, errors);
+                let extensions = check_operation(doc, key, operation, &pointer, &mut seen, errors);
+                operations.insert(pointer, extensions);
             } else if !matches!(key.as_str(), "summary" | "description") && !key.starts_with("x-") {
                 errors.push(&pointer, format!("path item field `{key}` is not supported"));
             }
         }
     }
-    extensions::check_one_of_agreement(doc, &seen.one_of_requests, errors);
+    one_of::check_agreement(doc, one_ofs, &seen.one_of_requests, errors);
+    operations
 }
 
 fn check_operation(
@@ -535,7 +374,7 @@ fn check_operation(
     pointer: &str,
     seen: &mut Seen<'_>,
     errors: &mut Collector,
-) {
+) -> OperationExtensions {
     match operation.get("operationId").and_then(Value::as_str) {
         Some(id) if !is_identifier(id) => {
             errors.push(join(pointer, "operationId"), format!("operationId `{id}` is not an identifier"))
@@ -564,9 +403,7 @@ fn check_operation(
     {
         errors.push(join(pointer, "security"), problem);
     }
-    if operation.get("x-qys-idempotent").is_some_and(|v| !v.is_boolean()) {
-        errors.push(join(pointer, "x-qys-idempotent"), "`x-qys-idempotent` is `true` or `false`");
-    }
+    let idempotent = ext::idempotent::read(operation, pointer, errors);
     let has_body = operation.get("requestBody").is_some();
     if let Some(body) = operation.get("requestBody") {
         let body_pointer = join(pointer, "requestBody");
@@ -604,7 +441,7 @@ fn check_operation(
         errors.push(pointer, "an operation takes a request body or query parameters, not both");
     }
     if has_query && let Some(id) = operation.get("operationId").and_then(Value::as_str) {
-        let type_name = crate::doc::query_type_name(id);
+        let type_name = crate::naming::query_type_name(id);
         if component_schemas(doc).any(|(name, _)| *name == type_name) {
             errors.push(
                 join(pointer, "parameters"),
@@ -621,59 +458,36 @@ fn check_operation(
         }
     }
     check_responses(doc, operation, pointer, errors);
-    if let Some(source) = operation.get("x-qys-source") {
-        check_source(source, &join(pointer, "x-qys-source"), errors);
-    }
+    let source = ext::source::read(operation, pointer, errors);
     if let Some(callbacks) = operation.get("callbacks") {
         check_callbacks(doc, callbacks, &join(pointer, "callbacks"), &mut seen.payloads, errors);
     }
-    if let Some(own) = operation.get("x-qys-response-codes") {
-        check_codes(own, &join(pointer, "x-qys-response-codes"), seen.codes, errors);
-    }
     let id = operation.get("operationId").and_then(Value::as_str).unwrap_or_default();
-    let query = crate::lower::query_schema(doc, operation, id, pointer).map(|q| q.schema);
+    let codes = ext::response_codes::read(operation, pointer, Some(id), seen.codes, errors);
+    let query = crate::query::query_schema(doc, operation, id, pointer).map(|q| q.schema);
     let request = match crate::doc::body_schema(doc, operation) {
         Some((_, schema)) => crate::doc::ref_name(schema).map(|name| (name.to_owned(), follow(doc, schema).clone())),
-        None => query.clone().map(|schema| (crate::doc::query_type_name(id), schema)),
+        None => query.clone().map(|schema| (crate::naming::query_type_name(id), schema)),
     };
     let request_ref = request.as_ref().map(|(name, schema)| (name.as_str(), schema));
-    extensions::check_operation_one_ofs(doc, operation, request_ref, pointer, &mut seen.one_of_users, errors);
-    if let (Some((name, schema)), Some(names)) = (request, operation.get("x-qys-one-of").and_then(Value::as_array)) {
-        let names = names.iter().filter_map(Value::as_str).map(str::to_owned).collect();
-        seen.one_of_requests.push((name, schema, names));
+    let one_ofs = one_of::of_operation(
+        doc,
+        seen.one_of_declarations,
+        operation,
+        request_ref,
+        pointer,
+        &mut seen.one_of_users,
+        errors,
+    );
+    if let Some((name, schema)) = request
+        && !one_ofs.is_empty()
+    {
+        seen.one_of_requests.push((name, schema, one_ofs.clone()));
     }
-    let result = crate::doc::result_schema(doc, operation);
-    extensions::check_pagination(doc, operation, query.as_ref(), result, pointer, errors);
-    let codes: BTreeSet<i64> = seen.codes.names.keys().copied().collect();
-    extensions::check_state(operation, &codes, pointer, errors);
-}
-
-/// `x-qys-source`: where an operation's facts come from, and how sure they are.
-fn check_source(source: &Value, pointer: &str, errors: &mut Collector) {
-    let strings = |key: &str| {
-        source
-            .get(key)
-            .and_then(Value::as_array)
-            .is_some_and(|a| a.iter().all(|v| v.as_str().is_some_and(|s| !s.is_empty())))
-    };
-    if !strings("references") || source.get("references").and_then(Value::as_array).is_some_and(Vec::is_empty) {
-        errors.push(
-            join(pointer, "references"),
-            "`references` lists the doc pages or SDK files the operation comes from",
-        );
-    }
-    match source.get("confidence").and_then(Value::as_str) {
-        Some(level) if CONFIDENCE.contains(&level) => {}
-        _ => errors.push(join(pointer, "confidence"), "`confidence` is `primary`, `secondary` or `unconfirmed`"),
-    }
-    if source.get("unconfirmed").is_some() && !strings("unconfirmed") {
-        errors.push(join(pointer, "unconfirmed"), "`unconfirmed` lists what remains unconfirmed, one string each");
-    }
-    if let Some(map) = source.as_object() {
-        for key in map.keys().filter(|k| !matches!(k.as_str(), "references" | "confidence" | "unconfirmed")) {
-            errors.push(join(pointer, key), format!("`{key}` is not a field of `x-qys-source`"));
-        }
-    }
+    let result = ext::envelope::result_schema(doc, operation);
+    let pagination = ext::pagination::read(doc, operation, query.as_ref(), result, pointer, errors);
+    let state = ext::state::read(operation, &seen.codes.known(), pointer, errors);
+    OperationExtensions { idempotent, codes, source, one_ofs, pagination, state }
 }
 
 /// OpenAPI `callbacks`: each one a form-encoded POST to a URL taken from the
@@ -830,7 +644,7 @@ fn check_responses(doc: &Value, operation: &Value, pointer: &str, errors: &mut C
                 continue;
             }
             let schema = media.get("schema").unwrap_or(&Value::Null);
-            if envelope_result(doc, schema).is_none() {
+            if ext::envelope::result_of(doc, schema).is_none() {
                 errors.push(
                     join(&media_pointer, "schema"),
                     "a response schema must be the envelope (`$ref` to the `x-qys-envelope` schema), or \
@@ -845,7 +659,7 @@ fn check_responses(doc: &Value, operation: &Value, pointer: &str, errors: &mut C
             let narrowed = content
                 .get("application/json")
                 .and_then(|m| m.get("schema"))
-                .and_then(|s| envelope_result(doc, s))
+                .and_then(|s| ext::envelope::result_of(doc, s))
                 .is_some_and(|r| r.is_some());
             if narrowed || !content.contains_key("application/json") {
                 errors.push(
@@ -855,15 +669,4 @@ fn check_responses(doc: &Value, operation: &Value, pointer: &str, errors: &mut C
             }
         }
     }
-}
-
-/// Letters, digits and `_`, starting with a letter: a name every consumer can use.
-pub fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
-
-fn is_upper_snake(name: &str) -> bool {
-    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
-        && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }

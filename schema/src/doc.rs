@@ -1,6 +1,7 @@
-//! Reading the schema document: following `$ref`s, finding the components
-//! and telling the envelope from a narrowed one. Only the checker and the
-//! lowering read the document; everything after them reads the IR.
+//! Reading the schema document: following `$ref`s, finding the components,
+//! the operations, their bodies and parameters. Only the checker, the
+//! extensions' modules and the lowering read the document; everything after
+//! them reads the IR.
 
 use serde_json::Value;
 
@@ -64,39 +65,6 @@ pub(crate) fn operations(doc: &Value) -> impl Iterator<Item = (&String, &'static
     })
 }
 
-/// What a response schema says about `result`: `Some(None)` for the bare
-/// envelope, `Some(Some(schema))` for a narrowed one, `None` if it is neither.
-pub(crate) fn envelope_result<'a>(doc: &'a Value, schema: &'a Value) -> Option<Option<&'a Value>> {
-    let is_envelope = |s: &Value| {
-        ref_of(s)
-            .and_then(|r| resolve(doc, r))
-            .is_some_and(|target| target.get("x-qys-envelope") == Some(&Value::Bool(true)))
-    };
-    if is_envelope(schema) {
-        return Some(None);
-    }
-    let parts = schema.get("allOf")?.as_array()?;
-    let [first, second] = parts.as_slice() else { return None };
-    if !is_envelope(first) {
-        return None;
-    }
-    let properties = second.get("properties")?.as_object()?;
-    let result = properties.get("result")?;
-    (properties.len() == 1 && (ref_name(result).is_some() || is_untyped(result))).then_some(Some(result))
-}
-
-/// A `result` no source documents: a schema that says nothing but its
-/// description (any JSON).
-fn is_untyped(schema: &Value) -> bool {
-    schema.as_object().is_some_and(|s| s.keys().all(|k| k == "description"))
-}
-
-/// The `result` schema of an operation's `200` answer, when it narrows the envelope.
-pub(crate) fn result_schema<'a>(doc: &'a Value, op: &'a Value) -> Option<&'a Value> {
-    let schema = follow(doc, op.pointer("/responses/200")?).pointer("/content/application~1json/schema")?;
-    envelope_result(doc, schema)?
-}
-
 /// The media type of the file a `200` answers, if it answers one.
 pub(crate) fn file_media(doc: &Value, op: &Value) -> Option<String> {
     let content = follow(doc, op.pointer("/responses/200")?).get("content")?.as_object()?;
@@ -117,23 +85,9 @@ pub(crate) fn parameters<'a>(doc: &'a Value, op: &'a Value) -> Vec<&'a Value> {
     op.get("parameters").and_then(Value::as_array).into_iter().flatten().map(|p| follow(doc, p)).collect()
 }
 
-/// The type name the query parameters of `operation_id` become.
-pub(crate) fn query_type_name(operation_id: &str) -> String {
-    format!("{}Request", heck::AsUpperCamelCase(operation_id))
-}
-
 /// A string field of an object.
 pub(crate) fn text(value: &Value, key: &str) -> Option<String> {
     value.get(key).and_then(Value::as_str).map(str::to_owned)
-}
-
-/// The Rust variant for an enum value: the schema's `x-qys-variant-names`
-/// entry for it, else the one rule ([`crate::ir::variant_name`]).
-pub(crate) fn variant_of(schema: &Value, value: &str) -> String {
-    schema
-        .pointer(&crate::pointer::join("/x-qys-variant-names", value))
-        .and_then(Value::as_str)
-        .map_or_else(|| crate::ir::variant_name(value), str::to_owned)
 }
 
 /// Whether a schema is a file (`format: binary`) or an array of them

@@ -1,13 +1,12 @@
 //! What an operation's answer looks like, for the mock: the success
-//! envelope from the schema's examples (or made from the result schema),
-//! and the places whose values are new on every answer.
+//! envelope from the schema's examples (or made from the result schema).
+//! (The places whose values are new on every answer are `ext::fresh`'s.)
 
 use serde_json::{Map, Value, json};
 
 use crate::doc::{follow, follow_all};
-use crate::ir::FreshField;
 
-/// How deep a made-up value or the search for fresh fields goes.
+/// How deep a made-up value goes.
 const MAX_DEPTH: usize = 8;
 
 /// The example whose `code` is 0, else an envelope made from the result schema.
@@ -60,29 +59,5 @@ fn made_up(doc: &Value, schema: &Value, depth: usize) -> Value {
         Some("boolean") => json!(false),
         Some("string") => json!("string"),
         _ => Value::Null,
-    }
-}
-
-/// The `x-qys-fresh` properties below the result schema, as pointers into the envelope.
-pub(crate) fn fresh(doc: &Value, result: Option<&Value>) -> Vec<FreshField> {
-    let mut found = Vec::new();
-    if let Some(schema) = result {
-        fresh_below(doc, schema, "/result", &mut found, 0);
-    }
-    found
-}
-
-fn fresh_below(doc: &Value, schema: &Value, pointer: &str, out: &mut Vec<FreshField>, depth: usize) {
-    let schema = follow_all(doc, schema);
-    if schema.get("x-qys-fresh") == Some(&Value::Bool(true)) {
-        let number = matches!(schema.get("type").and_then(Value::as_str), Some("integer" | "number"));
-        let id = crate::doc::runtime_type(schema) == Some("Id");
-        out.push(FreshField { pointer: pointer.to_owned(), number, id });
-    }
-    if depth > MAX_DEPTH {
-        return;
-    }
-    for (name, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-        fresh_below(doc, property, &crate::pointer::join(pointer, name), out, depth + 1);
     }
 }

@@ -66,7 +66,7 @@ fn object(doc: &Value, schema: &Value, prefix: &[String], required: bool, out: &
                 field.list = true;
                 field.values = enum_values(items);
             }
-        } else if let Some(set) = target.get("x-qys-comma-set") {
+        } else if let Some(set) = crate::ext::comma_set::item(target) {
             field.comma_set = true;
             field.values = enum_values(follow(doc, set));
         }

@@ -6,8 +6,11 @@
 //! line (`qys`) all read; none of them reads the schema's JSON again.
 //!
 //! 1. `check.rs`: is the schema one we can generate correct code from, serve
-//!    and offer? Every problem, each with its JSON pointer, at once.
-//! 2. `lower.rs` (with `examples.rs`, `fields.rs`, `reach.rs`): schema → IR.
+//!    and offer? Every problem, each with its JSON pointer, at once. Each
+//!    `x-qys-*` extension is read once, by its own module under `ext/`, which
+//!    refuses what is wrong with it and returns its piece of the IR.
+//! 2. `lower.rs` (with `examples.rs`, `fields.rs`, `query.rs`): schema and
+//!    extension pieces → IR.
 //!
 //! The project's own schema ships in this crate: [`DOCUMENT`], at [`DOCUMENT_PATH`].
 
@@ -15,20 +18,25 @@
 
 pub mod build;
 mod check;
+mod constraints;
 mod doc;
 mod error;
 mod examples;
+mod ext;
 mod fields;
 pub mod ir;
 mod lower;
+mod naming;
 pub mod pointer;
+mod query;
 mod reach;
 mod security;
 pub mod slice;
+pub mod wire;
 
-pub use check::{RESERVED_NAMES, is_identifier};
 pub use doc::runtime_type;
 pub use error::{Errors, SchemaError};
+pub use naming::{RESERVED_NAMES, is_identifier};
 
 /// Where `qiyuesuo.openapi.json`, the API's schema, is: beside this crate's
 /// manifest, in the workspace and in the published package alike, so the
@@ -55,6 +63,6 @@ pub fn read(schema: &str) -> Result<serde_json::Value, Errors> {
 pub fn parse_value(doc: &serde_json::Value) -> Result<ir::Api, Errors> {
     // What requests and answers reach: the checker refuses by it, the lowering marks by it.
     let reach = reach::reach(doc);
-    check::check(doc, &reach)?;
-    Ok(lower::lower(doc, &reach))
+    let extensions = check::check(doc, &reach)?;
+    Ok(lower::lower(doc, &reach, extensions))
 }

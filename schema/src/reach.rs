@@ -28,13 +28,13 @@ pub(crate) fn reach(doc: &Value) -> Reach {
             let parameters = doc::parameters(doc, op);
             if !parameters.is_empty() {
                 let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
-                request_roots.push(doc::query_type_name(id));
+                request_roots.push(crate::naming::query_type_name(id));
             }
             for parameter in parameters {
                 collect_refs(parameter.get("schema").unwrap_or(&Value::Null), &mut request_roots, Refs::Data);
             }
         }
-        answer_roots.extend(doc::result_schema(doc, op).and_then(ref_name).map(str::to_owned));
+        answer_roots.extend(crate::ext::envelope::result_schema(doc, op).and_then(ref_name).map(str::to_owned));
         for (_, callback) in op.get("callbacks").and_then(Value::as_object).into_iter().flatten() {
             let items = follow(doc, callback).as_object().into_iter().flatten();
             for (_, item) in items {
@@ -100,5 +100,5 @@ pub(crate) fn collect_refs(value: &Value, out: &mut Vec<String>, refs: Refs) {
 
 /// The string enums among the components (comma sets excepted).
 pub(crate) fn enums(doc: &Value) -> impl Iterator<Item = (&String, &Value)> {
-    component_schemas(doc).filter(|(_, s)| s.get("enum").is_some() && s.get("x-qys-comma-set").is_none())
+    component_schemas(doc).filter(|(_, s)| s.get("enum").is_some() && crate::ext::comma_set::item(s).is_none())
 }

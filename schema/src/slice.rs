@@ -21,11 +21,11 @@ pub fn operation_documents(document: &Value) -> Vec<(String, Value)> {
     collect_refs(document.pointer("/components/responses").unwrap_or(&Value::Null), &mut shared_roots, Refs::All);
     let schemas = document.pointer("/components/schemas").and_then(Value::as_object);
     for (name, schema) in schemas.into_iter().flatten() {
-        if schema.get("x-qys-envelope").is_some() {
+        if crate::ext::envelope::is_marked(schema) {
             shared_roots.push(name.clone());
         }
     }
-    let stateful = |op: &Value| op.get("x-qys-state").is_some();
+    let stateful = |op: &Value| op.get(crate::ext::state::KEY).is_some();
     let lifecycle: Vec<(&String, &'static str, &Value)> =
         doc::operations(document).filter(|(_, _, op)| stateful(op)).collect();
     doc::operations(document)

@@ -9,6 +9,7 @@
 mod common;
 
 mod agreement;
+mod architecture;
 mod bad_input;
 mod blocking;
 mod browser;

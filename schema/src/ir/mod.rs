@@ -2,8 +2,21 @@
 //! need to know about the API, free of OpenAPI's shape. Built by `lower.rs`
 //! from a checked schema; nothing downstream reads the schema's JSON again
 //! (the generator hands [`Api::schemas`] to typify, the mock to its validator).
+//!
+//! Split by who reads each part: this module holds what every consumer
+//! needs; `mock.rs` what only a server needs (state rules, fresh values);
+//! `input.rs` how a field's text becomes a value (`qys` and the mock's
+//! forms). All are re-exported here. The request schemas a server checks
+//! against are [`crate::wire`]'s.
 
 use serde_json::{Map, Value};
+
+mod input;
+mod mock;
+
+pub use crate::naming::{code_variant, variant_name};
+pub use input::{InputField, ValueKind};
+pub use mock::{Effect, FreshField, StateRule, Target, Transition};
 
 /// The whole API.
 #[derive(Debug, Clone)]
@@ -103,83 +116,6 @@ impl Api {
     pub fn struct_info(&self, name: &str) -> Option<&StructInfo> {
         self.structs.iter().find(|s| s.name == name)
     }
-
-    /// A self-contained JSON Schema (draft 7) that an operation's input must
-    /// satisfy: its request type by reference, with every named type beside it.
-    /// `None` for an operation without input.
-    pub fn input_json_schema(&self, op: &Operation) -> Option<Value> {
-        Some(self.type_json_schema(op.input.type_name()?))
-    }
-
-    /// A self-contained JSON Schema (draft 7) of a named type, with the
-    /// named types it reaches beside it (not every type of the API: a
-    /// validator per operation would copy the whole API each time). It
-    /// checks the forms the API accepts on the wire: an id (`format: int64`
-    /// text) may be a whole number as well, as the vendor's Java SDK sends
-    /// it. (An explicit `null` is absent: the reader removes it first, see
-    /// [`without_nulls`].)
-    pub fn type_json_schema(&self, type_name: &str) -> Value {
-        let by_name: std::collections::HashMap<&str, &Value> =
-            self.schemas.iter().map(|s| (s.name.as_str(), &s.schema)).collect();
-        let reached = crate::reach::reachable_in(vec![type_name.to_owned()], crate::reach::Refs::All, |name| {
-            by_name.get(name).copied()
-        });
-        // In name order (the set's).
-        let schemas: Map<String, Value> = reached
-            .into_iter()
-            .filter_map(|name| by_name.get(name.as_str()).map(|schema| (name, (*schema).clone())))
-            .collect();
-        let mut components = Map::new();
-        components.insert("schemas".to_owned(), Value::Object(schemas));
-        let mut document = Map::new();
-        let reference = Value::String(format!("#/components/schemas/{type_name}"));
-        let mut by_ref = Map::new();
-        by_ref.insert("$ref".to_owned(), reference);
-        document.insert("allOf".to_owned(), Value::Array(vec![Value::Object(by_ref)]));
-        document.insert("components".to_owned(), Value::Object(components));
-        let mut document = Value::Object(document);
-        accept_wire_forms(&mut document);
-        document
-    }
-}
-
-/// The forms the wire carries, made acceptable throughout `schema`: every id
-/// (`format: int64` text) also a whole number from 0 to `i64::MAX` (its
-/// `pattern` still binds the text form), and a schema with
-/// `x-qys-also-accepted` `anyOf` its own form and the ones listed there (what
-/// another vendor SDK sends).
-fn accept_wire_forms(schema: &mut Value) {
-    let id = crate::doc::runtime_type(schema) == Some("Id");
-    match schema {
-        Value::Object(map) => {
-            if id {
-                map.insert("type".to_owned(), serde_json::json!(["string", "integer"]));
-                map.insert("minimum".to_owned(), Value::from(0));
-                map.insert("maximum".to_owned(), Value::from(i64::MAX));
-            }
-            if let Some(Value::Array(others)) = map.remove("x-qys-also-accepted") {
-                let mut forms = vec![Value::Object(std::mem::take(map))];
-                forms.extend(others);
-                map.insert("anyOf".to_owned(), Value::Array(forms));
-            }
-            map.values_mut().for_each(accept_wire_forms);
-        }
-        Value::Array(items) => items.iter_mut().for_each(accept_wire_forms),
-        _ => {}
-    }
-}
-
-/// `value` with every object member that is `null` removed, at any depth:
-/// on the wire an explicit `null` for a field means the field is absent
-/// (the vendor's Java SDK writes one for every unset field).
-pub fn without_nulls(value: Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, without_nulls(v))).collect())
-        }
-        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
-        other => other,
-    }
 }
 
 /// A named type's schema.
@@ -194,24 +130,6 @@ pub struct NamedSchema {
     pub schema: Value,
     /// Whether the type was made from an operation's query parameters.
     pub from_query: bool,
-}
-
-/// The Rust variant name for a name or value of the schema (`sandbox` →
-/// `Sandbox`, `COMPANY_ALREADY_AUTHED` → `CompanyAlreadyAuthed`): the one
-/// rule for servers, codes and open enums, which the checker also applies.
-pub fn variant_name(text: &str) -> String {
-    heck::AsUpperCamelCase(text).to_string()
-}
-
-/// A response code's `ResponseCode` variant: [`variant_name`] of its name,
-/// and for the mock's own codes (`mockOnly`) with `Mock` in front, so that
-/// nobody takes them for the gateway's (`INVALID_SIGNATURE` →
-/// `MockInvalidSignature`; `MOCK_CAPACITY` stays `MockCapacity`).
-pub fn code_variant(name: &str, mock_only: bool) -> String {
-    match variant_name(name) {
-        variant if mock_only && !variant.starts_with("Mock") => format!("Mock{variant}"),
-        variant => variant,
-    }
 }
 
 /// One entry of `servers`.
@@ -469,94 +387,6 @@ impl OneOfVariant {
     }
 }
 
-/// What an operation does to the contracts a stateful server keeps
-/// (`x-qys-state`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateRule {
-    /// What it does.
-    pub effect: Effect,
-    /// From which statuses it is allowed, and the status it leaves
-    /// (`None`: the contract is removed; a missing `to`: unchanged). Empty:
-    /// allowed from every status.
-    pub transitions: Vec<Transition>,
-    /// The code answered when the contract's status allows none of them.
-    pub otherwise: Option<i64>,
-    /// `sign`: the type of the sponsor's action it completes (`COMPANY`, `LP`, `AUDIT`).
-    pub action: Option<String>,
-    /// `move`: the code answered when the contract has no documents.
-    pub needs_documents: Option<i64>,
-}
-
-/// One allowed move of [`StateRule::transitions`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transition {
-    /// The statuses it starts from.
-    pub from: Vec<String>,
-    /// What becomes of the contract.
-    pub to: Target,
-}
-
-/// Where a [`Transition`] leaves the contract.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
-    /// Its status stays (`to` absent).
-    Keep,
-    /// This status.
-    Status(String),
-    /// Removed (`to: null`): a deleted draft.
-    Remove,
-}
-
-/// The effects of [`StateRule`]: each one is a few lines of the mock's
-/// contract store, and the schema says which operation has which.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Effect {
-    /// Creates a draft, or overwrites the draft with the same `bizId` or `id`.
-    Create,
-    /// Adds a document to the contract.
-    Attach,
-    /// Moves the contract by the transitions.
-    Move,
-    /// Completes the sponsor's current action of [`StateRule::action`]'s type.
-    Sign,
-    /// Answers the contract.
-    Read,
-    /// Needs the contract to exist; answers the schema's example.
-    Exists,
-    /// Answers a page of contracts.
-    List,
-    /// Streams one document's file.
-    Document,
-    /// Streams the contract's documents as a ZIP.
-    Archive,
-    /// Answers a link to the signing page for a signer.
-    SignPage,
-    /// Answers a link to the view page.
-    ViewPage,
-}
-
-impl Effect {
-    /// Every effect, with its name in the schema.
-    pub const ALL: &'static [(&'static str, Effect)] = &[
-        ("create", Effect::Create),
-        ("attach", Effect::Attach),
-        ("move", Effect::Move),
-        ("sign", Effect::Sign),
-        ("read", Effect::Read),
-        ("exists", Effect::Exists),
-        ("list", Effect::List),
-        ("document", Effect::Document),
-        ("archive", Effect::Archive),
-        ("signPage", Effect::SignPage),
-        ("viewPage", Effect::ViewPage),
-    ];
-
-    /// The effect a schema name stands for.
-    pub fn named(name: &str) -> Option<Effect> {
-        Effect::ALL.iter().find(|(n, _)| *n == name).map(|(_, e)| *e)
-    }
-}
-
 /// An operation's names, all from its `operationId` by one rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Names {
@@ -577,38 +407,6 @@ impl Names {
             command: heck::AsKebabCase(operation_id).to_string(),
         }
     }
-}
-
-/// A value in an answer that the mock makes new on every call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FreshField {
-    /// JSON pointer into the success envelope, e.g. `/result/ticket`.
-    pub pointer: String,
-    /// A number (`integer`, `number`) or text.
-    pub number: bool,
-    /// One of the API's ids (`format: int64` text): digits.
-    pub id: bool,
-}
-
-/// One field of a request, at any depth.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InputField {
-    /// Where the value goes: `["applicant", "contactType"]`.
-    pub path: Vec<String>,
-    /// How its text becomes a value (for a list: each item's).
-    pub kind: ValueKind,
-    /// An array of scalars, given as comma-separated items.
-    pub list: bool,
-    /// Required, and so are all the objects it sits in.
-    pub required: bool,
-    /// The first paragraph of its description.
-    pub description: Option<String>,
-    /// The values a string enum (or the items of a list or comma set) allows.
-    pub values: Vec<String>,
-    /// A comma set: the values joined with commas in one string.
-    pub comma_set: bool,
-    /// The server's default, when the schema gives one.
-    pub default: Option<Value>,
 }
 
 /// Where an operation's facts come from (`x-qys-source`).
@@ -660,7 +458,7 @@ impl CallbackUrl {
             return pointer.starts_with('/').then(|| CallbackUrl::Body(pointer.to_owned()));
         }
         let name = inner.strip_prefix("$request.query.")?;
-        crate::check::is_identifier(name).then(|| CallbackUrl::Query(name.to_owned()))
+        crate::naming::is_identifier(name).then(|| CallbackUrl::Query(name.to_owned()))
     }
 
     /// The URL in a request's input (its JSON body, or its query as an object).
@@ -670,55 +468,6 @@ impl CallbackUrl {
             CallbackUrl::Query(name) => input.get(name),
         }
         .and_then(Value::as_str)
-    }
-}
-
-/// How a field's text (a form field, a query parameter, a command-line
-/// flag) becomes a value. One table for the mock and `qys`; the runtime's
-/// callback parser has its own, since it knows no schema.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueKind {
-    /// As it is.
-    Text,
-    /// A whole number.
-    Integer,
-    /// A number.
-    Number,
-    /// `true` or `false`.
-    Boolean,
-    /// JSON text (an object or array sent as a string).
-    Json,
-    /// A file: its name (a form part) or its path (a flag).
-    File,
-}
-
-impl ValueKind {
-    /// The kind of a schema type.
-    pub(crate) fn of_type(kind: Option<&str>) -> ValueKind {
-        match kind {
-            Some("integer") => ValueKind::Integer,
-            Some("number") => ValueKind::Number,
-            Some("boolean") => ValueKind::Boolean,
-            Some("object" | "array") => ValueKind::Json,
-            _ => ValueKind::Text,
-        }
-    }
-
-    /// Reads `text` as this kind, or says what was expected.
-    pub fn read(self, text: &str) -> Result<Value, &'static str> {
-        match self {
-            ValueKind::Text | ValueKind::File => Ok(Value::String(text.to_owned())),
-            ValueKind::Integer => text.parse::<i64>().map(Value::from).map_err(|_| "a whole number"),
-            ValueKind::Number => {
-                text.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number).ok_or("a number")
-            }
-            ValueKind::Boolean => match text {
-                "true" => Ok(Value::Bool(true)),
-                "false" => Ok(Value::Bool(false)),
-                _ => Err("true or false"),
-            },
-            ValueKind::Json => serde_json::from_str(text).map_err(|_| "JSON text"),
-        }
     }
 }
 
