@@ -1,8 +1,7 @@
-//! Finding a command among 130: the short help a bare `qys` prints, one
-//! domain's commands (`qys help contracts`), and the few nearest commands
-//! to a mistyped one, nearest first.
+//! Finding a command among 130: the commands by domain (`qys --help`), the
+//! short help a bare `qys` prints, one domain's commands (`qys help
+//! contracts`), and the few nearest commands to a mistyped one, nearest first.
 
-use crate::args::{domain_listing, domain_name, domains};
 use crate::index::IndexedOperation;
 
 /// Commands suggested for a mistyped one, at most.
@@ -59,6 +58,87 @@ pub fn unknown(index: &[IndexedOperation], extra: &[&'static str], typed: &str) 
         "\n\nqys help DOMAIN lists a domain's commands (qys alone lists the domains); qys --help lists them all.",
     );
     out
+}
+
+/// The help's width: clap leaves lines this short as they are on the usual
+/// terminals, so the listing keeps its columns.
+const HELP_WIDTH: usize = 80;
+/// Commands longer than this put their summary on the next line.
+const COMMAND_COLUMN: usize = 30;
+
+/// Every operation's command and summary under its domain's heading, the
+/// domains in the order the schema first uses them, the summaries wrapped in
+/// their column.
+pub fn by_domain(index: &[crate::index::IndexedOperation]) -> String {
+    let mut out = String::from("API operations, by domain (qys <COMMAND> --help for one's flags):");
+    for domain in domains(index) {
+        out.push_str("\n\n");
+        out.push_str(&domain_listing(index, domain));
+    }
+    out
+}
+
+/// The domains' headings, in the order the schema first uses them.
+pub fn domains(index: &[crate::index::IndexedOperation]) -> Vec<&'static str> {
+    let mut domains: Vec<&'static str> = Vec::new();
+    for entry in index {
+        if !domains.contains(&entry.domain) {
+            domains.push(entry.domain);
+        }
+    }
+    domains
+}
+
+/// A domain's name on the command line (`qys help contracts`): its heading
+/// in kebab case.
+pub fn domain_name(domain: &str) -> String {
+    let heading = if domain.is_empty() { "Other" } else { domain };
+    heading.to_lowercase().split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-")
+}
+
+/// One domain's heading and its commands with their summaries.
+pub fn domain_listing(index: &[crate::index::IndexedOperation], domain: &str) -> String {
+    let width = index.iter().map(|entry| entry.command.len()).filter(|len| *len <= COMMAND_COLUMN).max().unwrap_or(0);
+    let indent = 2 + width + 2;
+    let heading = if domain.is_empty() { "Other" } else { domain };
+    let mut out = format!("{heading}:");
+    for entry in index.iter().filter(|entry| entry.domain == domain) {
+        let lines = wrap(entry.summary, HELP_WIDTH - indent);
+        if entry.command.len() > width {
+            out.push_str(&format!("\n  {}", entry.command));
+        } else {
+            out.push_str(&format!("\n  {:width$}  {}", entry.command, lines.first().map_or("", String::as_str)));
+        }
+        let rest = if entry.command.len() > width { &lines[..] } else { lines.get(1..).unwrap_or_default() };
+        for line in rest {
+            out.push_str(&format!("\n{:indent$}{line}", ""));
+        }
+    }
+    out
+}
+
+/// `text` in lines of at most `width` columns (a CJK character takes two),
+/// broken at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let columns = |word: &str| word.chars().map(|c| if wide(c) { 2 } else { 1 }).sum::<usize>();
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && columns(&line) + 1 + columns(word) > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines
+}
+
+/// Whether a terminal shows `c` two columns wide (CJK and full-width forms).
+fn wide(c: char) -> bool {
+    matches!(c, '\u{1100}'..='\u{115F}' | '\u{2E80}'..='\u{A4CF}' | '\u{AC00}'..='\u{D7A3}' | '\u{F900}'..='\u{FAFF}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FF60}' | '\u{FFE0}'..='\u{FFE6}')
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
         if let Some(text) = matches.get_one::<String>(&flag.long) {
             let value = convert(flag, text)?;
             place(&mut body, &flag.field.path, value);
-        } else if let Some(file) = suffix_source(command, flag) {
+        } else if let Some(file) = command.suffix_source(flag) {
             // `--file a.pdf` without `--file-suffix`: `pdf`, when the schema allows it.
             let Some(path) = matches.get_one::<String>(&file.long) else { continue };
             let extension = std::path::Path::new(path).extension().map(|e| e.to_string_lossy().to_lowercase());
@@ -79,18 +79,6 @@ fn json(command: &Command, matches: &ArgMatches) -> Result<Option<Value>, String
         return Ok(Some(body));
     }
     Ok(None)
-}
-
-/// The file flag a suffix flag can be read from: an enum flag named
-/// `…-suffix` beside exactly one file flag.
-pub fn suffix_source<'a>(command: &'a Command, flag: &Flag) -> Option<&'a Flag> {
-    if !flag.long.ends_with("suffix") || flag.values.is_empty() {
-        return None;
-    }
-    let mut files =
-        command.flags.iter().filter(|f| f.field.kind == qiyuesuo_schema::ir::ValueKind::File && !f.field.list);
-    let file = files.next()?;
-    files.next().is_none().then_some(file)
 }
 
 /// "exactly one of --contract-id, or --biz-id (optionally with --tenant-name)".

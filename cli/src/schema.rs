@@ -28,6 +28,19 @@ pub struct Command {
     pub agent: bool,
 }
 
+impl Command {
+    /// The file flag a suffix flag can be read from: an enum flag named
+    /// `…-suffix` beside exactly one file flag.
+    pub fn suffix_source(&self, flag: &Flag) -> Option<&Flag> {
+        if !flag.long.ends_with("suffix") || flag.values.is_empty() {
+            return None;
+        }
+        let mut files = self.flags.iter().filter(|f| f.field.kind == ValueKind::File && !f.field.list);
+        let file = files.next()?;
+        files.next().is_none().then_some(file)
+    }
+}
+
 /// One request field as a flag.
 pub struct Flag {
     /// `--applicant-contact-type` without the dashes.

@@ -30,7 +30,6 @@ mod bounds;
 mod contracts;
 mod journal;
 mod listener;
-mod pages;
 mod persist;
 mod scenario;
 mod server;

@@ -26,11 +26,6 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
 /// its reader before the connection is closed.
 pub const DEFAULT_DOWNLOAD_TIME: Duration = Duration::from_secs(60);
 
-/// When the connection's current answer must have been sent, if a file
-/// answer set one: a reader that takes a file slower than that is cut off,
-/// and what it held is freed.
-pub(crate) type Deadline = tokio::sync::watch::Sender<Option<tokio::time::Instant>>;
-
 /// The first and the longest pause after a failed accept.
 const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(1));
 

@@ -202,7 +202,11 @@ impl<C: Codes> AnswerKind<C> for File<C> {
                 if let (Some(length), Some(max)) = (head.content_length, self.limits.max_bytes)
                     && length > max
                 {
-                    return Err(AttemptError::refused(head, over_download_cap(length, max)));
+                    return Err(AttemptError::refused(
+                        head.status,
+                        head.content_type(),
+                        over_download_cap(length, max),
+                    ));
                 }
                 Ok(Download::new(response, first, self.op, call(), self.limits))
             }
@@ -235,8 +239,13 @@ async fn read_whole(
     start: Bytes,
     cap: usize,
 ) -> Result<Bytes, AttemptError> {
-    let too_large =
-        |size: String| AttemptError::refused(head, format!("the answer is {size} bytes, over the cap of {cap}"));
+    let too_large = |size: String| {
+        AttemptError::refused(
+            head.status,
+            head.content_type(),
+            format!("the answer is {size} bytes, over the cap of {cap}"),
+        )
+    };
     if let Some(length) = head.content_length
         && length > cap as u64
     {

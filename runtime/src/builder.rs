@@ -13,11 +13,10 @@ use super::credentials::{AgentCredentials, Credentials};
 use super::error::Error;
 use super::http::HttpSettings;
 use super::options::{
-    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT, RetryPolicy,
-    Settings,
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT, Settings,
 };
 use super::pages::WalkLimits;
-use super::retry::DEFAULT_BUDGET_RETRIES;
+use super::retry::{DEFAULT_BUDGET_RETRIES, RetryPolicy};
 use super::secret::without_userinfo;
 use super::signing::{Clock, Keys, NonceSource, SignatureMode, Signer, SigningKey, SystemClock, UuidNonces};
 

@@ -5,8 +5,6 @@
 use std::fmt;
 use std::hash::Hash;
 
-use super::retry::RetryClass;
-
 /// The response codes of one generated API: its generated code enum, made
 /// from the schema's `x-qys-response-codes` tables.
 ///
@@ -28,6 +26,18 @@ pub trait Codes: Copy + Eq + Hash + fmt::Debug + fmt::Display + Send + Sync + 's
     fn stale_timestamp(self) -> bool;
 }
 
+/// How a response code allows a retry (the schema's `retry` on the code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryClass {
+    /// The answer is final.
+    Never,
+    /// The request was refused before it was processed: retry any operation.
+    Always,
+    /// Retry operations that are safe to repeat.
+    IfIdempotent,
+}
+
 #[cfg(test)]
 pub(crate) mod test_codes {
     //! A two-code table for the runtime's own tests: they need no generated code.
@@ -35,7 +45,7 @@ pub(crate) mod test_codes {
     use std::fmt;
 
     use super::Codes;
-    use crate::retry::RetryClass;
+    use super::RetryClass;
 
     /// `1001` transient (retried for safe operations), `1605` final, anything else unknown.
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

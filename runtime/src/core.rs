@@ -306,7 +306,7 @@ impl Core {
             let location = response.headers().get(LOCATION).and_then(|v| v.to_str().ok());
             let target = shown_location(location, &self.inner.base_url);
             let reason = format!("a redirect to {target}, which is not followed: the signing headers would go with it");
-            return Err((AttemptError::refused(&head, reason), Some(head)));
+            return Err((AttemptError::refused(head.status, head.content_type(), reason), Some(head)));
         }
         let body = match K::Body::read(response, &head, self.settings.max_body_bytes).await {
             Ok(body) => body,
@@ -327,7 +327,7 @@ impl Core {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static(JSON));
                 PreviewBody::Json(String::from_utf8_lossy(bytes).into_owned())
             }
-            Prepared::Multipart(parts) => PreviewBody::Multipart(multipart::preview(parts)),
+            Prepared::Multipart(parts) => PreviewBody::Multipart(crate::preview::parts(parts)),
         };
         Ok(Preview {
             operation: op.id,

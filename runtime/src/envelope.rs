@@ -7,11 +7,9 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
-use super::answer::Head;
 use super::codes::Codes;
 use super::error::{ApiError, CallInfo, DecodeError, Error, TransportError, TransportKind};
 use super::operation::Operation;
-use super::retry::{Failure, RetryClass};
 
 /// The envelope; `message` and `responseCode` borrow from the body, so a
 /// success allocates nothing beyond its `result`.
@@ -78,33 +76,13 @@ impl AttemptError {
 
     /// An answer refused for its head alone (a redirect, a size over a cap):
     /// final, and nothing of its body shown.
-    pub fn refused(head: &Head, reason: String) -> Self {
+    pub fn refused(http_status: u16, content_type: Option<&str>, reason: String) -> Self {
         AttemptError::Decode {
-            http_status: head.status,
-            content_type: head.content_type().map(str::to_owned),
+            http_status,
+            content_type: content_type.map(str::to_owned),
             body_sample: String::new(),
             reason,
             retry: false,
-        }
-    }
-
-    /// What a retry could fix, by the API's code table `C`.
-    pub fn failure<C: Codes>(&self) -> Failure {
-        let gateway = |status: u16| matches!(status, 429 | 502 | 503 | 504);
-        match self {
-            AttemptError::Api { raw_code, http_status, .. } => match C::from_code(*raw_code).retry() {
-                RetryClass::Always => Failure::Code(RetryClass::Always),
-                _ if gateway(*http_status) => Failure::Status(*http_status),
-                class => Failure::Code(class),
-            },
-            AttemptError::Decode { retry: false, .. } => Failure::Final,
-            AttemptError::Decode { http_status, .. } if (200..300).contains(http_status) => Failure::Broken,
-            AttemptError::Decode { http_status, .. } => Failure::Status(*http_status),
-            AttemptError::Transport { kind: TransportKind::Connect, .. } => Failure::NotSent,
-            AttemptError::Transport { kind: TransportKind::Timeout, .. } => Failure::Timeout,
-            AttemptError::Transport { kind: TransportKind::CallTimeout, .. } => Failure::Final,
-            AttemptError::Transport { kind: _, .. } => Failure::Broken,
-            AttemptError::Unsendable(_) => Failure::Final,
         }
     }
 
@@ -233,14 +211,6 @@ mod tests {
 
     fn answer(body: &str) -> Answer<'_> {
         Answer { status: 200, content_type: Some("application/json"), body: body.as_bytes() }
-    }
-
-    #[test]
-    fn codes_are_classified_by_the_table_handed_in() {
-        let transient = decode::<TestCode, IgnoredAny>(&answer(r#"{"code":1001}"#)).unwrap_err();
-        assert_eq!(transient.failure::<TestCode>(), Failure::Code(RetryClass::IfIdempotent));
-        let other = decode::<TestCode, IgnoredAny>(&answer(r#"{"code":1002}"#)).unwrap_err();
-        assert_eq!(other.failure::<TestCode>(), Failure::Code(RetryClass::Never));
     }
 
     #[test]

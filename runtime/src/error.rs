@@ -97,20 +97,6 @@ impl<C: Codes> Error<C> {
         }
     }
 
-    /// Whether a later call could succeed unchanged: the connection failed,
-    /// timed out or broke, the gateway was overloaded, or the code says so.
-    /// (The client has already retried what was safe to retry.)
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Transport(_) => true,
-            Error::Api(api) => api.code().retry() != super::retry::RetryClass::Never,
-            Error::Decode(decode) => matches!(decode.http_status, 429 | 502 | 503 | 504),
-            Error::InvalidRequest { .. } | Error::Config(_) | Error::Io { .. } | Error::DryRun(_) | Error::Walk(_) => {
-                false
-            }
-        }
-    }
-
     /// The HTTP status of the last answer, if one arrived.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -45,7 +45,7 @@ mod validate;
 
 pub use builder::ClientBuilder;
 pub use callback::{ACK, ACK_CONTENT_TYPE, Callback, CallbackError, FormKind};
-pub use codes::Codes;
+pub use codes::{Codes, RetryClass};
 pub use comma_set::{CommaSet, UnknownValue};
 pub use download::Download;
 pub use error::{ApiError, CallInfo, DecodeError, Error, TransportError, TransportKind};
@@ -59,7 +59,6 @@ pub use futures_util::StreamExt;
 pub use id::{Id, InvalidId};
 pub use options::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOTAL_TIMEOUT,
-    RetryPolicy,
 };
 pub use pages::{
     DEFAULT_WALK_MAX_ITEMS, DEFAULT_WALK_MAX_TIME, PageStream, TotalShown, Walk, WalkError, WalkLimits, WalkStop,
@@ -69,7 +68,7 @@ pub use preview::{Preview, PreviewBody, PreviewPart};
 /// The HTTP client crate, for `ClientBuilder::http_client`: the same version
 /// the runtime uses.
 pub use reqwest;
-pub use retry::RetryClass;
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use signing::{Clock, NonceSource, SignatureMode, SystemClock, UuidNonces};
 pub use validate::{FieldPath, Validate};

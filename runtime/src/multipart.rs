@@ -93,23 +93,6 @@ fn check_mime(file: &FilePart) -> Result<(), String> {
     }
 }
 
-/// The parts as a dry run shows them.
-pub(crate) fn preview(parts: &[(&'static str, Ready)]) -> Vec<crate::preview::PreviewPart> {
-    use crate::preview::PreviewPart;
-    parts
-        .iter()
-        .map(|(name, part)| match part {
-            Ready::Text(text) => PreviewPart::Text { name: (*name).to_owned(), text: text.clone() },
-            Ready::File { file_name, content_type, bytes } => PreviewPart::File {
-                name: (*name).to_owned(),
-                file_name: file_name.clone(),
-                bytes: bytes.len(),
-                content_type: content_type.clone(),
-            },
-        })
-        .collect()
-}
-
 /// A new form for one attempt (a reqwest form is consumed by sending it).
 pub(crate) fn form(parts: &[(&'static str, Ready)]) -> reqwest::multipart::Form {
     let mut form = reqwest::multipart::Form::new();

@@ -1,9 +1,11 @@
-//! Timeouts and retry settings: defaults on every client, overridable per
-//! client (the builder) and per call (`Client::with_options`).
+//! Timeouts and call settings: defaults on every client, overridable per
+//! client (the builder) and per call (`Client::with_options`). The retry
+//! policy itself is `retry`'s.
 
 use std::time::Duration;
 
 use crate::pages::WalkLimits;
+use crate::retry::RetryPolicy;
 
 /// Default time allowed to open a connection.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -13,56 +15,6 @@ pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_TOTAL_TIMEOUT: Duration = Duration::from_secs(60);
 /// Default cap on the size of a JSON answer.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
-
-/// When to send a call again, and how long to wait first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RetryPolicy {
-    /// Attempts at most, the first included (3 by default; 1 disables retries).
-    pub max_attempts: u32,
-    /// The first backoff's upper bound; each later one doubles (0.5 s by default).
-    pub initial_backoff: Duration,
-    /// The largest backoff (8 s by default).
-    pub max_backoff: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(8),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// One attempt only.
-    pub fn disabled() -> Self {
-        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
-    }
-
-    /// Sets the number of attempts (at least 1).
-    pub fn max_attempts(mut self, attempts: u32) -> Self {
-        self.max_attempts = attempts.max(1);
-        self
-    }
-
-    /// Sets the backoff bounds.
-    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.initial_backoff = initial;
-        self.max_backoff = max.max(initial);
-        self
-    }
-
-    /// The wait before attempt `attempt + 1`: full jitter, a random time up to
-    /// `initial × 2^(attempt-1)`, capped at `max_backoff`.
-    pub(crate) fn backoff_after(&self, attempt: u32) -> Duration {
-        let doubling = 2u32.saturating_pow(attempt.saturating_sub(1));
-        let ceiling = self.initial_backoff.saturating_mul(doubling).min(self.max_backoff);
-        ceiling.mul_f64(fastrand::f64())
-    }
-}
 
 /// Settings for the calls made through one client handle; `None` keeps the client's.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

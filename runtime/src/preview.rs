@@ -6,6 +6,7 @@ use std::fmt;
 
 use reqwest::header::HeaderMap;
 
+use crate::multipart::Ready;
 use crate::signing::{ACCESS_TOKEN_HEADER, AGENT_ACCESS_TOKEN_HEADER, AGENT_SIGNATURE_HEADER, SIGNATURE_HEADER};
 
 /// What a call would have sent: returned in `Error::DryRun` by a handle made
@@ -100,4 +101,20 @@ impl fmt::Display for Preview {
             }
         }
     }
+}
+
+/// The parts as a dry run shows them.
+pub(crate) fn parts(parts: &[(&'static str, Ready)]) -> Vec<PreviewPart> {
+    parts
+        .iter()
+        .map(|(name, part)| match part {
+            Ready::Text(text) => PreviewPart::Text { name: (*name).to_owned(), text: text.clone() },
+            Ready::File { file_name, content_type, bytes } => PreviewPart::File {
+                name: (*name).to_owned(),
+                file_name: file_name.clone(),
+                bytes: bytes.len(),
+                content_type: content_type.clone(),
+            },
+        })
+        .collect()
 }

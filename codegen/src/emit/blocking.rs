@@ -101,7 +101,7 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
 }
 
 fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> TokenStream {
-    let name = super::client::method_ident(op);
+    let name = super::method_ident(op);
     let form = format!(
         "The blocking form of the async `Client::{name}`: sends a `{}` request to `{}`.",
         op.method.as_str(),
@@ -109,7 +109,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
     );
     let source = format!("Generated from `#{}` (operation `{}`).", op.pointer, op.id);
     let example = super::example::section(api, op, items, crate_path, super::example::Flavour::Blocking);
-    let agent = op.agent.then_some(super::client::AGENT_DOC);
+    let agent = op.agent.then_some(super::AGENT_DOC);
     let docs = docs::paragraphs([op.summary.as_deref(), agent, Some(&form), Some(&source), Some(&example)]);
     let (parameter, argument) = match op.input.type_name() {
         Some(type_name) => {

@@ -143,13 +143,8 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
     }
 }
 
-/// What an agent operation's docs say about its credentials.
-pub(crate) const AGENT_DOC: &str = "SaaS mode: signed with an agent's pair, so call it on a client made by \
-    `Client::agent_builder` (with the company's pair added, the agent acts for that company). A client without \
-    an agent's credentials refuses it before sending, with `Error::Config`.";
-
 fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> TokenStream {
-    let name = method_ident(op);
+    let name = super::method_ident(op);
     let constant = constant_ident(op);
     let sends = format!("Sends a `{}` request to `{}`.", op.method.as_str(), op.path);
     let codes = codes_doc(api, op);
@@ -170,7 +165,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
     let doc = docs::paragraphs([
         op.summary.as_deref(),
         op.description.as_deref(),
-        op.agent.then_some(AGENT_DOC),
+        op.agent.then_some(super::AGENT_DOC),
         Some(&sends),
         file.as_deref(),
         Some(&codes),
@@ -234,7 +229,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
 /// integrators can spawn calls: a function that is never called, only typed.
 fn send_check(api: &Api) -> TokenStream {
     let calls = api.operations.iter().map(|op| {
-        let name = method_ident(op);
+        let name = super::method_ident(op);
         match op.input.type_name() {
             Some(type_name) => {
                 let ty = Ident::new(type_name, Span::call_site());
@@ -280,7 +275,7 @@ fn dispatch_arm(op: &Operation, file: bool) -> TokenStream {
             #id => ::std::result::Result::Err(::qiyuesuo::__private::wrong_answer_kind(operation_id, #answers_file)),
         };
     }
-    let name = method_ident(op);
+    let name = super::method_ident(op);
     let constant = constant_ident(op);
     let (read, call) = match op.input.type_name() {
         Some(type_name) => {
@@ -357,9 +352,4 @@ fn operation_constant(op: &Operation) -> TokenStream {
 
 fn constant_ident(op: &Operation) -> Ident {
     Ident::new(&op.names.constant, Span::call_site())
-}
-
-/// The method's name, as the IR gives it (for the blocking client too).
-pub(crate) fn method_ident(op: &Operation) -> Ident {
-    Ident::new(&op.names.method, Span::call_site())
 }

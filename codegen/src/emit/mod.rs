@@ -12,6 +12,17 @@ pub(crate) mod pages;
 pub(crate) mod requests;
 pub(crate) mod servers;
 
+/// The method's name, as the IR gives it (the async and blocking clients and
+/// their page walkers alike).
+pub(crate) fn method_ident(op: &crate::ir::Operation) -> proc_macro2::Ident {
+    proc_macro2::Ident::new(&op.names.method, proc_macro2::Span::call_site())
+}
+
+/// What an agent operation's docs say about its credentials.
+pub(crate) const AGENT_DOC: &str = "SaaS mode: signed with an agent's pair, so call it on a client made by \
+    `Client::agent_builder` (with the company's pair added, the agent acts for that company). A client without \
+    an agent's credentials refuses it before sending, with `Error::Config`.";
+
 /// One `impl` block of `client` per domain (the schema's `tags`, in order),
 /// each with the domain's description as its docs, so rustdoc lists the
 /// methods by domain; `each` gives an operation's items. Operations without a

@@ -129,7 +129,7 @@ fn method(api: &Api, op: &Operation, index: &Index<'_>, crate_path: &str, flavou
 }
 
 fn names(op: &Operation) -> (Ident, Ident) {
-    let name = super::client::method_ident(op);
+    let name = super::method_ident(op);
     let all = Ident::new(&format!("{}_all", op.names.method), Span::call_site());
     (name, all)
 }

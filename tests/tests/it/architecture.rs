@@ -167,10 +167,9 @@ impl<'ast> Visit<'ast> for Refs<'_, '_> {
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        if segments.len() > 1 || segments.first().is_some_and(|s| s == "crate" || s == "super") {
-            if let Some(target) = self.0.absolute(&segments) {
-                self.0.krate.refs.entry(self.0.module.clone()).or_default().push(target);
-            }
+        let rooted = segments.len() > 1 || segments.first().is_some_and(|s| s == "crate" || s == "super");
+        if rooted && let Some(target) = self.0.absolute(&segments) {
+            self.0.krate.refs.entry(self.0.module.clone()).or_default().push(target);
         }
         syn::visit::visit_path(self, path);
     }
@@ -260,10 +259,10 @@ impl Crate {
                     module = child;
                     continue;
                 }
-                if let Some(target) = self.uses.get(&module).and_then(|u| u.get(segment)) {
-                    if target.as_slice() != &path[..=i] {
-                        rerouted = Some(target.iter().chain(&path[i + 1..]).cloned().collect::<ModPath>());
-                    }
+                if let Some(target) = self.uses.get(&module).and_then(|u| u.get(segment))
+                    && target.as_slice() != &path[..=i]
+                {
+                    rerouted = Some(target.iter().chain(&path[i + 1..]).cloned().collect::<ModPath>());
                 }
                 break;
             }

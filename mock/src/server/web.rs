@@ -20,8 +20,8 @@ use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 use serde_json::Value;
 
-use super::contracts::{Decision, Event};
-use super::server::State;
+use super::State;
+use crate::contracts::{Decision, Event};
 
 /// Where the pages live.
 pub(crate) const PREFIX: &str = "/mock/pages/";
@@ -94,7 +94,7 @@ pub(crate) async fn serve(state: &State, request: Request<Incoming>) -> (Respons
 }
 
 fn page(state: &State, contract: u64, query: &[(String, String)]) -> Response<Full<Bytes>> {
-    let Some(super::contracts::Summary { subject, status, documents }) = state.contracts.summary(contract) else {
+    let Some(crate::contracts::Summary { subject, status, documents }) = state.contracts.summary(contract) else {
         return text(StatusCode::NOT_FOUND, "no such contract");
     };
     let field = |name: &str| query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
