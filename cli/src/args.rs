@@ -337,7 +337,7 @@ fn operation_command(operation: &schema::Command) -> Command {
     if let Some(description) = &operation.description {
         command = command.long_about(format!("{}\n\n{description}", operation.summary.clone().unwrap_or_default()));
     }
-    if operation.file.is_some() {
+    if operation.download.is_some() {
         command = command.arg(Arg::new(OUTPUT).long(OUTPUT).value_name("FILE").required(true).help(
             "Where to save the file the operation answers, written whole or not at all; - writes it to \
                      standard output as it arrives (not to a terminal)",
@@ -350,13 +350,13 @@ fn operation_command(operation: &schema::Command) -> Command {
                 .help("Refuse a file larger than N bytes (read no further, save nothing)"),
         );
     }
-    if let Some(pages) = &operation.pages {
+    if let Some(pagination) = &operation.pagination {
         command = command.arg(Arg::new(ALL).long(ALL).action(ArgAction::SetTrue).help(format!(
             "Every item of every page, one JSON value per line, fetching the next page (moving --{}) only \
              when this one is printed; stops at `{}` items or an empty page, and with an error at a page that \
              repeats the one before, at --max-items or at --walk-timeout",
-            heck::AsKebabCase(&pages.offset),
-            pages.total
+            heck::AsKebabCase(&pagination.offset),
+            pagination.total
         )));
         command = command
             .arg(
@@ -426,7 +426,7 @@ fn value_name(flag: &schema::Flag) -> &'static str {
         ValueKind::Boolean => "BOOL",
         ValueKind::Integer | ValueKind::Number => "NUMBER",
         ValueKind::Text => "TEXT",
-        ValueKind::Json => "JSON",
+        ValueKind::JsonText => "JSON",
         ValueKind::File => "PATH",
     }
 }

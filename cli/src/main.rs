@@ -20,6 +20,7 @@ use qiyuesuo::mock::{
     DEFAULT_ACCESS_SECRET, DEFAULT_ACCESS_TOKEN, DEFAULT_AGENT_SECRET, DEFAULT_AGENT_TOKEN, MockServer,
 };
 use qiyuesuo::{Client, Error};
+use qiyuesuo_schema::ir::Signer;
 
 /// Exit statuses.
 const API_ERROR: u8 = 1;
@@ -393,7 +394,7 @@ async fn call(
                 Err(e) => return fail(TRANSPORT, &e.to_string()),
             };
             // The agent's pair goes along when given or needed: an agent acting for the mock's company.
-            let agent = (agent_given || operation.agent).then_some((agent_token, agent_secret));
+            let agent = (agent_given || operation.signer == Signer::Agent).then_some((agent_token, agent_secret));
             (mock.base_url(), Some((token, secret)), agent, Some(state::Kept(mock)))
         }
     };
@@ -428,11 +429,11 @@ async fn call(
             Err(error) => return report(&error),
         };
     }
-    if operation.file.is_some() {
+    if operation.download.is_some() {
         return download(&client, operation, body, matches).await;
     }
-    if let Some(pages) = operation.pages.as_ref().filter(|_| matches.get_flag(args::ALL)) {
-        return walk(&client, operation, pages, body, matches).await;
+    if let Some(pagination) = operation.pagination.as_ref().filter(|_| matches.get_flag(args::ALL)) {
+        return walk(&client, operation, pagination, body, matches).await;
     }
     match client.call_json(&operation.id, body).await {
         // Nothing to print but that it worked: a script has the exit status,
@@ -454,13 +455,13 @@ async fn call(
 /// What a real server would refuse for want of a pair: an agent operation
 /// needs the agent's (SaaS mode), any other the company's.
 fn missing_pair(operation: &schema::Command, company: bool, agent: bool) -> Option<String> {
-    match (operation.agent, company, agent) {
-        (true, _, false) => Some(
+    match (operation.signer, company, agent) {
+        (Signer::Agent, _, false) => Some(
             "an agent operation (SaaS mode): give the agent's pair, --agent-token and --agent-secret-file \
              (or QYS_AGENT_TOKEN and QYS_AGENT_SECRET, or a profile's agent_token and agent_secret_file)"
                 .to_owned(),
         ),
-        (false, false, _) => Some(
+        (Signer::Company, false, _) => Some(
             "signed with a company's pair: give --access-token and --access-secret-file (with the agent's pair \
              too, the agent acts for that company)"
                 .to_owned(),

@@ -3,7 +3,7 @@
 //! prefixed with the object's name). Nothing here names an operation, and
 //! nothing reads the schema's JSON: `qiyuesuo-schema` did.
 
-use qiyuesuo_schema::ir::{Api, InputField, OneOf, Operation, Pagination, ValueKind};
+use qiyuesuo_schema::ir::{Api, InputField, OneOf, Operation, Pagination, Signer, ValueKind};
 
 /// One operation as a command.
 pub struct Command {
@@ -16,16 +16,16 @@ pub struct Command {
     /// Whether the operation takes a request at all.
     pub takes_input: bool,
     /// The media type of the file the operation answers, if it answers one.
-    pub file: Option<String>,
+    pub download: Option<String>,
     /// Whether a success carries a `result` (none: the envelope alone).
     pub has_result: bool,
     pub flags: Vec<Flag>,
     /// The one-ofs its request takes: exactly one group of flags each.
     pub one_ofs: Vec<OneOf>,
     /// How it pages, if it lists a page at a time.
-    pub pages: Option<Pagination>,
-    /// Signed with an agent's pair (SaaS mode).
-    pub agent: bool,
+    pub pagination: Option<Pagination>,
+    /// Whose pair signs it: the company's, or an agent's (SaaS mode).
+    pub signer: Signer,
 }
 
 impl Command {
@@ -64,12 +64,12 @@ fn command(api: &Api, op: &Operation) -> Command {
         summary: op.summary.clone(),
         description: op.description.clone(),
         takes_input: op.input.type_name().is_some(),
-        file: op.file.clone(),
+        download: op.download.clone(),
         has_result: op.result.is_some(),
         flags: op.fields.iter().map(flag).collect(),
         one_ofs: api.one_ofs_of(op).into_iter().cloned().collect(),
-        pages: op.pagination.clone(),
-        agent: op.agent,
+        pagination: op.pagination.clone(),
+        signer: op.signer,
     }
 }
 
@@ -78,7 +78,7 @@ fn flag(field: &InputField) -> Flag {
     let mut values = Vec::new();
     match field.kind {
         ValueKind::File => help.push_str(" Path of the file to upload."),
-        ValueKind::Json => help.push_str(" JSON text."),
+        ValueKind::JsonText => help.push_str(" JSON text."),
         _ => {}
     }
     if field.list {

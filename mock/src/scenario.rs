@@ -246,7 +246,7 @@ impl Rule {
         if self.callback.is_some() && !routes().any(|r| !r.callbacks.is_empty()) {
             return Err("`callback` needs an operation that declares a callback".to_owned());
         }
-        if self.download_bytes.is_some() && !routes().any(|r| r.file.is_some()) {
+        if self.download_bytes.is_some() && !routes().any(|r| r.download.is_some()) {
             return Err("`download_bytes` needs an operation that answers a file".to_owned());
         }
         // The mock holds a download in memory.
@@ -311,7 +311,7 @@ fn fits(field: &qiyuesuo_schema::ir::InputField, value: &Value) -> bool {
         ValueKind::Integer => value.is_i64() || value.is_u64(),
         ValueKind::Number => value.is_number(),
         ValueKind::Boolean => value.is_boolean(),
-        ValueKind::Json => true,
+        ValueKind::JsonText => true,
     }
 }
 

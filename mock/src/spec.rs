@@ -95,7 +95,7 @@ impl Spec {
         let type_name = match &op.result {
             Some(ResultType::Named(name)) => name,
             // Nothing documents it, so any JSON could be its answer.
-            Some(ResultType::Json) => return Ok(()),
+            Some(ResultType::Untyped) => return Ok(()),
             None => return Err("the operation answers no `result`".to_owned()),
         };
         let mut document = self.api.type_json_schema(type_name);
@@ -139,9 +139,9 @@ fn top_level(fields: &[InputField], multipart: bool) -> Vec<(String, ValueKind)>
             continue;
         }
         let kind = match field.kind {
-            _ if field.path.len() > 1 => ValueKind::Json,
+            _ if field.path.len() > 1 => ValueKind::JsonText,
             ValueKind::File => ValueKind::File,
-            _ if field.list && multipart => ValueKind::Json,
+            _ if field.list && multipart => ValueKind::JsonText,
             // A query keeps a list's text whole, as the validator expects to name it.
             _ if field.list => ValueKind::Text,
             kind => kind,

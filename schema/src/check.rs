@@ -92,8 +92,8 @@ pub(crate) fn check(doc: &Value, reach: &Reach) -> Result<Extensions, Errors> {
     let mut codes = Codes::default();
     ext::response_codes::read(doc, "", None, &mut codes, &mut errors);
     match crate::security::signing(doc, None) {
-        Ok(crate::security::Signing::Company) => {}
-        Ok(crate::security::Signing::Agent) => errors.push(
+        Ok(crate::ir::Signer::Company) => {}
+        Ok(crate::ir::Signer::Agent) => errors.push(
             "/security",
             "the document's `security` must be the company's pair; an agent operation says so itself",
         ),
@@ -114,7 +114,7 @@ fn check_sides(doc: &Value, reach: &Reach, variant_names: &ext::variant_names::V
         .collect();
     for (name, schema) in component_schemas(doc).filter(|(name, _)| !multipart_bodies.contains(name.as_str())) {
         for (field, property) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
-            if crate::doc::is_file(property) {
+            if crate::doc::is_file_part(property) {
                 errors.push(
                     join(&join(&join("/components/schemas", name), "properties"), field),
                     "a file (`format: binary`) can only be a property of a `multipart/form-data` request body",
@@ -449,7 +449,7 @@ fn check_operation(
             );
         }
         for (index, parameter) in crate::doc::parameters(doc, operation).into_iter().enumerate() {
-            if parameter.get("schema").is_some_and(crate::doc::is_file) {
+            if parameter.get("schema").is_some_and(crate::doc::is_file_part) {
                 errors.push(
                     join(&join(&join(pointer, "parameters"), &index.to_string()), "schema"),
                     "a file (`format: binary`) can only be a property of a `multipart/form-data` request body",

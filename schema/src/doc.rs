@@ -92,7 +92,7 @@ pub(crate) fn text(value: &Value, key: &str) -> Option<String> {
 
 /// Whether a schema is a file (`format: binary`) or an array of them
 /// (repeated parts of one name).
-pub(crate) fn is_file(schema: &Value) -> bool {
+pub(crate) fn is_file_part(schema: &Value) -> bool {
     let items = schema.get("items").filter(|_| schema.get("type").and_then(Value::as_str) == Some("array"));
     runtime_type(schema) == Some("FilePart") || items.and_then(runtime_type) == Some("FilePart")
 }

@@ -56,10 +56,10 @@ pub(crate) fn lower(doc: &Value, reach: &Reach, mut ext: Extensions) -> Api {
             summary: text(op, "summary"),
             description: text(op, "description"),
             result: result_schema
-                .map(|r| ref_name(r).map_or(ResultType::Json, |name| ResultType::Named(name.to_owned()))),
+                .map(|r| ref_name(r).map_or(ResultType::Untyped, |name| ResultType::Named(name.to_owned()))),
             codes: own.codes,
             idempotent: method == Method::Get || own.idempotent,
-            agent: crate::security::signing(doc, Some(op)) == Ok(crate::security::Signing::Agent),
+            signer: crate::security::signing(doc, Some(op)).unwrap_or(crate::ir::Signer::Company),
             domain: op.pointer("/tags/0").and_then(Value::as_str).map(str::to_owned),
             request_example: op
                 .get("requestBody")
@@ -69,7 +69,7 @@ pub(crate) fn lower(doc: &Value, reach: &Reach, mut ext: Extensions) -> Api {
                 .and_then(|c| c.values().next())
                 .and_then(|m| m.get("example"))
                 .cloned(),
-            file: doc::file_media(doc, op),
+            download: doc::file_media(doc, op),
             source: own.source,
             callbacks: own_callbacks,
             success_example: crate::examples::success(doc, op, result_schema),
@@ -205,7 +205,7 @@ fn callbacks_of(doc: &Value, op: &Value, id: &str, pointer: &str, known: &mut Ve
             .flatten()
             .map(|(field, property)| {
                 let kind = match follow(doc, property).get("type").and_then(Value::as_str) {
-                    _ if json_fields.contains(field) => ValueKind::Json,
+                    _ if json_fields.contains(field) => ValueKind::JsonText,
                     kind => ValueKind::of_type(kind),
                 };
                 (field.clone(), kind)
@@ -250,7 +250,7 @@ fn struct_info(doc: &Value, name: &str, schema: &Value, pointer: &str) -> Struct
                 item_constraints: if is_array { constraints(target) } else { Vec::new() },
                 nested,
                 is_array,
-                is_file: crate::doc::is_file(property),
+                upload: crate::doc::is_file_part(property),
                 flatten: false,
                 ref_description,
             }

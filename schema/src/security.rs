@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use crate::doc::follow;
+use crate::ir::Signer;
 
 /// The headers every signed request carries.
 const SHARED: &[&str] = &["x-qys-open-timestamp", "x-qys-open-nonce"];
@@ -14,22 +15,13 @@ const COMPANY: &[&str] = &["x-qys-open-accesstoken", "x-qys-open-signature"];
 /// The agent's pair.
 const AGENT: &[&str] = &["x-qys-open-agentaccesstoken", "x-qys-open-agentsignature"];
 
-/// Which pair an operation must be signed with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Signing {
-    /// The company's (the agent's may come too: an agent acting for it).
-    Company,
-    /// The agent's (the company's may come too: the agent acting for it).
-    Agent,
-}
-
 /// The signing an operation's `security` (else the document's; the company's
 /// when neither says) asks for, or why it is not one this project can sign:
 /// the pair every alternative has is the one needed; an alternative may add
 /// the other.
-pub(crate) fn signing(doc: &Value, operation: Option<&Value>) -> Result<Signing, String> {
+pub(crate) fn signing(doc: &Value, operation: Option<&Value>) -> Result<Signer, String> {
     let Some(requirements) = operation.and_then(|op| op.get("security")).or_else(|| doc.get("security")) else {
-        return Ok(Signing::Company);
+        return Ok(Signer::Company);
     };
     let Some(alternatives) = requirements.as_array().filter(|a| !a.is_empty()) else {
         return Err("`security` must list the headers a request is signed with".to_owned());
@@ -41,8 +33,8 @@ pub(crate) fn signing(doc: &Value, operation: Option<&Value>) -> Result<Signing,
         agent &= has_agent;
     }
     match (company, agent) {
-        (true, false) => Ok(Signing::Company),
-        (false, true) => Ok(Signing::Agent),
+        (true, false) => Ok(Signer::Company),
+        (false, true) => Ok(Signer::Agent),
         _ => Err("the alternatives of `security` must all have the company's pair, or all the agent's (the other \
                   pair optional)"
             .to_owned()),

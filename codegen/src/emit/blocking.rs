@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::docs;
-use crate::ir::{Api, Operation, ResultType};
+use crate::ir::{Api, Operation, ResultType, Signer};
 use crate::models::Index;
 
 pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStream {
@@ -109,7 +109,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
     );
     let source = format!("Generated from `#{}` (operation `{}`).", op.pointer, op.id);
     let example = super::example::section(api, op, items, crate_path, super::example::Flavour::Blocking);
-    let agent = op.agent.then_some(super::AGENT_DOC);
+    let agent = (op.signer == Signer::Agent).then_some(super::AGENT_DOC);
     let docs = docs::paragraphs([op.summary.as_deref(), agent, Some(&form), Some(&source), Some(&example)]);
     let (parameter, argument) = match op.input.type_name() {
         Some(type_name) => {
@@ -118,7 +118,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
         }
         None => (quote! {}, quote! {}),
     };
-    if op.file.is_some() {
+    if op.download.is_some() {
         return quote! {
             #(#docs)*
             pub fn #name(&self #parameter) -> ::std::result::Result<::qiyuesuo::runtime::blocking::Download<super::ResponseCode>, super::Error> {
@@ -132,7 +132,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
             let ty = Ident::new(result, Span::call_site());
             quote! { super::models::#ty }
         }
-        Some(ResultType::Json) => quote! { ::serde_json::Value },
+        Some(ResultType::Untyped) => quote! { ::serde_json::Value },
         None => quote! { () },
     };
     quote! {

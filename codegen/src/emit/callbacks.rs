@@ -23,7 +23,7 @@ fn callback_impl(callback: &Callback) -> TokenStream {
                 ValueKind::Integer => "Integer",
                 ValueKind::Number => "Number",
                 ValueKind::Boolean => "Boolean",
-                ValueKind::Json => "Json",
+                ValueKind::JsonText => "Json",
             },
             Span::call_site(),
         );

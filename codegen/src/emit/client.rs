@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::docs;
-use crate::ir::{Api, Input, Method, Operation, ResultType};
+use crate::ir::{Api, Input, Method, Operation, ResultType, Signer};
 use crate::models::Index;
 
 pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStream {
@@ -26,7 +26,7 @@ pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStrea
     let downloads = api.operations.iter().map(|op| dispatch_arm(op, true));
     // Named `_input` when no operation reads it, rather than silenced in the body.
     let reads_input = |file: bool| {
-        let reads = api.operations.iter().any(|op| op.file.is_some() == file && op.input.type_name().is_some());
+        let reads = api.operations.iter().any(|op| op.download.is_some() == file && op.input.type_name().is_some());
         if reads {
             quote! { input }
         } else {
@@ -155,7 +155,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
     };
     let source = format!("Generated from `#{}` (operation `{}`).", op.pointer, op.id);
     let example = super::example::section(api, op, items, crate_path, super::example::Flavour::Async);
-    let file = op.file.as_ref().map(|media| {
+    let file = op.download.as_ref().map(|media| {
         format!(
             "Answers a file (`{media}`), streamed as a `qiyuesuo::runtime::Download`; an error envelope in its \
              place is an `Error::Api`."
@@ -165,7 +165,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
     let doc = docs::paragraphs([
         op.summary.as_deref(),
         op.description.as_deref(),
-        op.agent.then_some(super::AGENT_DOC),
+        (op.signer == Signer::Agent).then_some(super::AGENT_DOC),
         Some(&sends),
         file.as_deref(),
         Some(&codes),
@@ -192,7 +192,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
             )
         }
     };
-    if op.file.is_some() {
+    if op.download.is_some() {
         return quote! {
             #(#doc)*
             pub async fn #name(&self #parameter) -> ::std::result::Result<::qiyuesuo::runtime::Download<super::ResponseCode>, super::Error> {
@@ -210,7 +210,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
                 }
             }
         }
-        Some(ResultType::Json) => quote! {
+        Some(ResultType::Untyped) => quote! {
             #(#doc)*
             pub async fn #name(&self #parameter) -> ::std::result::Result<::serde_json::Value, super::Error> {
                 self.core.send_untyped(&operations::#constant, #input).await
@@ -269,8 +269,8 @@ fn facts_doc(source: &crate::ir::Source) -> String {
 /// kind gets an error that names the right method.
 fn dispatch_arm(op: &Operation, file: bool) -> TokenStream {
     let id = &op.id;
-    if op.file.is_some() != file {
-        let answers_file = op.file.is_some();
+    if op.download.is_some() != file {
+        let answers_file = op.download.is_some();
         return quote! {
             #id => ::std::result::Result::Err(::qiyuesuo::__private::wrong_answer_kind(operation_id, #answers_file)),
         };
@@ -295,7 +295,7 @@ fn dispatch_arm(op: &Operation, file: bool) -> TokenStream {
             let result = #call;
             ::qiyuesuo::__private::to_value(&operations::#constant, &result)
         },
-        Some(ResultType::Json) => quote! { ::std::result::Result::Ok(#call) },
+        Some(ResultType::Untyped) => quote! { ::std::result::Result::Ok(#call) },
         None => quote! {
             #call;
             ::std::result::Result::Ok(::serde_json::Value::Null)
@@ -334,7 +334,7 @@ fn operation_constant(op: &Operation) -> TokenStream {
     };
     let codes = op.codes.iter().map(|c| proc_macro2::Literal::i64_unsuffixed(*c));
     let idempotent = op.idempotent;
-    let agent = op.agent;
+    let agent = op.signer == Signer::Agent;
     let repeat = if op.idempotent { "safe to repeat" } else { "not safe to repeat once sent" };
     let doc = format!(" `{}`: `{} {}`, {repeat}.", op.id, op.method.as_str(), op.path);
     quote! {

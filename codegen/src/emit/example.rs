@@ -37,7 +37,7 @@ fn lines(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str, flavour
         None => format!("client.{method}(){wait}?"),
     };
     match op.result {
-        _ if op.file.is_some() => {
+        _ if op.download.is_some() => {
             out.push(format!("let file = {call};"));
             out.push(format!("let bytes = file.save(\"download.bin\"){wait}?;"));
             out.push("# let _ = bytes;".to_owned());

@@ -107,7 +107,7 @@ fn multipart_impl(name: &Ident, fields: &[Field]) -> TokenStream {
     let parts = fields.iter().map(|f| {
         let ident = f.ident;
         let wire = &f.info.json_name;
-        match (&f.holder, f.info.is_file) {
+        match (&f.holder, f.info.upload) {
             (Holder::Vec(_), true) => quote! {
                 for file in &self.#ident {
                     parts.file(#wire, ::std::option::Option::Some(file));

@@ -34,7 +34,7 @@ pub(super) fn stateful(state: &State, route: &Route, input: &Value, produced: Pr
             None => success(route),
         },
         Produced::File { bytes, name } => {
-            let media = route.op.file.clone().unwrap_or_else(|| "application/octet-stream".to_owned());
+            let media = route.op.download.clone().unwrap_or_else(|| "application/octet-stream".to_owned());
             return Answer::File { media, bytes, name };
         }
         Produced::Fresh(value) => success_with_fresh(route, value),

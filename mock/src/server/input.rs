@@ -80,7 +80,7 @@ async fn multipart_object(
             (kind, _) => {
                 let text = String::from_utf8(data.to_vec()).map_err(|_| format!("{name}: not UTF-8 text"))?;
                 match kind {
-                    ValueKind::Json => qiyuesuo_schema::wire::without_nulls(
+                    ValueKind::JsonText => qiyuesuo_schema::wire::without_nulls(
                         serde_json::from_str(&text).map_err(|e| format!("{name}: not JSON ({e})"))?,
                     ),
                     kind => lenient(kind, text),

@@ -19,6 +19,7 @@ use super::input::{MAX_BODY, read_input};
 use crate::contracts::Refusal;
 use crate::scenario::{Fault, Rule};
 use crate::spec::Code;
+use qiyuesuo_schema::ir::Signer;
 
 /// What the handler decided, before it becomes HTTP.
 pub(super) struct Outcome {
@@ -53,7 +54,9 @@ async fn decide_with(state: &State, request: Request<Incoming>, seen: &mut Optio
     let query = request.uri().query().unwrap_or_default().to_owned();
     let route = spec.route(&method, &path);
     // The operation decides which pair must sign; an unknown path needs the company's.
-    if let Err(rejection) = state.gate.check(request.headers(), route.is_some_and(|route| route.op.agent)) {
+    if let Err(rejection) =
+        state.gate.check(request.headers(), route.is_some_and(|route| route.op.signer == Signer::Agent))
+    {
         let code = spec.code_named(rejection.code_name);
         let summary = format!("rejected: {}", rejection.message);
         return rejected(code, rejection.message, summary);
@@ -149,7 +152,7 @@ async fn decide_with(state: &State, request: Request<Incoming>, seen: &mut Optio
             }
         };
     }
-    if let Some(media) = &route.op.file {
+    if let Some(media) = &route.op.download {
         let bytes = answers::file_body(media, matched.and_then(|r| r.download_bytes));
         let summary = format!("ok: a {} byte file", bytes.len());
         let name = if media == "application/zip" { "contract.zip" } else { "document.bin" };

@@ -261,7 +261,7 @@ pub(crate) fn take(info: &mut StructInfo, one_of: &OneOf) {
         item_constraints: Vec::new(),
         nested: Some(one_of.name.clone()),
         is_array: false,
-        is_file: false,
+        upload: false,
         flatten: true,
         ref_description: one_of.description.as_deref().map(|d| d.split("\n\n").next().unwrap_or_default().to_owned()),
     };

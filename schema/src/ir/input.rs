@@ -39,7 +39,7 @@ pub enum ValueKind {
     /// `true` or `false`.
     Boolean,
     /// JSON text (an object or array sent as a string).
-    Json,
+    JsonText,
     /// A file: its name (a form part) or its path (a flag).
     File,
 }
@@ -51,7 +51,7 @@ impl ValueKind {
             Some("integer") => ValueKind::Integer,
             Some("number") => ValueKind::Number,
             Some("boolean") => ValueKind::Boolean,
-            Some("object" | "array") => ValueKind::Json,
+            Some("object" | "array") => ValueKind::JsonText,
             _ => ValueKind::Text,
         }
     }
@@ -69,7 +69,7 @@ impl ValueKind {
                 "false" => Ok(Value::Bool(false)),
                 _ => Err("true or false"),
             },
-            ValueKind::Json => serde_json::from_str(text).map_err(|_| "JSON text"),
+            ValueKind::JsonText => serde_json::from_str(text).map_err(|_| "JSON text"),
         }
     }
 }

@@ -231,16 +231,15 @@ pub struct Operation {
     /// Safe to send again after it may have been processed: every GET, and
     /// operations marked `x-qys-idempotent: true`.
     pub idempotent: bool,
-    /// Signed with an agent's pair (SaaS mode: its `security` needs the
-    /// agent's headers); other operations need the company's.
-    pub agent: bool,
+    /// Whose pair signs it (its `security`).
+    pub signer: Signer,
     /// The domain it is listed under: the first of its `tags`.
     pub domain: Option<String>,
     /// The request body's `example`, which the method's doc example uses.
     pub request_example: Option<serde_json::Value>,
     /// The media type of the file a download answers (its `200` beside the
     /// error envelope); the method then returns the runtime's `Download`.
-    pub file: Option<String>,
+    pub download: Option<String>,
     /// `x-qys-source`: where the operation's facts come from.
     pub source: Option<Source>,
     /// Names of the callbacks this operation can cause.
@@ -261,6 +260,17 @@ pub struct Operation {
     pub state: Option<StateRule>,
 }
 
+/// Which pair signs an operation (from its `security`, else the document's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signer {
+    /// The company's AppToken and AppSecret (an agent's may come too: an agent
+    /// acting for the company).
+    Company,
+    /// An agent's (SaaS mode, 代理商; the company's may come too: the agent
+    /// acting for that company).
+    Agent,
+}
+
 /// The type of an operation's `result`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResultType {
@@ -268,7 +278,7 @@ pub enum ResultType {
     Named(String),
     /// No source documents it (the schema's `result` has no type): any JSON,
     /// `null` when the answer has none.
-    Json,
+    Untyped,
 }
 
 impl ResultType {
@@ -276,7 +286,7 @@ impl ResultType {
     pub fn named(&self) -> Option<&str> {
         match self {
             ResultType::Named(name) => Some(name),
-            ResultType::Json => None,
+            ResultType::Untyped => None,
         }
     }
 }
@@ -569,9 +579,10 @@ pub struct FieldInfo {
     pub nested: Option<String>,
     /// Whether the field is an array.
     pub is_array: bool,
-    /// Whether the field is a file (`format: binary`), or with `is_array`
-    /// several, sent as repeated parts of one name.
-    pub is_file: bool,
+    /// Whether the field is an upload: a file part (`format: binary`) of a
+    /// multipart body, or with `is_array` several, sent as repeated parts of
+    /// one name.
+    pub upload: bool,
     /// Whether the field is a one-of ([`OneOf`]) whose members sit beside the
     /// other fields on the wire.
     pub flatten: bool,

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
-use qiyuesuo_codegen::ir::{Api, Input, Operation, ResultType};
+use qiyuesuo_codegen::ir::{Api, Input, Operation, ResultType, Signer};
 
 const BEGIN: &str = "<!-- operations table: generated from the schema by tests/tests/it/operations_doc.rs -->\n";
 const END: &str = "<!-- end of the operations table -->\n";
@@ -29,7 +29,7 @@ fn by_domain(api: &Api) -> String {
         let ops: Vec<&Operation> =
             api.operations.iter().filter(|op| op.domain.as_ref() == Some(&domain.name)).collect();
         let count = |level: &str| ops.iter().filter(|op| confidence(op) == level).count();
-        let signed = if ops.iter().all(|op| op.agent) { "the agent's pair" } else { "the company's pair" };
+        let signed = if ops.iter().all(|op| op.signer == Signer::Agent) { "the agent's pair" } else { "the company's pair" };
         let description = domain.description.as_deref().unwrap_or_default().replace('|', "\\|");
         let _ = writeln!(
             out,
@@ -78,14 +78,14 @@ fn every_operation(api: &Api) -> String {
                 Input::Query { .. } => ", query",
                 Input::Multipart { .. } => ", multipart",
             };
-            let answer = match (&op.file, &op.result) {
+            let answer = match (&op.download, &op.result) {
                 (Some(media), _) => format!("a file (`{media}`)"),
                 (None, Some(ResultType::Named(name))) => format!("`{name}`"),
-                (None, Some(ResultType::Json)) => "*JSON*".to_owned(),
+                (None, Some(ResultType::Untyped)) => "*JSON*".to_owned(),
                 (None, None) => "none".to_owned(),
             };
             let walk = if op.pagination.is_some() { format!(" (`{}_all`)", op.names.method) } else { String::new() };
-            let agent = if op.agent { " (agent)" } else { "" };
+            let agent = if op.signer == Signer::Agent { " (agent)" } else { "" };
             let request = op.input.type_name().map_or("none".to_owned(), |name| format!("`{name}`"));
             let _ = writeln!(
                 out,
