@@ -65,7 +65,6 @@ fn select<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use serde_json::json;
 

@@ -70,7 +70,6 @@ fn loopback(url: &str) -> bool {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::{Target, choose};
     use qiyuesuo_schema::ir::Server;

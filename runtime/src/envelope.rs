@@ -200,7 +200,6 @@ fn check_code<C: Codes>(answer: &Answer<'_>, head: Envelope<'_, IgnoredAny>) -> 
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::codes::test_codes::TestCode;

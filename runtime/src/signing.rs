@@ -303,7 +303,6 @@ impl Signer {
 }
 
 #[cfg(test)]
-#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 

@@ -90,7 +90,6 @@ fn alone(document: &Value, operations: &[(&String, &'static str, &Value)], types
 }
 
 #[cfg(test)]
-#[allow(clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
 mod tests {
     use super::*;
 

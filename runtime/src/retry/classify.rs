@@ -79,7 +79,6 @@ impl<C: Codes> Error<C> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::codes::test_codes::TestCode;

@@ -7,7 +7,9 @@
 //!   dependency is a path the compiler resolves (`use crate::…`, `super::…`, a
 //!   path in an expression or a type, re-exports followed to where the item
 //!   lives); doc links and the generated code's `quote!` templates are not.
-//! - The schema reader stays light, and integrators compile no generator.
+//! - The schema reader stays light (no parser or generator crates), and
+//!   integrators compile no generator: `qiyuesuo`'s default build, build
+//!   scripts included, has none of the generator's crates.
 //!
 //! `QYS_MODULE_GRAPH=1 cargo test -p qiyuesuo-tests --test it architecture`
 //! prints each crate's graph of sibling modules.
@@ -16,6 +18,46 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use syn::visit::Visit;
+
+/// The crates a package depends on (`cargo tree`, by name, each once), for
+/// the given kinds of dependency (`normal`, `build`), default features.
+fn dependencies(package: &str, kinds: &str) -> BTreeSet<String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.toml");
+    let output = std::process::Command::new(cargo)
+        .args(["tree", "--offline", "--locked", "--prefix", "none", "--edges", kinds, "--package", package])
+        .arg("--manifest-path")
+        .arg(&manifest)
+        .output()
+        .unwrap_or_else(|e| panic!("cargo tree: {e}"));
+    assert!(output.status.success(), "cargo tree -p {package}: {}", String::from_utf8_lossy(&output.stderr));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let names: BTreeSet<String> =
+        text.lines().filter_map(|line| line.split_whitespace().next()).map(str::to_owned).collect();
+    assert!(names.contains("serde_json"), "cargo tree -p {package} was not read: {text}");
+    names
+}
+
+#[test]
+fn the_schema_reader_depends_on_no_parser_or_generator() {
+    let found = dependencies("qiyuesuo-schema", "normal");
+    let heavy: Vec<&String> =
+        found.iter().filter(|name| ["syn", "quote", "typify", "prettyplease"].contains(&name.as_str())).collect();
+    assert!(heavy.is_empty(), "qiyuesuo-schema must stay light (the mock and qys read it at run time): {heavy:?}");
+}
+
+#[test]
+fn integrators_compile_no_generator() {
+    let found = dependencies("qiyuesuo", "normal,build");
+    let generator: Vec<&String> = found
+        .iter()
+        .filter(|name| ["qiyuesuo-codegen", "typify", "prettyplease", "schemars"].contains(&name.as_str()))
+        .collect();
+    assert!(generator.is_empty(), "qiyuesuo's default build must not build the generator: {generator:?}");
+    assert!(found.contains("qiyuesuo-runtime"), "the tree of qiyuesuo lists its runtime: {found:?}");
+    // The same look finds the generator where it is.
+    assert!(dependencies("qiyuesuo-codegen", "normal").contains("typify"));
+}
 
 /// The crates whose modules are checked, by directory, with their root file.
 const CRATES: &[(&str, &str)] = &[
