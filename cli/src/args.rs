@@ -48,7 +48,7 @@ const AFTER_HELP: &str = "Without --server or credentials, qys starts the embedd
     works offline; with credentials it asks for --server.\n\
     Exit status: 0 success; 1 the API answered code != 0; 2 invalid input or usage (nothing was sent); 3 transport or \
     protocol failure; 4 the call succeeded but its file could not be written; 130 interrupted (Ctrl-C; a download's \
-    partial file is removed). With --error-format json, an error is one JSON object on stderr: {\"error\": {\"kind\", \
+    partial file is removed); 141 the output's reader went away (a closed pipe, as `qys … | head -1`). With --error-format json, an error is one JSON object on stderr: {\"error\": {\"kind\", \
     \"operation\", \"code\", \"name\", \"message\", \"httpStatus\", \"requestId\", \"attempts\", \"exitStatus\"}}.";
 
 /// The tree: the operations in `operations` with their flags (those named on

@@ -1257,6 +1257,13 @@ fn help_lists_every_operation_under_its_domain_and_each_stays_a_top_level_comman
     let schema: Value = serde_json::from_str(qiyuesuo::mock::SCHEMA_JSON).unwrap();
     let help = qys(&["--help"]);
     assert_eq!(help.status, 0, "{}", help.stderr);
+    // Every exit status `qys` uses is explained, each with what it means.
+    let explained = help.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    for status in
+        ["0 success", "1 the API", "2 invalid", "3 transport", "4 the call", "130 interrupted", "141 the output"]
+    {
+        assert!(explained.contains(status), "--help does not explain exit status `{status}`: {}", help.stdout);
+    }
     let listing = help.stdout.split("API operations, by domain").nth(1).unwrap_or_else(|| panic!("{}", help.stdout));
     // Each heading once; under it, exactly its operations' commands.
     let mut sections: Vec<(String, Vec<String>)> = Vec::new();

@@ -29,7 +29,8 @@ fn by_domain(api: &Api) -> String {
         let ops: Vec<&Operation> =
             api.operations.iter().filter(|op| op.domain.as_ref() == Some(&domain.name)).collect();
         let count = |level: &str| ops.iter().filter(|op| confidence(op) == level).count();
-        let signed = if ops.iter().all(|op| op.signer == Signer::Agent) { "the agent's pair" } else { "the company's pair" };
+        let signed =
+            if ops.iter().all(|op| op.signer == Signer::Agent) { "the agent's pair" } else { "the company's pair" };
         let description = domain.description.as_deref().unwrap_or_default().replace('|', "\\|");
         let _ = writeln!(
             out,
