@@ -104,6 +104,16 @@ pub(crate) fn refuse_unknown(value: &Value, pointer: &str, errors: &mut Collecto
     }
 }
 
+/// Refuses the members of an extension's object that are not among `known`
+/// (`what` names the extension in the message).
+fn refuse_unknown_fields(value: &Value, pointer: &str, known: &[&str], what: &str, errors: &mut Collector) {
+    for key in value.as_object().into_iter().flatten().map(|(k, _)| k) {
+        if !known.contains(&key.as_str()) {
+            errors.push(join(pointer, key), format!("`{key}` is not a field of {what}"));
+        }
+    }
+}
+
 /// The strings of an array, or `None` if it is not an array of strings.
 fn all_strings(value: Option<&Value>) -> Option<Vec<&str>> {
     value?.as_array()?.iter().map(Value::as_str).collect()

@@ -57,11 +57,7 @@ pub(crate) fn declarations(doc: &Value, errors: &mut Collector) -> Vec<Declared>
         if RESERVED_NAMES.contains(&name.as_str()) || component_schemas(doc).any(|(n, _)| n == name) {
             errors.push(&pointer, format!("one-of name `{name}` already names a type; choose another"));
         }
-        for key in one_of.as_object().into_iter().flatten().map(|(k, _)| k) {
-            if !matches!(key.as_str(), "field" | "description" | "variants") {
-                errors.push(join(&pointer, key), format!("`{key}` is not a field of a one-of"));
-            }
-        }
+        super::refuse_unknown_fields(one_of, &pointer, &["field", "description", "variants"], "a one-of", errors);
         let field = one_of.get("field").and_then(Value::as_str);
         match field {
             Some(field) if is_identifier(field) && heck::AsSnakeCase(field).to_string() == field => {}

@@ -24,11 +24,7 @@ pub(crate) fn read(
 ) -> Option<Pagination> {
     let spec = operation.get(KEY)?;
     let at = join(pointer, KEY);
-    for key in spec.as_object().into_iter().flatten().map(|(k, _)| k) {
-        if !matches!(key.as_str(), "offset" | "limit" | "total" | "items") {
-            errors.push(join(&at, key), format!("`{key}` is not a field of `x-qys-pagination`"));
-        }
-    }
+    super::refuse_unknown_fields(spec, &at, &["offset", "limit", "total", "items"], "`x-qys-pagination`", errors);
     let named = |key: &str| spec.get(key).and_then(Value::as_str);
     let integer = |schema: Option<&Value>| {
         schema.map(|s| follow(doc, s)).and_then(|s| s.get("type")).and_then(Value::as_str) == Some("integer")

@@ -36,11 +36,8 @@ pub(crate) fn read(operation: &Value, pointer: &str, errors: &mut Collector) -> 
     if source.get("unconfirmed").is_some() && !strings("unconfirmed") {
         errors.push(join(&pointer, "unconfirmed"), "`unconfirmed` lists what remains unconfirmed, one string each");
     }
-    if let Some(map) = source.as_object() {
-        for key in map.keys().filter(|k| !matches!(k.as_str(), "references" | "confidence" | "unconfirmed")) {
-            errors.push(join(&pointer, key), format!("`{key}` is not a field of `x-qys-source`"));
-        }
-    }
+    let fields = ["references", "confidence", "unconfirmed"];
+    super::refuse_unknown_fields(source, &pointer, &fields, "`x-qys-source`", errors);
     Some(Source {
         references: super::strings(source.get("references")),
         confidence: confidence.unwrap_or_default().to_owned(),

@@ -24,11 +24,8 @@ pub(crate) fn read(
 ) -> Option<StateRule> {
     let spec = operation.get(KEY)?;
     let at = join(pointer, KEY);
-    for key in spec.as_object().into_iter().flatten().map(|(k, _)| k) {
-        if !matches!(key.as_str(), "effect" | "transitions" | "otherwise" | "action" | "needsDocuments") {
-            errors.push(join(&at, key), format!("`{key}` is not a field of `x-qys-state`"));
-        }
-    }
+    let fields = ["effect", "transitions", "otherwise", "action", "needsDocuments"];
+    super::refuse_unknown_fields(spec, &at, &fields, "`x-qys-state`", errors);
     let effect = spec.get("effect").and_then(Value::as_str);
     let named = effect.and_then(Effect::named);
     if named.is_none() {

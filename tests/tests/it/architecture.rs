@@ -172,46 +172,34 @@ impl Reader<'_> {
     }
 }
 
-/// First pass: the module tree and each module's `use` items.
-struct Uses<'r, 'c>(&'r mut Reader<'c>);
-
-impl<'ast> Visit<'ast> for Uses<'_, '_> {
-    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
-        self.0.record_use(&item.tree, &mut Vec::new());
-    }
-
-    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
-        let name = item.ident.to_string();
-        let mut child = self.0.module.clone();
-        child.push(name.clone());
-        self.0.krate.modules.insert(child.clone());
-        let outer = std::mem::replace(&mut self.0.module, child);
-        match &item.content {
-            Some((_, items)) => items.iter().for_each(|item| self.visit_item(item)),
-            None => {
-                if let Some((file, dir)) = module_file(&self.0.dir, &name) {
-                    let outer_dir = std::mem::replace(&mut self.0.dir, dir);
-                    let parsed = parse(&file);
-                    self.visit_file(&parsed);
-                    self.0.dir = outer_dir;
-                }
-            }
-        }
-        self.0.module = outer;
-    }
+/// Which pass a walk makes: first the module tree and each module's `use`
+/// items, then every path in code, made absolute.
+#[derive(Clone, Copy, PartialEq)]
+enum Pass {
+    Uses,
+    Refs,
 }
 
-/// Second pass: every path in code, made absolute.
-struct Refs<'r, 'c>(&'r mut Reader<'c>);
+struct Walker<'r, 'c> {
+    reader: &'r mut Reader<'c>,
+    pass: Pass,
+}
 
-impl<'ast> Visit<'ast> for Refs<'_, '_> {
-    fn visit_item_use(&mut self, _: &'ast syn::ItemUse) {}
+impl<'ast> Visit<'ast> for Walker<'_, '_> {
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        if self.pass == Pass::Uses {
+            self.reader.record_use(&item.tree, &mut Vec::new());
+        }
+    }
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
         let rooted = segments.len() > 1 || segments.first().is_some_and(|s| s == "crate" || s == "super");
-        if rooted && let Some(target) = self.0.absolute(&segments) {
-            self.0.krate.refs.entry(self.0.module.clone()).or_default().push(target);
+        if self.pass == Pass::Refs
+            && rooted
+            && let Some(target) = self.reader.absolute(&segments)
+        {
+            self.reader.krate.refs.entry(self.reader.module.clone()).or_default().push(target);
         }
         syn::visit::visit_path(self, path);
     }
@@ -219,7 +207,9 @@ impl<'ast> Visit<'ast> for Refs<'_, '_> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         // Templates of generated code name the generated crate, not this one.
         let name = mac.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
-        if matches!(name.as_str(), "quote" | "quote_spanned" | "parse_quote" | "format_ident") {
+        if self.pass == Pass::Uses
+            || matches!(name.as_str(), "quote" | "quote_spanned" | "parse_quote" | "format_ident")
+        {
             return;
         }
         let args = mac.parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated);
@@ -230,21 +220,22 @@ impl<'ast> Visit<'ast> for Refs<'_, '_> {
 
     fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
         let name = item.ident.to_string();
-        let mut child = self.0.module.clone();
+        let mut child = self.reader.module.clone();
         child.push(name.clone());
-        let outer = std::mem::replace(&mut self.0.module, child);
+        self.reader.krate.modules.insert(child.clone());
+        let outer = std::mem::replace(&mut self.reader.module, child);
         match &item.content {
             Some((_, items)) => items.iter().for_each(|item| self.visit_item(item)),
             None => {
-                if let Some((file, dir)) = module_file(&self.0.dir, &name) {
-                    let outer_dir = std::mem::replace(&mut self.0.dir, dir);
+                if let Some((file, dir)) = module_file(&self.reader.dir, &name) {
+                    let outer_dir = std::mem::replace(&mut self.reader.dir, dir);
                     let parsed = parse(&file);
                     self.visit_file(&parsed);
-                    self.0.dir = outer_dir;
+                    self.reader.dir = outer_dir;
                 }
             }
         }
-        self.0.module = outer;
+        self.reader.module = outer;
     }
 }
 
@@ -278,12 +269,12 @@ fn read_crate(dir: &str, root: &str) -> Crate {
     // Uses first, twice: a `use` may name a module declared further down.
     for _ in 0..2 {
         let mut reader = Reader { krate: &mut krate, dir: src.clone(), module: Vec::new() };
-        Uses(&mut reader).visit_file(&parsed);
+        Walker { reader: &mut reader, pass: Pass::Uses }.visit_file(&parsed);
     }
     krate.refs.clear();
     let mut reader = Reader { krate: &mut krate, dir: src, module: Vec::new() };
-    Uses(&mut reader).visit_file(&parsed);
-    Refs(&mut reader).visit_file(&parsed);
+    Walker { reader: &mut reader, pass: Pass::Uses }.visit_file(&parsed);
+    Walker { reader: &mut reader, pass: Pass::Refs }.visit_file(&parsed);
     krate
 }
 
