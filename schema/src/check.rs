@@ -166,7 +166,7 @@ fn check_refs(doc: &Value, value: &Value, pointer: &str, errors: &mut Collector)
                         Some(_) => {}
                         None => errors.push(child_pointer, "`$ref` must be a string"),
                     }
-                } else if !key.starts_with("x-") || key == ext::comma_set::KEY {
+                } else if !key.starts_with("x-") || key == ext::comma_set::KEY || key == ext::also_accepted::KEY {
                     check_refs(doc, child, &child_pointer, errors);
                 }
             }

@@ -460,6 +460,9 @@ fn another_wire_form_must_be_a_list_of_schemas() {
     assert!(message.contains(&format!("#{at}: `x-qys-also-accepted` is a non-empty array of schemas")), "{message}");
     let message = refused(&edited(at, Some(json!([{"type": "object", "properties": {}}]))));
     assert!(message.contains(&format!("#{at}/0: an inline object or enum has no name")), "{message}");
+    // A form that is a reference must resolve, as any other: the mock's validator would fail on it.
+    let message = refused(&edited(at, Some(json!([{"$ref": "#/components/schemas/Nobody"}]))));
+    assert!(message.contains(&format!("#{at}/0/$ref: dangling reference `#/components/schemas/Nobody`")), "{message}");
 }
 
 #[test]
