@@ -90,6 +90,14 @@ async fn demo() -> Result<(), String> {
         if answer.status().is_success() {
             let status: Value = answer.json().await.map_err(|e| e.to_string())?;
             println!("callback said: {status}");
+            // The service records the callback before its answer reaches the
+            // mock, which logs the delivery once it has read that answer.
+            for _ in 0..100 {
+                if mock.log().iter().any(|entry| entry.method == "CALLBACK") {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
             for entry in mock.log() {
                 println!("{entry}");
             }

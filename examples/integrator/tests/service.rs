@@ -53,7 +53,16 @@ async fn a_ticket_then_the_callback_then_the_status() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(status, json!({"verified": true, "status": 1, "actionEvent": 7}));
-    assert!(mock.log().iter().any(|e| e.outcome == "callback acknowledged (delivery 1)"), "{:?}", mock.log());
+    // The mock records the delivery once it has read the service's answer,
+    // which may be after the service has recorded the callback.
+    let acknowledged = || mock.log().iter().any(|e| e.outcome == "callback acknowledged (delivery 1)");
+    for _ in 0..200 {
+        if acknowledged() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(acknowledged(), "{:?}", mock.log());
 
     // The API's own refusal becomes the front end's 409.
     let conflict = http

@@ -78,6 +78,9 @@ impl std::error::Error for Dropped {}
 
 pub(crate) type Body = http_body_util::combinators::BoxBody<Bytes, Dropped>;
 
+/// One request, from arrival to answer: the web pages or the API's pipeline,
+/// then the record, the callbacks it caused, and the answer as HTTP (a file
+/// answer starts the connection's download clock).
 pub(crate) async fn handle(
     state: Arc<State>,
     request: Request<Incoming>,

@@ -32,6 +32,8 @@ pub(super) struct Outcome {
     pub(super) callbacks: Vec<Delivery>,
 }
 
+/// The outcome of one API request, with the request's fields once read (for
+/// the record, whatever phase answered).
 pub(super) async fn decide(state: &State, request: Request<Incoming>) -> Outcome {
     let mut seen = None;
     let mut outcome = decide_with(state, request, &mut seen).await;
