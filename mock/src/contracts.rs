@@ -356,6 +356,15 @@ fn text(input: &Value, name: &str) -> Option<String> {
 }
 
 impl Store {
+    /// Refuses with `full` when freeing `freed` bytes and keeping `added`
+    /// more would pass the byte cap.
+    fn room(&self, freed: usize, added: usize, limits: Limits, full: i64) -> Result<(), Refusal> {
+        if self.bytes.saturating_sub(freed).saturating_add(added) > limits.bytes {
+            return refuse(full, format!("the mock keeps at most {} bytes of contracts", limits.bytes));
+        }
+        Ok(())
+    }
+
     fn next(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
@@ -433,9 +442,7 @@ impl Store {
             archive: None,
         };
         let old = existing.and_then(|id| self.contracts.get(&id)).map_or(0, Contract::weight);
-        if self.bytes.saturating_sub(old).saturating_add(contract.weight()) > limits.bytes {
-            return refuse(codes.full, format!("the mock keeps at most {} bytes of contracts", limits.bytes));
-        }
+        self.room(old, contract.weight(), limits, codes.full)?;
         let json = contract.json();
         self.insert(contract);
         // `send: true` sends at once, by the schema's own sending rule.
@@ -586,9 +593,7 @@ impl Store {
                 };
                 let title = text(input, "title").unwrap_or_default();
                 let weight = ITEM_BYTES + title.len() + bytes.len();
-                if self.bytes.saturating_add(weight) > limits.bytes {
-                    return refuse(codes.full, format!("the mock keeps at most {} bytes of contracts", limits.bytes));
-                }
+                self.room(0, weight, limits, codes.full)?;
                 let document = self.next();
                 self.bytes += weight;
                 self.documents.insert(document, id);
@@ -605,9 +610,7 @@ impl Store {
                 let target = transition.map(|t| t.to.clone()).unwrap_or(Target::Keep);
                 let reason = text(input, "reason");
                 let grows = reason.as_ref().map_or(0, String::len);
-                if self.bytes.saturating_add(grows) > limits.bytes {
-                    return refuse(codes.full, format!("the mock keeps at most {} bytes of contracts", limits.bytes));
-                }
+                self.room(0, grows, limits, codes.full)?;
                 Ok((Produced::Example, self.moved(id, &target, reason)))
             }
             Effect::Sign => {
@@ -634,9 +637,7 @@ impl Store {
         else {
             return Ok(());
         };
-        if self.bytes.saturating_add(page.len()) > limits.bytes {
-            return refuse(full, format!("the mock keeps at most {} bytes of contracts", limits.bytes));
-        }
+        self.room(0, page.len(), limits, full)?;
         let Some(c) = self.contracts.get_mut(&id) else { return Ok(()) };
         if c.pages.contains(&page) {
             return Ok(());

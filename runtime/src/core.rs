@@ -118,12 +118,12 @@ impl Core {
         &self.inner.base_url
     }
 
-    /// The base URL's host and port, as a message names the server.
-    fn host(&self) -> String {
-        let shown = crate::secret::without_userinfo(&self.inner.base_url);
-        let after_scheme = shown.split_once("://").map_or(shown.as_str(), |(_, rest)| rest);
-        let authority = after_scheme.split('/').next().unwrap_or(after_scheme);
-        authority.rsplit_once('@').map_or(authority, |(_, host)| host).to_owned()
+    /// The base URL's host and port, as a message names the server (never
+    /// any user info the URL carries).
+    fn host(&self) -> Option<String> {
+        let url = reqwest::Url::parse(&self.inner.base_url).ok()?;
+        let host = url.host_str()?;
+        Some(url.port().map_or_else(|| host.to_owned(), |port| format!("{host}:{port}")))
     }
 
     /// A page walk of `operation` within this handle's limits.
@@ -280,7 +280,7 @@ impl Core {
             if !(may && in_time && self.inner.budget.withdraw()) {
                 let mut error = error.into_error(op, call.info(attempt));
                 if let Error::Transport(transport) = &mut error {
-                    transport.host = Some(self.host());
+                    transport.host = self.host();
                 }
                 trace::call_end(attempt, error.as_api().map(|api| api.raw_code), call.started);
                 return Err(error);

@@ -20,12 +20,15 @@ pub(crate) fn servers(root: &Map<String, Value>, errors: &mut Collector) -> Vec<
         return Vec::new();
     };
     let mut names = BTreeSet::new();
+    let mut read = Vec::new();
     for (index, server) in servers.iter().enumerate() {
         let pointer = join("/servers", &index.to_string());
-        if server.get("url").and_then(Value::as_str).is_none() {
+        let url = server.get("url").and_then(Value::as_str);
+        if url.is_none() {
             errors.push(join(&pointer, "url"), "a server needs a `url` string");
         }
-        match server.get(KEY).and_then(Value::as_str) {
+        let name = server.get(KEY).and_then(Value::as_str);
+        match name {
             Some(name) if !is_identifier(name) => errors.push(
                 join(&pointer, KEY),
                 format!("`{name}` is not an identifier (letters, digits and `_`, starting with a letter)"),
@@ -37,17 +40,13 @@ pub(crate) fn servers(root: &Map<String, Value>, errors: &mut Collector) -> Vec<
             None => errors
                 .push(join(&pointer, KEY), "a server needs an `x-qys-name` (its name in the generated `Server` enum)"),
         }
+        let name = name.unwrap_or_default();
+        read.push(Server {
+            variant: variant_name(name),
+            name: name.to_owned(),
+            url: url.unwrap_or_default().to_owned(),
+            description: text(server, "description"),
+        });
     }
-    servers
-        .iter()
-        .map(|server| {
-            let name = text(server, KEY).unwrap_or_default();
-            Server {
-                variant: variant_name(&name),
-                name,
-                url: text(server, "url").unwrap_or_default(),
-                description: text(server, "description"),
-            }
-        })
-        .collect()
+    read
 }

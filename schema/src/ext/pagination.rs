@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::doc::{follow, ref_name, text};
+use crate::doc::{follow, ref_name};
 use crate::error::Collector;
 use crate::ir::Pagination;
 use crate::pointer::join;
@@ -47,7 +47,7 @@ pub(crate) fn read(
     if item_type.is_none() {
         errors.push(join(&at, "items"), "`items` names the answer's array field of a named type (the page)");
     }
-    let field = |key| text(spec, key).unwrap_or_default();
+    let field = |key| named(key).unwrap_or_default().to_owned();
     Some(Pagination {
         offset: field("offset"),
         limit: field("limit"),
