@@ -41,7 +41,7 @@ pub fn request(command: &Command, matches: &ArgMatches) -> Result<Value, String>
         }
     }
     for one_of in &command.one_ofs {
-        if let Err(expected) = one_of.choose(|name| body.get(name).is_some_and(|v| !v.is_null())) {
+        if let Err(expected) = one_of.choose_in(&body) {
             return Err(if from_json {
                 format!("--json: give {expected}")
             } else {

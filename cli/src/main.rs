@@ -649,9 +649,7 @@ fn report(error: &Error) -> ExitCode {
             fields.insert("requestId".into(), call.request_id.clone().into());
             fields.insert("attempts".into(), call.attempts.into());
         }
-        // Still JSON: only bidi controls are left to escape, and they sit in strings.
-        eprintln!("{}", qiyuesuo::runtime::__hooks::terminal_safe(&serde_json::json!({ "error": fields }).to_string()));
-        return ExitCode::from(status);
+        return json_error(fields, status);
     }
     fail(status, &text)
 }
@@ -707,6 +705,13 @@ fn error_text(error: &Error) -> String {
     text
 }
 
+/// `{"error": fields}` on one line of stderr (`--error-format json`).
+fn json_error(fields: serde_json::Map<String, serde_json::Value>, status: u8) -> ExitCode {
+    // Still JSON: only bidi controls are left to escape, and they sit in strings.
+    eprintln!("{}", qiyuesuo::runtime::__hooks::terminal_safe(&serde_json::json!({ "error": fields }).to_string()));
+    ExitCode::from(status)
+}
+
 fn fail(status: u8, message: &str) -> ExitCode {
     if ERRORS_AS_JSON.get().copied().unwrap_or(false) {
         let kind = match status {
@@ -716,8 +721,11 @@ fn fail(status: u8, message: &str) -> ExitCode {
             API_ERROR => "api",
             _ => "transport",
         };
-        eprintln!("{}", serde_json::json!({"error": {"kind": kind, "message": message, "exitStatus": status}}));
-        return ExitCode::from(status);
+        let mut fields = serde_json::Map::new();
+        fields.insert("kind".into(), kind.into());
+        fields.insert("message".into(), message.into());
+        fields.insert("exitStatus".into(), status.into());
+        return json_error(fields, status);
     }
     // One line, whatever the server's message held.
     eprintln!("error: {}", message.replace(['\r', '\n'], " "));

@@ -6,7 +6,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::docs;
-use crate::ir::{Api, Operation, ResultType, Signer};
+use crate::ir::{Api, Operation, ResultType};
 use crate::models::Index;
 
 pub(crate) fn emit(api: &Api, items: &Index<'_>, crate_path: &str) -> TokenStream {
@@ -109,7 +109,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
     );
     let source = format!("Generated from `#{}` (operation `{}`).", op.pointer, op.id);
     let example = super::example::section(api, op, items, crate_path, super::example::Flavour::Blocking);
-    let agent = (op.signer == Signer::Agent).then_some(super::AGENT_DOC);
+    let agent = super::signer_doc(op);
     let docs = docs::paragraphs([op.summary.as_deref(), agent, Some(&form), Some(&source), Some(&example)]);
     let (parameter, argument) = match op.input.type_name() {
         Some(type_name) => {

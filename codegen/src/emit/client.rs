@@ -165,7 +165,7 @@ fn method(api: &Api, op: &Operation, items: &Index<'_>, crate_path: &str) -> Tok
     let doc = docs::paragraphs([
         op.summary.as_deref(),
         op.description.as_deref(),
-        (op.signer == Signer::Agent).then_some(super::AGENT_DOC),
+        super::signer_doc(op),
         Some(&sends),
         file.as_deref(),
         Some(&codes),

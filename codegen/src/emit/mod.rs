@@ -18,8 +18,13 @@ pub(crate) fn method_ident(op: &crate::ir::Operation) -> proc_macro2::Ident {
     proc_macro2::Ident::new(&op.names.method, proc_macro2::Span::call_site())
 }
 
-/// What an agent operation's docs say about its credentials.
-pub(crate) const AGENT_DOC: &str = "SaaS mode: signed with an agent's pair, so call it on a client made by \
+/// What an agent operation's docs say about its credentials (the async and
+/// blocking methods alike); nothing for a company's operation.
+pub(crate) fn signer_doc(op: &crate::ir::Operation) -> Option<&'static str> {
+    (op.signer == crate::ir::Signer::Agent).then_some(AGENT_DOC)
+}
+
+const AGENT_DOC: &str = "SaaS mode: signed with an agent's pair, so call it on a client made by \
     `Client::agent_builder` (with the company's pair added, the agent acts for that company). A client without \
     an agent's credentials refuses it before sending, with `Error::Config`.";
 

@@ -104,7 +104,7 @@ async fn multipart_object(
 /// so the validator sees `selectLimit=x` as the wrong type it is.
 fn query_object(query: &str, parameters: &[(String, ValueKind)]) -> Value {
     let mut object = Map::new();
-    for (name, value) in form_pairs(query) {
+    for (name, value) in super::form_pairs(query) {
         let Some((_, kind)) = parameters.iter().find(|(n, _)| *n == name) else { continue };
         object.insert(name, lenient(*kind, value));
     }
@@ -115,9 +115,4 @@ fn query_object(query: &str, parameters: &[(String, ValueKind)]) -> Value {
 /// the validator names the field and what it expected.
 fn lenient(kind: ValueKind, text: String) -> Value {
     kind.read(&text).unwrap_or(Value::String(text))
-}
-
-/// `application/x-www-form-urlencoded` pairs, decoded.
-fn form_pairs(query: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(query.as_bytes()).map(|(name, value)| (name.into_owned(), value.into_owned())).collect()
 }

@@ -129,3 +129,8 @@ pub(crate) async fn handle(
         }
     }
 }
+
+/// `application/x-www-form-urlencoded` pairs, decoded.
+fn form_pairs(query: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(query.as_bytes()).map(|(name, value)| (name.into_owned(), value.into_owned())).collect()
+}

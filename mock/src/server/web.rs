@@ -44,7 +44,7 @@ pub(crate) fn link(state: &State, input: &Value, contract: u64, signer: Option<&
 /// Answers one page request, with the callbacks a decision caused.
 pub(crate) async fn serve(state: &State, request: Request<Incoming>) -> (Response<Full<Bytes>>, Vec<Event>) {
     let path = request.uri().path().trim_start_matches(PREFIX).to_owned();
-    let query = pairs(request.uri().query().unwrap_or_default());
+    let query = super::form_pairs(request.uri().query().unwrap_or_default());
     let post = request.method() == hyper::Method::POST;
     let mut parts = path.split('/');
     let Some(contract) = parts.next().and_then(|id| id.parse::<u64>().ok()) else {
@@ -69,7 +69,7 @@ pub(crate) async fn serve(state: &State, request: Request<Incoming>) -> (Respons
             let Ok(body) = tokio::time::timeout(state.read_timeout, arriving).await else {
                 return (text(StatusCode::REQUEST_TIMEOUT, "the form did not arrive in time"), Vec::new());
             };
-            let form = body.map(|b| pairs(&String::from_utf8_lossy(&b.to_bytes()))).unwrap_or_default();
+            let form = body.map(|b| super::form_pairs(&String::from_utf8_lossy(&b.to_bytes()))).unwrap_or_default();
             let field = |name: &str| form.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
             let decision = match field("decision").as_deref() {
                 Some("sign") => Decision::Sign,
@@ -139,10 +139,6 @@ fn foreign_origin(headers: &hyper::HeaderMap) -> Option<String> {
     let host = header("host").unwrap_or_default();
     let own = ["http://", "https://"].iter().any(|scheme| origin.strip_prefix(scheme) == Some(host));
     (!own).then(|| format!("`{}`", origin.chars().take(200).collect::<String>()))
-}
-
-fn pairs(text: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(text.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 /// Text for HTML, with the five special characters escaped.

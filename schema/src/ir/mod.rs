@@ -369,6 +369,12 @@ impl OneOf {
         }
     }
 
+    /// [`OneOf::choose`] for a request as JSON, as `qys` and the mock read
+    /// one: a member that is `null` is absent, as on the wire.
+    pub fn choose_in(&self, input: &Value) -> Result<&OneOfVariant, String> {
+        self.choose(|name| input.get(name).is_some_and(|v| !v.is_null()))
+    }
+
     /// "exactly one of `contractId`, or `bizId` (optionally with `tenantName`)".
     pub fn expectation(&self) -> String {
         self.expectation_as(|wire| format!("`{wire}`"))
